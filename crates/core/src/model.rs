@@ -1,0 +1,516 @@
+//! The unified thread model shared by every provider.
+
+use std::any::Any;
+use std::fmt;
+use std::str::FromStr;
+use std::sync::Arc;
+
+use serde::{Deserialize, Serialize};
+use time::OffsetDateTime;
+
+use crate::error::Error;
+
+/// The providers aithreads speaks to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+#[non_exhaustive]
+pub enum ProviderKind {
+    /// RevCent v2 AI threads.
+    #[serde(rename = "revcent")]
+    RevCent,
+    /// Tencent Cloud TRTC AI conversation tasks.
+    #[serde(rename = "trtc")]
+    TencentTrtc,
+    /// OpenAI ChatKit threads.
+    #[serde(rename = "chatkit")]
+    OpenAiChatKit,
+}
+
+impl ProviderKind {
+    /// Every provider, in a stable order.
+    pub const ALL: [ProviderKind; 3] = [Self::RevCent, Self::TencentTrtc, Self::OpenAiChatKit];
+
+    /// The short name used in [`ThreadRef`](crate::ThreadRef)s and on the command line.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::RevCent => "revcent",
+            Self::TencentTrtc => "trtc",
+            Self::OpenAiChatKit => "chatkit",
+        }
+    }
+}
+
+impl fmt::Display for ProviderKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for ProviderKind {
+    type Err = Error;
+
+    /// Accepts the short names (`revcent`, `trtc`, `chatkit`) and the crate names
+    /// (`tencent-trtc`, `openai-chatkit`).
+    fn from_str(s: &str) -> Result<Self, Error> {
+        match s {
+            "revcent" => Ok(Self::RevCent),
+            "trtc" | "tencent-trtc" => Ok(Self::TencentTrtc),
+            "chatkit" | "openai-chatkit" => Ok(Self::OpenAiChatKit),
+            other => Err(Error::invalid_input(format!(
+                "unknown provider `{other}`: expected revcent, trtc or chatkit"
+            ))),
+        }
+    }
+}
+
+/// The state of a thread, the same words for every provider.
+///
+/// | unified | RevCent | TRTC (Describe) | ChatKit |
+/// |---|---|---|---|
+/// | `Running` | `Running` | `InProgress` | `active` |
+/// | `Pending` | `Timer` | `Idle`, `Preparing` | — |
+/// | `Locked` | — | — | `locked` (reason) |
+/// | `Completed` | `Complete` | `Stopped` | `closed` (reason) |
+/// | `Cancelled` | `Cancelled` | — | — |
+/// | `Failed` | `Error` | — | — |
+///
+/// A value a provider adds later maps to `Unknown`; [`Thread::raw_status`] always keeps the
+/// provider's exact words.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum Status {
+    /// Working now.
+    Running,
+    /// Waiting to run (a RevCent timer, a TRTC task being prepared).
+    Pending,
+    /// Exists but accepts no new input (ChatKit `locked`).
+    Locked,
+    /// Finished normally.
+    Completed,
+    /// Stopped by a cancel request.
+    Cancelled,
+    /// Ended with an error.
+    Failed,
+    /// A status this version of aithreads does not know.
+    Unknown,
+}
+
+impl Status {
+    /// The snake_case name used in JSON and on the command line.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Running => "running",
+            Self::Pending => "pending",
+            Self::Locked => "locked",
+            Self::Completed => "completed",
+            Self::Cancelled => "cancelled",
+            Self::Failed => "failed",
+            Self::Unknown => "unknown",
+        }
+    }
+
+    /// Whether the thread can still do work (and so can be cancelled).
+    pub fn is_active(self) -> bool {
+        matches!(self, Self::Running | Self::Pending)
+    }
+}
+
+impl fmt::Display for Status {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for Status {
+    type Err = Error;
+
+    fn from_str(s: &str) -> Result<Self, Error> {
+        match s {
+            "running" => Ok(Self::Running),
+            "pending" => Ok(Self::Pending),
+            "locked" => Ok(Self::Locked),
+            "completed" => Ok(Self::Completed),
+            "cancelled" => Ok(Self::Cancelled),
+            "failed" => Ok(Self::Failed),
+            other => Err(Error::invalid_input(format!(
+                "unknown status `{other}`: expected running, pending, locked, completed, cancelled or failed"
+            ))),
+        }
+    }
+}
+
+/// The provider's own status words, exactly as sent.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RawStatus {
+    /// The status value (`Timer`, `InProgress`, `locked`, ...).
+    pub value: String,
+    /// The reason the provider gave, if any (ChatKit `locked`/`closed` reasons).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+}
+
+impl RawStatus {
+    /// A raw status without a reason.
+    pub fn new(value: impl Into<String>) -> Self {
+        Self {
+            value: value.into(),
+            reason: None,
+        }
+    }
+}
+
+/// Who wrote a message.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum Role {
+    /// The end user.
+    User,
+    /// The AI assistant.
+    Assistant,
+    /// System instructions.
+    System,
+    /// A tool call or its result.
+    Tool,
+    /// A role this version does not know; the provider's word is kept.
+    Other(String),
+}
+
+/// One message of a thread's transcript, in a provider-independent form.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Message {
+    /// The provider's message or item id, where it has one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// Who wrote it.
+    pub role: Role,
+    /// The text, with non-text parts summarised.
+    pub text: String,
+    /// When it was written.
+    #[serde(
+        with = "time::serde::rfc3339::option",
+        skip_serializing_if = "Option::is_none",
+        default
+    )]
+    pub created_at: Option<OffsetDateTime>,
+}
+
+/// The provider's complete, typed record of a thread, kept inside a [`Thread`].
+///
+/// Downcast with [`Thread::record`] to the provider crate's type.
+pub trait ProviderRecord: erased_serde::Serialize + fmt::Debug + Send + Sync + 'static {
+    /// The record as [`Any`], for downcasting.
+    fn as_any(&self) -> &dyn Any;
+}
+
+impl<T> ProviderRecord for T
+where
+    T: Serialize + fmt::Debug + Send + Sync + 'static,
+{
+    fn as_any(&self) -> &dyn Any {
+        self
+    }
+}
+
+erased_serde::serialize_trait_object!(ProviderRecord);
+
+/// A thread at any provider, in one shape.
+///
+/// Serialises to one JSON object per thread (the export format), with the provider's full
+/// record under `record`.
+#[derive(Debug, Clone, Serialize)]
+#[non_exhaustive]
+pub struct Thread {
+    /// Where the thread lives.
+    pub provider: ProviderKind,
+    /// The provider's id (RevCent thread id, TRTC TaskId, ChatKit thread id).
+    pub id: String,
+    /// The unified status.
+    pub status: Status,
+    /// The provider's exact status and reason.
+    pub raw_status: RawStatus,
+    /// When the thread was created.
+    #[serde(with = "time::serde::rfc3339::option")]
+    pub created_at: Option<OffsetDateTime>,
+    /// When the thread last changed.
+    #[serde(with = "time::serde::rfc3339::option")]
+    pub updated_at: Option<OffsetDateTime>,
+    /// The title, where the provider has one.
+    pub title: Option<String>,
+    /// The end user, where the provider names one.
+    pub user: Option<String>,
+    /// The assistant or agent running the thread, where known.
+    pub assistant: Option<String>,
+    /// The transcript, when the call that produced this thread fetched it.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub messages: Vec<Message>,
+    /// The provider's full typed record.
+    pub record: Arc<dyn ProviderRecord>,
+}
+
+impl Thread {
+    /// A thread with the required facts; set the rest with the `with_*` methods.
+    pub fn new(
+        provider: ProviderKind,
+        id: impl Into<String>,
+        status: Status,
+        raw_status: RawStatus,
+        record: impl ProviderRecord,
+    ) -> Self {
+        Self {
+            provider,
+            id: id.into(),
+            status,
+            raw_status,
+            created_at: None,
+            updated_at: None,
+            title: None,
+            user: None,
+            assistant: None,
+            messages: Vec::new(),
+            record: Arc::new(record),
+        }
+    }
+
+    /// Sets the creation time from unix seconds; out-of-range values are dropped.
+    pub fn with_created_unix(mut self, seconds: Option<i64>) -> Self {
+        self.created_at = seconds.and_then(|s| OffsetDateTime::from_unix_timestamp(s).ok());
+        self
+    }
+
+    /// Sets the update time from unix seconds; out-of-range values are dropped.
+    pub fn with_updated_unix(mut self, seconds: Option<i64>) -> Self {
+        self.updated_at = seconds.and_then(|s| OffsetDateTime::from_unix_timestamp(s).ok());
+        self
+    }
+
+    /// Sets the title.
+    pub fn with_title(mut self, title: Option<String>) -> Self {
+        self.title = title;
+        self
+    }
+
+    /// Sets the end user.
+    pub fn with_user(mut self, user: Option<String>) -> Self {
+        self.user = user;
+        self
+    }
+
+    /// Sets the assistant.
+    pub fn with_assistant(mut self, assistant: Option<String>) -> Self {
+        self.assistant = assistant;
+        self
+    }
+
+    /// Sets the transcript.
+    pub fn with_messages(mut self, messages: Vec<Message>) -> Self {
+        self.messages = messages;
+        self
+    }
+
+    /// The provider's record as its concrete type, e.g. `thread.record::<AiThread>()`.
+    pub fn record<T: 'static>(&self) -> Option<&T> {
+        self.record.as_any().downcast_ref::<T>()
+    }
+
+    /// The reference that names this thread across providers (`revcent:…`, `chatkit:…`).
+    pub fn thread_ref(&self) -> Result<crate::ThreadRef, Error> {
+        crate::ThreadRef::new(self.provider, None, self.id.clone())
+    }
+}
+
+/// Which [`ThreadProvider`](crate::ThreadProvider) operations a provider supports.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+#[non_exhaustive]
+pub struct Capabilities {
+    /// `get_thread`.
+    pub get: bool,
+    /// `list_threads` and `threads`.
+    pub list: bool,
+    /// `cancel_thread` (RevCent cancel, TRTC stop).
+    pub cancel: bool,
+    /// `delete_thread` (ChatKit delete).
+    pub delete: bool,
+    /// Whether `get_thread` returns the transcript in [`Thread::messages`].
+    pub messages: bool,
+}
+
+impl Capabilities {
+    /// No operation supported; enable them with the `with_*` methods.
+    pub const NONE: Self = Self {
+        get: false,
+        list: false,
+        cancel: false,
+        delete: false,
+        messages: false,
+    };
+
+    /// Whether the named trait operation is supported.
+    pub fn supports(&self, operation: Operation) -> bool {
+        match operation {
+            Operation::Get => self.get,
+            Operation::List => self.list,
+            Operation::Cancel => self.cancel,
+            Operation::Delete => self.delete,
+        }
+    }
+
+    /// Marks `get_thread` supported.
+    pub const fn with_get(mut self, messages: bool) -> Self {
+        self.get = true;
+        self.messages = messages;
+        self
+    }
+
+    /// Marks `list_threads` supported.
+    pub const fn with_list(mut self) -> Self {
+        self.list = true;
+        self
+    }
+
+    /// Marks `cancel_thread` supported.
+    pub const fn with_cancel(mut self) -> Self {
+        self.cancel = true;
+        self
+    }
+
+    /// Marks `delete_thread` supported.
+    pub const fn with_delete(mut self) -> Self {
+        self.delete = true;
+        self
+    }
+}
+
+/// The operations of the [`ThreadProvider`](crate::ThreadProvider) trait.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Operation {
+    /// `get_thread`.
+    Get,
+    /// `list_threads`.
+    List,
+    /// `cancel_thread`.
+    Cancel,
+    /// `delete_thread`.
+    Delete,
+}
+
+impl Operation {
+    /// The trait method's name.
+    pub fn method_name(self) -> &'static str {
+        match self {
+            Self::Get => "get_thread",
+            Self::List => "list_threads",
+            Self::Cancel => "cancel_thread",
+            Self::Delete => "delete_thread",
+        }
+    }
+}
+
+/// Sort order of a listing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Order {
+    /// Oldest first.
+    Asc,
+    /// Newest first (ChatKit's default).
+    #[default]
+    Desc,
+}
+
+/// What to list. Every field is optional; providers use what they support and refuse what
+/// contradicts their API with [`Error::InvalidInput`].
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct ListQuery {
+    /// Only threads created at or after this time (RevCent `date_start`).
+    pub since: Option<OffsetDateTime>,
+    /// Only threads created at or before this time (RevCent `date_end`).
+    pub until: Option<OffsetDateTime>,
+    /// Only threads in one of these statuses (empty: all).
+    pub statuses: Vec<Status>,
+    /// Only threads of this end user (ChatKit `user`).
+    pub user: Option<String>,
+    /// Page size; each provider documents its own bounds and default.
+    pub limit: Option<u32>,
+    /// Sort order, where the provider lets you choose (ChatKit).
+    pub order: Option<Order>,
+    /// Where to continue: the [`Page::next`] of the previous page.
+    pub cursor: Option<String>,
+}
+
+impl ListQuery {
+    /// An empty query: the provider's defaults.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Threads created in `[since, until]`.
+    pub fn with_range(mut self, since: OffsetDateTime, until: OffsetDateTime) -> Self {
+        self.since = Some(since);
+        self.until = Some(until);
+        self
+    }
+
+    /// Only threads in these statuses.
+    pub fn with_statuses(mut self, statuses: impl IntoIterator<Item = Status>) -> Self {
+        self.statuses = statuses.into_iter().collect();
+        self
+    }
+
+    /// Only threads of this end user.
+    pub fn with_user(mut self, user: impl Into<String>) -> Self {
+        self.user = Some(user.into());
+        self
+    }
+
+    /// Page size.
+    pub fn with_limit(mut self, limit: u32) -> Self {
+        self.limit = Some(limit);
+        self
+    }
+
+    /// Sort order.
+    pub fn with_order(mut self, order: Order) -> Self {
+        self.order = Some(order);
+        self
+    }
+
+    /// Continue after a previous page.
+    pub fn with_cursor(mut self, cursor: impl Into<String>) -> Self {
+        self.cursor = Some(cursor.into());
+        self
+    }
+}
+
+/// One page of a listing.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct Page<T> {
+    /// The items of this page.
+    pub items: Vec<T>,
+    /// The cursor for the next page, `None` on the last page.
+    pub next: Option<String>,
+    /// The total number of items across all pages, when the provider says.
+    pub total: Option<u64>,
+}
+
+impl<T> Page<T> {
+    /// A page of items.
+    pub fn new(items: Vec<T>, next: Option<String>, total: Option<u64>) -> Self {
+        Self { items, next, total }
+    }
+}
+
+/// What a cancel (RevCent) or stop (TRTC) request achieved.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum CancelOutcome {
+    /// This request cancelled the thread.
+    Cancelled,
+    /// The thread had already ended by the time the request was answered, for example when a
+    /// retry follows an attempt that landed but whose answer was lost.
+    AlreadyEnded,
+}

@@ -1,0 +1,262 @@
+//! [`ThreadRef`]: a thread's name across providers, as text.
+
+use std::fmt;
+use std::str::FromStr;
+
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+use crate::error::{Error, Result};
+use crate::model::ProviderKind;
+use crate::validate;
+
+/// Length of every RevCent id.
+pub const REVCENT_ID_LEN: usize = 20;
+
+/// Names one thread at one provider: `revcent:<20-char id>`, `trtc:<TaskId>`,
+/// `trtc:<region>/<TaskId>` or `chatkit:<thread id>`.
+///
+/// Parsing is strict (lowercase prefix, valid id for that provider, nothing else), and
+/// [`Display`](fmt::Display) prints back exactly the text that was parsed.
+///
+/// ```
+/// use aithreads_core::{ProviderKind, ThreadRef};
+///
+/// let r: ThreadRef = "trtc:ap-singapore/SV1FR+XTtvzAjRxZZ".parse()?;
+/// assert_eq!(r.provider(), ProviderKind::TencentTrtc);
+/// assert_eq!(r.region(), Some("ap-singapore"));
+/// assert_eq!(r.id(), "SV1FR+XTtvzAjRxZZ");
+/// assert_eq!(r.to_string(), "trtc:ap-singapore/SV1FR+XTtvzAjRxZZ");
+/// # Ok::<(), aithreads_core::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct ThreadRef {
+    provider: ProviderKind,
+    region: Option<String>,
+    id: String,
+}
+
+impl ThreadRef {
+    /// Builds a reference, checking the id as [`FromStr`] would. `region` is only allowed
+    /// for TRTC.
+    pub fn new(provider: ProviderKind, region: Option<String>, id: impl Into<String>) -> Result<Self> {
+        let id = id.into();
+        match provider {
+            ProviderKind::RevCent => {
+                validate::fixed_length_id("RevCent thread id", &id, REVCENT_ID_LEN)?;
+            }
+            ProviderKind::OpenAiChatKit => validate::path_segment("ChatKit thread id", &id)?,
+            ProviderKind::TencentTrtc => {
+                validate::opaque_id("TRTC TaskId", &id)?;
+                if let Some(region) = &region {
+                    check_region_syntax(region)?;
+                } else if split_region(&id).is_some() {
+                    return Err(Error::invalid_input(format!(
+                        "TRTC TaskId `{id}` starts with what reads as a region; pass the region separately"
+                    )));
+                }
+            }
+        }
+        if region.is_some() && provider != ProviderKind::TencentTrtc {
+            return Err(Error::invalid_input(format!(
+                "only trtc references carry a region, not {provider}"
+            )));
+        }
+        Ok(Self {
+            provider,
+            region,
+            id,
+        })
+    }
+
+    /// The provider that holds the thread.
+    pub fn provider(&self) -> ProviderKind {
+        self.provider
+    }
+
+    /// The TRTC region given in the reference, if any.
+    pub fn region(&self) -> Option<&str> {
+        self.region.as_deref()
+    }
+
+    /// The provider's id for the thread.
+    pub fn id(&self) -> &str {
+        &self.id
+    }
+}
+
+/// Splits `region/rest` when the part before the first `/` is a region name.
+fn split_region(text: &str) -> Option<(&str, &str)> {
+    let (region, rest) = text.split_once('/')?;
+    is_region(region).then_some((region, rest))
+}
+
+/// Tencent region names: lowercase words joined by `-`, the first of two letters
+/// (`ap-guangzhou`, `na-siliconvalley`, `eu-frankfurt`).
+fn is_region(text: &str) -> bool {
+    let mut parts = text.split('-');
+    let area = parts.next().unwrap_or_default();
+    let rest: Vec<&str> = parts.collect();
+    area.len() == 2
+        && area.bytes().all(|b| b.is_ascii_lowercase())
+        && !rest.is_empty()
+        && rest
+            .iter()
+            .all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit()))
+}
+
+fn check_region_syntax(region: &str) -> Result<()> {
+    if is_region(region) {
+        Ok(())
+    } else {
+        Err(Error::invalid_input(format!(
+            "`{}` is not a Tencent Cloud region name such as ap-singapore",
+            region.escape_debug()
+        )))
+    }
+}
+
+impl FromStr for ThreadRef {
+    type Err = Error;
+
+    fn from_str(text: &str) -> Result<Self> {
+        let Some((prefix, rest)) = text.split_once(':') else {
+            return Err(Error::invalid_input(format!(
+                "`{}` is not a thread reference: expected revcent:<id>, trtc:[<region>/]<TaskId> or chatkit:<id>",
+                text.escape_debug()
+            )));
+        };
+        let provider = match prefix {
+            "revcent" => ProviderKind::RevCent,
+            "trtc" => ProviderKind::TencentTrtc,
+            "chatkit" => ProviderKind::OpenAiChatKit,
+            other => {
+                return Err(Error::invalid_input(format!(
+                    "unknown provider `{}` in thread reference: expected revcent, trtc or chatkit",
+                    other.escape_debug()
+                )));
+            }
+        };
+        match (provider, split_region(rest)) {
+            (ProviderKind::TencentTrtc, Some((region, id))) => {
+                Self::new(provider, Some(region.to_owned()), id)
+            }
+            _ => Self::new(provider, None, rest),
+        }
+    }
+}
+
+impl fmt::Display for ThreadRef {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}:", self.provider)?;
+        if let Some(region) = &self.region {
+            write!(f, "{region}/")?;
+        }
+        f.write_str(&self.id)
+    }
+}
+
+impl Serialize for ThreadRef {
+    fn serialize<S: Serializer>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error> {
+        serializer.collect_str(self)
+    }
+}
+
+impl<'de> Deserialize<'de> for ThreadRef {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> std::result::Result<Self, D::Error> {
+        let text = String::deserialize(deserializer)?;
+        text.parse().map_err(serde::de::Error::custom)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    #[test]
+    fn parses_each_form() {
+        let r: ThreadRef = "revcent:abcdefghij0123456789".parse().unwrap();
+        assert_eq!((r.provider(), r.region(), r.id()), (ProviderKind::RevCent, None, "abcdefghij0123456789"));
+        let r: ThreadRef = "trtc:SV1FR+XTtvzAjRxZZ+aof1DfJF00VSBBNE0zR9W-PEpgCPBmt402.".parse().unwrap();
+        assert_eq!(r.region(), None);
+        let r: ThreadRef = "trtc:na-siliconvalley/abc".parse().unwrap();
+        assert_eq!((r.region(), r.id()), (Some("na-siliconvalley"), "abc"));
+        let r: ThreadRef = "chatkit:cthr_def456".parse().unwrap();
+        assert_eq!(r.id(), "cthr_def456");
+    }
+
+    #[test]
+    fn a_task_id_with_a_slash_that_is_not_a_region_stays_whole() {
+        let r: ThreadRef = "trtc:AB/cd".parse().unwrap();
+        assert_eq!((r.region(), r.id()), (None, "AB/cd"));
+        assert_eq!(r.to_string(), "trtc:AB/cd");
+    }
+
+    #[test]
+    fn refuses_everything_else_with_a_clear_message() {
+        let cases = [
+            ("", "not a thread reference"),
+            ("revcent", "not a thread reference"),
+            ("RevCent:abcdefghij0123456789", "unknown provider `RevCent`"),
+            ("slack:abc", "unknown provider `slack`"),
+            ("revcent:short", "exactly 20"),
+            ("revcent:abcdefghij012345678/", "not allowed"),
+            ("chatkit:", "is empty"),
+            ("chatkit:a/b", "not allowed"),
+            ("chatkit:../x", "not allowed"),
+            ("trtc:", "is empty"),
+            ("trtc:ap-tokyo/", "is empty"),
+            ("trtc:a b", "not allowed"),
+            (" chatkit:abc", "unknown provider"),
+        ];
+        for (text, expected) in cases {
+            let err = text.parse::<ThreadRef>().unwrap_err();
+            assert!(err.is_invalid_input());
+            assert!(err.to_string().contains(expected), "{text:?}: {err}");
+        }
+    }
+
+    #[test]
+    fn new_refuses_refs_that_would_not_round_trip() {
+        assert!(ThreadRef::new(ProviderKind::TencentTrtc, None, "ap-tokyo/x").is_err());
+        assert!(ThreadRef::new(ProviderKind::OpenAiChatKit, Some("ap-tokyo".into()), "x").is_err());
+        assert!(ThreadRef::new(ProviderKind::TencentTrtc, Some("Tokyo".into()), "x").is_err());
+    }
+
+    #[test]
+    fn serde_uses_the_text_form() {
+        let r: ThreadRef = "trtc:ap-tokyo/x".parse().unwrap();
+        assert_eq!(serde_json::to_string(&r).unwrap(), "\"trtc:ap-tokyo/x\"");
+        let back: ThreadRef = serde_json::from_str("\"trtc:ap-tokyo/x\"").unwrap();
+        assert_eq!(back, r);
+        assert!(serde_json::from_str::<ThreadRef>("\"nope\"").is_err());
+    }
+
+    fn any_ref() -> impl Strategy<Value = ThreadRef> {
+        let revcent = "[A-Za-z0-9]{20}".prop_map(|id| ThreadRef::new(ProviderKind::RevCent, None, id));
+        let chatkit = "[A-Za-z0-9_.~-]{1,60}".prop_map(|id| ThreadRef::new(ProviderKind::OpenAiChatKit, None, id));
+        let trtc = (
+            proptest::option::of("(ap|na|eu)-[a-z]{3,12}"),
+            "[A-Za-z0-9+/=._-]{1,120}",
+        )
+            .prop_map(|(region, id)| ThreadRef::new(ProviderKind::TencentTrtc, region, id));
+        prop_oneof![revcent, chatkit, trtc].prop_filter_map("valid refs only", |r| r.ok())
+    }
+
+    proptest! {
+        #[test]
+        fn display_then_parse_round_trips(r in any_ref()) {
+            let text = r.to_string();
+            let back: ThreadRef = text.parse().unwrap();
+            prop_assert_eq!(&back, &r);
+            prop_assert_eq!(back.to_string(), text);
+        }
+
+        #[test]
+        fn parse_never_panics_and_accepted_text_prints_back_identically(text in "\\PC{0,80}") {
+            if let Ok(r) = text.parse::<ThreadRef>() {
+                prop_assert_eq!(r.to_string(), text);
+            }
+        }
+    }
+}

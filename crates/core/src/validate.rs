@@ -1,0 +1,143 @@
+//! Input checks shared by every provider, run before any request is built.
+
+use crate::error::{Error, Result};
+
+/// Checks that `value` can be placed in a URL path as one segment without escaping: not empty,
+/// ASCII, and none of `/ ? # %`, whitespace or control characters.
+///
+/// `label` names the value in the error (`"RevCent thread id"`).
+pub fn path_segment(label: &str, value: &str) -> Result<()> {
+    if value.is_empty() {
+        return Err(Error::invalid_input(format!("{label} is empty")));
+    }
+    if value == "." || value == ".." {
+        return Err(Error::invalid_input(format!(
+            "{label} `{value}` is a relative path segment"
+        )));
+    }
+    if let Some(bad) = value.chars().find(|c| !is_path_safe(*c)) {
+        return Err(Error::invalid_input(format!(
+            "{label} {} contains {}, which is not allowed",
+            quoted(value),
+            describe_char(bad)
+        )));
+    }
+    Ok(())
+}
+
+/// Checks a path-segment id that must be exactly `len` characters long (RevCent's 20).
+pub fn fixed_length_id(label: &str, value: &str, len: usize) -> Result<()> {
+    path_segment(label, value)?;
+    let actual = value.chars().count();
+    if actual != len {
+        return Err(Error::invalid_input(format!(
+            "{label} {} has {actual} characters; it must have exactly {len}",
+            quoted(value)
+        )));
+    }
+    Ok(())
+}
+
+/// Checks that a text value has between `min` and `max` characters.
+pub fn length_between(label: &str, value: &str, min: usize, max: usize) -> Result<()> {
+    let actual = value.chars().count();
+    if actual < min || actual > max {
+        return Err(Error::invalid_input(format!(
+            "{label} has {actual} characters; it must have {min} to {max}"
+        )));
+    }
+    Ok(())
+}
+
+/// Checks that a number lies in `[min, max]`.
+pub fn in_range<T: PartialOrd + std::fmt::Display>(label: &str, value: T, min: T, max: T) -> Result<()> {
+    if value < min || value > max {
+        return Err(Error::invalid_input(format!(
+            "{label} is {value}; it must be between {min} and {max}"
+        )));
+    }
+    Ok(())
+}
+
+/// Checks an opaque id sent in a JSON body (TRTC TaskId): not empty, no whitespace or control
+/// characters.
+pub fn opaque_id(label: &str, value: &str) -> Result<()> {
+    if value.is_empty() {
+        return Err(Error::invalid_input(format!("{label} is empty")));
+    }
+    if let Some(bad) = value.chars().find(|c| c.is_whitespace() || c.is_control()) {
+        return Err(Error::invalid_input(format!(
+            "{label} {} contains {}, which is not allowed",
+            quoted(value),
+            describe_char(bad)
+        )));
+    }
+    Ok(())
+}
+
+fn is_path_safe(c: char) -> bool {
+    c.is_ascii_graphic() && !matches!(c, '/' | '?' | '#' | '%' | '\\')
+}
+
+/// Quotes a user value for an error message, escaping control characters and cutting it short
+/// so a huge or hostile input cannot flood the terminal.
+fn quoted(value: &str) -> String {
+    const MAX: usize = 64;
+    let mut out: String = value.chars().take(MAX).flat_map(char::escape_debug).collect();
+    if value.chars().count() > MAX {
+        out.push('…');
+    }
+    format!("`{out}`")
+}
+
+fn describe_char(c: char) -> String {
+    match c {
+        ' ' => "a space".to_owned(),
+        c if c.is_whitespace() => format!("whitespace {:?}", c),
+        c if c.is_control() => format!("control character U+{:04X}", c as u32),
+        c if !c.is_ascii() => format!("non-ASCII character {c:?}"),
+        c => format!("`{c}`"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn path_segment_refuses_what_would_change_the_url() {
+        for bad in ["", ".", "..", "a/b", "../x", "a?b", "a#b", "%2F", "a b", "a\tb", "a\u{7}b", "é", "a\\b"] {
+            let err = path_segment("id", bad).unwrap_err();
+            assert!(err.is_invalid_input(), "{bad:?} was accepted");
+        }
+        for good in ["cthr_abc123", "abcdefghij0123456789", "A-b.c~d_e"] {
+            path_segment("id", good).unwrap();
+        }
+    }
+
+    #[test]
+    fn fixed_length_counts_characters() {
+        fixed_length_id("id", "abcdefghij0123456789", 20).unwrap();
+        let err = fixed_length_id("id", "short", 20).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "invalid input: id `short` has 5 characters; it must have exactly 20"
+        );
+    }
+
+    #[test]
+    fn errors_escape_and_shorten_hostile_values() {
+        let long = format!("{}\n", "x".repeat(500));
+        let msg = opaque_id("TaskId", &long).unwrap_err().to_string();
+        assert!(msg.len() < 200, "{msg}");
+        assert!(!msg.contains('\n'));
+    }
+
+    #[test]
+    fn ranges_are_inclusive() {
+        in_range("limit", 1, 1, 25).unwrap();
+        in_range("limit", 25, 1, 25).unwrap();
+        assert!(in_range("limit", 26, 1, 25).is_err());
+        assert!(in_range("limit", 0, 1, 25).is_err());
+    }
+}

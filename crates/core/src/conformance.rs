@@ -57,14 +57,28 @@ async fn unsupported_operations_say_so(harness: &dyn Harness) {
     let provider = harness.provider();
     let caps = provider.capabilities();
     let id = harness.missing_id();
-    for op in [Operation::Get, Operation::List, Operation::Cancel, Operation::Delete] {
+    for op in [
+        Operation::Get,
+        Operation::List,
+        Operation::Cancel,
+        Operation::Delete,
+    ] {
         if caps.supports(op) {
             continue;
         }
         let before = harness.requests_seen();
-        let err = call(provider.as_ref(), op, &id).await.expect_err("unsupported operation succeeded");
-        assert!(err.is_unsupported(), "{op:?} is not in the capabilities but answered {err}");
-        assert_eq!(harness.requests_seen(), before, "{op:?} is unsupported but sent a request");
+        let err = call(provider.as_ref(), op, &id)
+            .await
+            .expect_err("unsupported operation succeeded");
+        assert!(
+            err.is_unsupported(),
+            "{op:?} is not in the capabilities but answered {err}"
+        );
+        assert_eq!(
+            harness.requests_seen(),
+            before,
+            "{op:?} is unsupported but sent a request"
+        );
     }
 }
 
@@ -79,11 +93,20 @@ async fn invalid_ids_are_refused_before_sending(harness: &dyn Harness) {
     let before = harness.requests_seen();
     for op in ID_OPERATIONS.into_iter().filter(|op| caps.supports(*op)) {
         for id in &ids {
-            let err = call(provider.as_ref(), op, id).await.expect_err("invalid id accepted");
-            assert!(err.is_invalid_input(), "{op:?}({id:?}) answered {err} instead of invalid input");
+            let err = call(provider.as_ref(), op, id)
+                .await
+                .expect_err("invalid id accepted");
+            assert!(
+                err.is_invalid_input(),
+                "{op:?}({id:?}) answered {err} instead of invalid input"
+            );
         }
     }
-    assert_eq!(harness.requests_seen(), before, "an invalid id reached the server");
+    assert_eq!(
+        harness.requests_seen(),
+        before,
+        "an invalid id reached the server"
+    );
 }
 
 async fn missing_threads_are_not_found_with_details(harness: &dyn Harness) {
@@ -91,7 +114,10 @@ async fn missing_threads_are_not_found_with_details(harness: &dyn Harness) {
     if !provider.capabilities().get {
         return;
     }
-    let err = provider.get_thread(&harness.missing_id()).await.expect_err("missing thread found");
+    let err = provider
+        .get_thread(&harness.missing_id())
+        .await
+        .expect_err("missing thread found");
     assert!(err.is_not_found(), "a missing thread answered {err}");
     assert!(
         err.code().is_some() || err.status().is_some(),
@@ -106,13 +132,26 @@ async fn listed_threads_can_be_fetched(harness: &dyn Harness) {
     if !caps.list {
         return;
     }
-    let page = provider.list_threads(&harness.list_query()).await.expect("list_threads failed");
-    assert!(!page.items.is_empty(), "the seeded list query returned nothing");
+    let page = provider
+        .list_threads(&harness.list_query())
+        .await
+        .expect("list_threads failed");
+    assert!(
+        !page.items.is_empty(),
+        "the seeded list query returned nothing"
+    );
     for listed in page.items.iter().take(5) {
         assert_eq!(listed.provider, provider.kind());
-        let fetched = provider.get_thread(&listed.id).await.expect("a listed thread could not be fetched");
+        let fetched = provider
+            .get_thread(&listed.id)
+            .await
+            .expect("a listed thread could not be fetched");
         assert_eq!(fetched.id, listed.id);
-        assert_eq!(fetched.status, listed.status, "list and get disagree on {}", listed.id);
+        assert_eq!(
+            fetched.status, listed.status,
+            "list and get disagree on {}",
+            listed.id
+        );
         assert_eq!(fetched.raw_status, listed.raw_status);
     }
     let streamed: Vec<_> = provider
@@ -126,7 +165,10 @@ async fn listed_threads_can_be_fetched(harness: &dyn Harness) {
         .map(|t| t.as_ref().expect("threads() failed").id.as_str())
         .collect();
     let page_ids: Vec<&str> = page.items.iter().map(|t| t.id.as_str()).collect();
-    assert_eq!(streamed_ids, page_ids, "threads() does not start with the first page");
+    assert_eq!(
+        streamed_ids, page_ids,
+        "threads() does not start with the first page"
+    );
 }
 
 async fn cancel_ends_the_thread(harness: &dyn Harness) {
@@ -137,13 +179,24 @@ async fn cancel_ends_the_thread(harness: &dyn Harness) {
     }
     let id = harness.active_thread().await;
     if caps.get {
-        let before = provider.get_thread(&id).await.expect("active thread could not be fetched");
-        assert!(before.status.is_active(), "active_thread() gave a thread in {:?}", before.status);
+        let before = provider
+            .get_thread(&id)
+            .await
+            .expect("active thread could not be fetched");
+        assert!(
+            before.status.is_active(),
+            "active_thread() gave a thread in {:?}",
+            before.status
+        );
     }
     provider.cancel_thread(&id).await.expect("cancel failed");
     if caps.get {
         match provider.get_thread(&id).await {
-            Ok(after) => assert!(!after.status.is_active(), "still {:?} after cancel", after.status),
+            Ok(after) => assert!(
+                !after.status.is_active(),
+                "still {:?} after cancel",
+                after.status
+            ),
             Err(err) => assert!(err.is_not_found(), "get after cancel answered {err}"),
         }
     }
@@ -158,9 +211,15 @@ async fn delete_removes_the_thread(harness: &dyn Harness) {
     let id = harness.active_thread().await;
     provider.delete_thread(&id).await.expect("delete failed");
     if caps.get {
-        let err = provider.get_thread(&id).await.expect_err("deleted thread still found");
+        let err = provider
+            .get_thread(&id)
+            .await
+            .expect_err("deleted thread still found");
         assert!(err.is_not_found(), "get after delete answered {err}");
     }
-    let again = provider.delete_thread(&id).await.expect_err("deleting twice succeeded");
+    let again = provider
+        .delete_thread(&id)
+        .await
+        .expect_err("deleting twice succeeded");
     assert!(again.is_not_found(), "second delete answered {again}");
 }

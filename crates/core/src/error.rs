@@ -123,7 +123,7 @@ pub enum Error {
         /// Which provider answered.
         provider: ProviderKind,
         /// What the provider said.
-        details: ApiError,
+        details: Box<ApiError>,
     },
 
     /// The thread (or task, or session) does not exist.
@@ -132,7 +132,7 @@ pub enum Error {
         /// Which provider answered.
         provider: ProviderKind,
         /// What the provider said.
-        details: ApiError,
+        details: Box<ApiError>,
     },
 
     /// The provider is throttling this client; retried automatically up to the retry budget.
@@ -143,7 +143,7 @@ pub enum Error {
         /// How long the provider asked us to wait, when it said.
         retry_after: Option<Duration>,
         /// What the provider said.
-        details: ApiError,
+        details: Box<ApiError>,
     },
 
     /// The provider answered with an error that has no more specific variant.
@@ -152,7 +152,7 @@ pub enum Error {
         /// Which provider answered.
         provider: ProviderKind,
         /// What the provider said.
-        details: ApiError,
+        details: Box<ApiError>,
         /// Whether trying again may succeed (5xx, Tencent `InternalError`, ...).
         transient: bool,
     },

@@ -55,8 +55,8 @@ pub mod wire;
 
 pub use error::{ApiError, Error, Result};
 pub use model::{
-    CancelOutcome, Capabilities, ListQuery, Message, Operation, Order, Page, ProviderKind, ProviderRecord,
-    RawStatus, Role, Status, Thread,
+    CancelOutcome, Capabilities, ListQuery, Message, Operation, Order, Page, ProviderKind,
+    ProviderRecord, RawStatus, Role, Status, Thread,
 };
 pub use provider::{DEFAULT_PREFETCH_PAGES, ThreadProvider, unsupported};
 pub use secrecy::{ExposeSecret, SecretString};

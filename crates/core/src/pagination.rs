@@ -59,7 +59,11 @@ pub struct NumberedPage<T> {
 /// The page count is read once, from the first page; a listing that grows while it is walked
 /// yields what existed at the start (plus any shifted items). The stream ends after the first
 /// error, which it yields.
-pub fn numbered_stream<T, F, Fut>(first: u32, fetch: F, concurrency: usize) -> BoxStream<'static, Result<T>>
+pub fn numbered_stream<T, F, Fut>(
+    first: u32,
+    fetch: F,
+    concurrency: usize,
+) -> BoxStream<'static, Result<T>>
 where
     T: Send + 'static,
     F: Fn(u32) -> Fut + Clone + Send + Sync + 'static,
@@ -73,7 +77,7 @@ where
                 let fetch = fetch.clone();
                 let last = first.saturating_add(head.total_pages.saturating_sub(1));
                 let rest = stream::iter(first.saturating_add(1)..=last)
-                    .map(move |n| fetch(n))
+                    .map(fetch)
                     .buffered(concurrency.max(1));
                 stream::iter(vec![Ok(head)]).chain(rest).boxed()
             }
@@ -104,13 +108,17 @@ where
     })
 }
 
-fn flatten_pages<T: Send + 'static>(rx: mpsc::Receiver<Result<Vec<T>>>) -> BoxStream<'static, Result<T>> {
-    stream::unfold(rx, |mut rx| async move { rx.recv().await.map(|page| (page, rx)) })
-        .flat_map(|page| match page {
-            Ok(items) => stream::iter(items.into_iter().map(Ok)).left_stream(),
-            Err(error) => stream::iter([Err(error)]).right_stream(),
-        })
-        .boxed()
+fn flatten_pages<T: Send + 'static>(
+    rx: mpsc::Receiver<Result<Vec<T>>>,
+) -> BoxStream<'static, Result<T>> {
+    stream::unfold(rx, |mut rx| async move {
+        rx.recv().await.map(|page| (page, rx))
+    })
+    .flat_map(|page| match page {
+        Ok(items) => stream::iter(items.into_iter().map(Ok)).left_stream(),
+        Err(error) => stream::iter([Err(error)]).right_stream(),
+    })
+    .boxed()
 }
 
 #[cfg(test)]
@@ -130,7 +138,11 @@ mod tests {
                 let start: u32 = cursor.map(|c| c.parse().unwrap()).unwrap_or(0);
                 async move {
                     let next = (start + 3 < 10).then(|| (start + 3).to_string());
-                    Ok(Page::new((start..(start + 3).min(10)).collect(), next, None))
+                    Ok(Page::new(
+                        (start..(start + 3).min(10)).collect(),
+                        next,
+                        None,
+                    ))
                 }
             },
             2,
@@ -183,7 +195,11 @@ mod tests {
         let _ = stream.next().await;
         tokio::time::sleep(std::time::Duration::from_millis(50)).await;
         // One page being consumed, two buffered, one fetched and waiting for room.
-        assert!(calls.load(Ordering::SeqCst) <= 4, "{}", calls.load(Ordering::SeqCst));
+        assert!(
+            calls.load(Ordering::SeqCst) <= 4,
+            "{}",
+            calls.load(Ordering::SeqCst)
+        );
     }
 
     #[tokio::test]
@@ -196,7 +212,8 @@ mod tests {
                 counter.fetch_add(1, Ordering::SeqCst);
                 async move {
                     // Later pages answer first, to prove order is kept.
-                    tokio::time::sleep(std::time::Duration::from_millis(u64::from(10 - page))).await;
+                    tokio::time::sleep(std::time::Duration::from_millis(u64::from(10 - page)))
+                        .await;
                     Ok(NumberedPage {
                         items: vec![page * 10, page * 10 + 1],
                         total_pages: 5,

@@ -38,7 +38,11 @@ pub struct ThreadRef {
 impl ThreadRef {
     /// Builds a reference, checking the id as [`FromStr`] would. `region` is only allowed
     /// for TRTC.
-    pub fn new(provider: ProviderKind, region: Option<String>, id: impl Into<String>) -> Result<Self> {
+    pub fn new(
+        provider: ProviderKind,
+        region: Option<String>,
+        id: impl Into<String>,
+    ) -> Result<Self> {
         let id = id.into();
         match provider {
             ProviderKind::RevCent => {
@@ -99,9 +103,11 @@ fn is_region(text: &str) -> bool {
     area.len() == 2
         && area.bytes().all(|b| b.is_ascii_lowercase())
         && !rest.is_empty()
-        && rest
-            .iter()
-            .all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit()))
+        && rest.iter().all(|p| {
+            !p.is_empty()
+                && p.bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+        })
 }
 
 fn check_region_syntax(region: &str) -> Result<()> {
@@ -176,8 +182,13 @@ mod tests {
     #[test]
     fn parses_each_form() {
         let r: ThreadRef = "revcent:abcdefghij0123456789".parse().unwrap();
-        assert_eq!((r.provider(), r.region(), r.id()), (ProviderKind::RevCent, None, "abcdefghij0123456789"));
-        let r: ThreadRef = "trtc:SV1FR+XTtvzAjRxZZ+aof1DfJF00VSBBNE0zR9W-PEpgCPBmt402.".parse().unwrap();
+        assert_eq!(
+            (r.provider(), r.region(), r.id()),
+            (ProviderKind::RevCent, None, "abcdefghij0123456789")
+        );
+        let r: ThreadRef = "trtc:SV1FR+XTtvzAjRxZZ+aof1DfJF00VSBBNE0zR9W-PEpgCPBmt402."
+            .parse()
+            .unwrap();
         assert_eq!(r.region(), None);
         let r: ThreadRef = "trtc:na-siliconvalley/abc".parse().unwrap();
         assert_eq!((r.region(), r.id()), (Some("na-siliconvalley"), "abc"));
@@ -233,8 +244,10 @@ mod tests {
     }
 
     fn any_ref() -> impl Strategy<Value = ThreadRef> {
-        let revcent = "[A-Za-z0-9]{20}".prop_map(|id| ThreadRef::new(ProviderKind::RevCent, None, id));
-        let chatkit = "[A-Za-z0-9_.~-]{1,60}".prop_map(|id| ThreadRef::new(ProviderKind::OpenAiChatKit, None, id));
+        let revcent =
+            "[A-Za-z0-9]{20}".prop_map(|id| ThreadRef::new(ProviderKind::RevCent, None, id));
+        let chatkit = "[A-Za-z0-9_.~-]{1,60}"
+            .prop_map(|id| ThreadRef::new(ProviderKind::OpenAiChatKit, None, id));
         let trtc = (
             proptest::option::of("(ap|na|eu)-[a-z]{3,12}"),
             "[A-Za-z0-9+/=._-]{1,120}",

@@ -50,7 +50,12 @@ pub fn length_between(label: &str, value: &str, min: usize, max: usize) -> Resul
 }
 
 /// Checks that a number lies in `[min, max]`.
-pub fn in_range<T: PartialOrd + std::fmt::Display>(label: &str, value: T, min: T, max: T) -> Result<()> {
+pub fn in_range<T: PartialOrd + std::fmt::Display>(
+    label: &str,
+    value: T,
+    min: T,
+    max: T,
+) -> Result<()> {
     if value < min || value > max {
         return Err(Error::invalid_input(format!(
             "{label} is {value}; it must be between {min} and {max}"
@@ -83,7 +88,11 @@ fn is_path_safe(c: char) -> bool {
 /// so a huge or hostile input cannot flood the terminal.
 fn quoted(value: &str) -> String {
     const MAX: usize = 64;
-    let mut out: String = value.chars().take(MAX).flat_map(char::escape_debug).collect();
+    let mut out: String = value
+        .chars()
+        .take(MAX)
+        .flat_map(char::escape_debug)
+        .collect();
     if value.chars().count() > MAX {
         out.push('…');
     }
@@ -106,7 +115,10 @@ mod tests {
 
     #[test]
     fn path_segment_refuses_what_would_change_the_url() {
-        for bad in ["", ".", "..", "a/b", "../x", "a?b", "a#b", "%2F", "a b", "a\tb", "a\u{7}b", "é", "a\\b"] {
+        for bad in [
+            "", ".", "..", "a/b", "../x", "a?b", "a#b", "%2F", "a b", "a\tb", "a\u{7}b", "é",
+            "a\\b",
+        ] {
             let err = path_segment("id", bad).unwrap_err();
             assert!(err.is_invalid_input(), "{bad:?} was accepted");
         }

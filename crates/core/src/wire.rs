@@ -11,7 +11,12 @@ pub use serde_with::rust::double_option;
 /// Serialises `inner` (an object) with `tag_key: tag` as its first field; used by
 /// [`tagged_union!`].
 #[doc(hidden)]
-pub fn serialize_tagged<S, T>(serializer: S, tag_key: &str, tag: &str, inner: &T) -> Result<S::Ok, S::Error>
+pub fn serialize_tagged<S, T>(
+    serializer: S,
+    tag_key: &str,
+    tag: &str,
+    inner: &T,
+) -> Result<S::Ok, S::Error>
 where
     S: serde::Serializer,
     T: serde::Serialize,
@@ -19,7 +24,11 @@ where
     use serde::ser::{Error as _, SerializeMap};
     let fields = match serde_json::to_value(inner).map_err(S::Error::custom)? {
         serde_json::Value::Object(fields) => fields,
-        _ => return Err(S::Error::custom("a tagged union variant must serialise to an object")),
+        _ => {
+            return Err(S::Error::custom(
+                "a tagged union variant must serialise to an object",
+            ));
+        }
     };
     let mut map = serializer.serialize_map(Some(fields.len() + 1))?;
     map.serialize_entry(tag_key, tag)?;

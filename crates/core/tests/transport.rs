@@ -13,7 +13,10 @@ const P: ProviderKind = ProviderKind::OpenAiChatKit;
 
 fn config() -> TransportConfig {
     TransportConfig::default()
-        .with_retry(RetryPolicy::default().with_backoff(Duration::from_millis(10), Duration::from_millis(40)))
+        .with_retry(
+            RetryPolicy::default()
+                .with_backoff(Duration::from_millis(10), Duration::from_millis(40)),
+        )
         .with_timeouts(Duration::from_secs(2), Duration::from_secs(5))
 }
 
@@ -32,7 +35,11 @@ fn decode(response: Response) -> Result<Value, Error> {
     }
 }
 
-async fn send(transport: &Transport, server: &MockServer, method: http::Method) -> Result<Value, Error> {
+async fn send(
+    transport: &Transport,
+    server: &MockServer,
+    method: http::Method,
+) -> Result<Value, Error> {
     let url = Url::parse(&server.url("/thing")).unwrap();
     let call = if method == http::Method::GET {
         Call::idempotent("GetThing")
@@ -42,7 +49,10 @@ async fn send(transport: &Transport, server: &MockServer, method: http::Method) 
     transport
         .send(
             call,
-            || Request::new(method.clone(), url.clone()).secret_header("authorization", &format!("Bearer {SECRET}")),
+            || {
+                Request::new(method.clone(), url.clone())
+                    .secret_header("authorization", &format!("Bearer {SECRET}"))
+            },
             decode,
         )
         .await
@@ -52,7 +62,10 @@ async fn send(transport: &Transport, server: &MockServer, method: http::Method) 
 async fn wait_for_hits(mock: &httpmock::Mock<'_>, n: usize) {
     let start = Instant::now();
     while mock.calls_async().await < n {
-        assert!(start.elapsed() < Duration::from_secs(5), "mock never reached {n} hits");
+        assert!(
+            start.elapsed() < Duration::from_secs(5),
+            "mock never reached {n} hits"
+        );
         tokio::time::sleep(Duration::from_millis(5)).await;
     }
 }
@@ -63,7 +76,9 @@ async fn rate_limited_request_waits_for_retry_after_then_succeeds() {
     let limited = server
         .mock_async(|when, then| {
             when.method(GET).path("/thing");
-            then.status(429).header("retry-after-ms", "300").json_body(json!({"error": {"message": "slow down"}}));
+            then.status(429)
+                .header("retry-after-ms", "300")
+                .json_body(json!({"error": {"message": "slow down"}}));
         })
         .await;
     let transport = transport(config());
@@ -91,7 +106,11 @@ async fn rate_limited_request_waits_for_retry_after_then_succeeds() {
         .await;
     let value = call.await.unwrap().unwrap();
     assert_eq!(value, json!({"ok": true}));
-    assert!(started.elapsed() >= Duration::from_millis(300), "did not wait: {:?}", started.elapsed());
+    assert!(
+        started.elapsed() >= Duration::from_millis(300),
+        "did not wait: {:?}",
+        started.elapsed()
+    );
     assert_eq!(ok.calls_async().await, 1);
 }
 
@@ -111,7 +130,12 @@ async fn server_errors_are_retried() {
             transport
                 .send(
                     Call::idempotent("GetThing"),
-                    || Ok(Request::new(http::Method::GET, Url::parse(&server_url).unwrap())),
+                    || {
+                        Ok(Request::new(
+                            http::Method::GET,
+                            Url::parse(&server_url).unwrap(),
+                        ))
+                    },
                     decode,
                 )
                 .await
@@ -137,7 +161,9 @@ async fn client_errors_are_not_retried() {
             then.status(400).json_body(json!({"error": "bad"}));
         })
         .await;
-    let err = send(&transport(config()), &server, http::Method::GET).await.unwrap_err();
+    let err = send(&transport(config()), &server, http::Method::GET)
+        .await
+        .unwrap_err();
     assert_eq!(err.status(), Some(400));
     assert!(!err.is_retryable());
     assert_eq!(bad.calls_async().await, 1);
@@ -157,8 +183,19 @@ async fn attempts_are_bounded() {
             .with_max_attempts(3)
             .with_backoff(Duration::from_millis(5), Duration::from_millis(5)),
     );
-    let err = send(&transport(config), &server, http::Method::GET).await.unwrap_err();
-    assert!(matches!(err, Error::Provider { transient: true, .. }), "{err:?}");
+    let err = send(&transport(config), &server, http::Method::GET)
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(
+            err,
+            Error::Provider {
+                transient: true,
+                ..
+            }
+        ),
+        "{err:?}"
+    );
     assert_eq!(down.calls_async().await, 3);
 }
 
@@ -168,14 +205,23 @@ async fn the_total_deadline_is_respected() {
     server
         .mock_async(|when, then| {
             when.method(GET).path("/thing");
-            then.status(200).delay(Duration::from_secs(3)).json_body(json!({}));
+            then.status(200)
+                .delay(Duration::from_secs(3))
+                .json_body(json!({}));
         })
         .await;
-    let config = config().with_retry(RetryPolicy::default().with_max_elapsed(Duration::from_millis(400)));
+    let config =
+        config().with_retry(RetryPolicy::default().with_max_elapsed(Duration::from_millis(400)));
     let started = Instant::now();
-    let err = send(&transport(config), &server, http::Method::GET).await.unwrap_err();
+    let err = send(&transport(config), &server, http::Method::GET)
+        .await
+        .unwrap_err();
     assert!(matches!(err, Error::Timeout { .. }), "{err:?}");
-    assert!(started.elapsed() < Duration::from_millis(1500), "{:?}", started.elapsed());
+    assert!(
+        started.elapsed() < Duration::from_millis(1500),
+        "{:?}",
+        started.elapsed()
+    );
 }
 
 #[tokio::test]
@@ -187,7 +233,9 @@ async fn a_request_that_may_have_landed_is_not_repeated_unless_idempotent() {
             then.status(502);
         })
         .await;
-    let err = send(&transport(config()), &server, http::Method::POST).await.unwrap_err();
+    let err = send(&transport(config()), &server, http::Method::POST)
+        .await
+        .unwrap_err();
     assert_eq!(err.status(), Some(502));
     assert_eq!(failing.calls_async().await, 1);
 }
@@ -195,7 +243,11 @@ async fn a_request_that_may_have_landed_is_not_repeated_unless_idempotent() {
 #[tokio::test]
 async fn a_refused_connection_is_retried_even_when_not_idempotent() {
     // Bind then drop a listener: connecting to its port is refused.
-    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
     let url = Url::parse(&format!("http://127.0.0.1:{port}/thing")).unwrap();
     let attempts = std::sync::atomic::AtomicU32::new(0);
     let config = config().with_retry(
@@ -227,10 +279,17 @@ async fn oversized_responses_are_refused() {
             then.status(200).body(format!("\"{}\"", "x".repeat(4096)));
         })
         .await;
-    let err = send(&transport(config().with_max_response_bytes(1024)), &server, http::Method::GET)
-        .await
-        .unwrap_err();
-    assert!(matches!(err, Error::ResponseTooLarge { limit: 1024, .. }), "{err:?}");
+    let err = send(
+        &transport(config().with_max_response_bytes(1024)),
+        &server,
+        http::Method::GET,
+    )
+    .await
+    .unwrap_err();
+    assert!(
+        matches!(err, Error::ResponseTooLarge { limit: 1024, .. }),
+        "{err:?}"
+    );
 }
 
 #[tokio::test]
@@ -239,12 +298,18 @@ async fn non_json_success_is_a_decode_error_with_an_excerpt() {
     server
         .mock_async(|when, then| {
             when.method(GET).path("/thing");
-            then.status(200).header("content-type", "text/html").body("<html>maintenance</html>");
+            then.status(200)
+                .header("content-type", "text/html")
+                .body("<html>maintenance</html>");
         })
         .await;
-    let err = send(&transport(config()), &server, http::Method::GET).await.unwrap_err();
+    let err = send(&transport(config()), &server, http::Method::GET)
+        .await
+        .unwrap_err();
     match err {
-        Error::Decode { excerpt, message, .. } => {
+        Error::Decode {
+            excerpt, message, ..
+        } => {
             assert!(excerpt.contains("maintenance"));
             assert!(message.contains("text/html"), "{message}");
         }
@@ -258,13 +323,20 @@ async fn a_secret_echoed_by_the_server_never_reaches_the_error() {
     server
         .mock_async(|when, then| {
             when.method(GET).path("/thing");
-            then.status(401).body(format!("Incorrect API key provided: {SECRET}"));
+            then.status(401)
+                .body(format!("Incorrect API key provided: {SECRET}"));
         })
         .await;
     let transport = transport(config());
-    let err = send(&transport, &server, http::Method::GET).await.unwrap_err();
+    let err = send(&transport, &server, http::Method::GET)
+        .await
+        .unwrap_err();
     assert!(matches!(err, Error::Authentication { .. }), "{err:?}");
-    for text in [err.to_string(), format!("{err:?}"), format!("{transport:?}")] {
+    for text in [
+        err.to_string(),
+        format!("{err:?}"),
+        format!("{transport:?}"),
+    ] {
         assert!(!text.contains(SECRET), "secret leaked: {text}");
     }
     assert!(err.to_string().contains("[redacted]"));

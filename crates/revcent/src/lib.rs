@@ -1,1 +1,5 @@
-//! placeholder
+//! Work in progress.
+#![deny(missing_docs)]
+
+mod generated;
+pub use generated::*;

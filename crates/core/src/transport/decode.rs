@@ -10,7 +10,15 @@ use crate::transport::{Response, retry};
 const EXCERPT_BYTES: usize = 200;
 
 /// JSON keys whose string values never appear in an excerpt.
-const SECRET_KEY_PARTS: [&str; 7] = ["secret", "key", "token", "password", "sig", "authorization", "credential"];
+const SECRET_KEY_PARTS: [&str; 7] = [
+    "secret",
+    "key",
+    "token",
+    "password",
+    "sig",
+    "authorization",
+    "credential",
+];
 
 impl Response {
     /// Decodes the body as JSON into `T`.
@@ -33,7 +41,10 @@ impl Response {
         Err(Error::Decode {
             provider,
             path: None,
-            message: format!("expected a JSON response, got content type `{}`", text.escape_debug()),
+            message: format!(
+                "expected a JSON response, got content type `{}`",
+                text.escape_debug()
+            ),
             excerpt: excerpt(&self.body),
             status: Some(self.status.as_u16()),
         })
@@ -46,10 +57,10 @@ impl Response {
     /// [`Error::Provider`], transient for 408, 409 and 5xx.
     pub fn status_error(&self, provider: ProviderKind, details: ApiError) -> Error {
         let status = self.status.as_u16();
-        let details = ApiError {
+        let details = Box::new(ApiError {
             status: Some(status),
             ..details
-        };
+        });
         match status {
             401 | 403 => Error::Authentication { provider, details },
             404 => Error::NotFound { provider, details },
@@ -77,7 +88,11 @@ impl Response {
 ///
 /// The fast path costs nothing extra on success, so large transcripts decode at plain
 /// `serde_json` speed.
-pub fn decode_json<T: DeserializeOwned>(provider: ProviderKind, body: &[u8], status: Option<u16>) -> Result<T> {
+pub fn decode_json<T: DeserializeOwned>(
+    provider: ProviderKind,
+    body: &[u8],
+    status: Option<u16>,
+) -> Result<T> {
     match serde_json::from_slice(body) {
         Ok(value) => Ok(value),
         Err(first) => {
@@ -156,7 +171,8 @@ mod tests {
 
     #[test]
     fn excerpt_hides_secret_values_and_keeps_the_rest() {
-        let body = br#"{"client_secret": "ek_live_123", "id":"cksess_1", "APIKey":"sk-zzz", "n": 3}"#;
+        let body =
+            br#"{"client_secret": "ek_live_123", "id":"cksess_1", "APIKey":"sk-zzz", "n": 3}"#;
         assert_eq!(
             excerpt(body),
             r#"{"client_secret": "***", "id":"cksess_1", "APIKey":"***", "n": 3}"#
@@ -165,7 +181,10 @@ mod tests {
 
     #[test]
     fn excerpt_hides_a_secret_cut_off_by_the_length_limit() {
-        let body = format!(r#"{{"pad":"{}","SecretKey":"abcdefghijklmnop"}}"#, "x".repeat(170));
+        let body = format!(
+            r#"{{"pad":"{}","SecretKey":"abcdefghijklmnop"}}"#,
+            "x".repeat(170)
+        );
         let text = excerpt(body.as_bytes());
         assert!(!text.contains("abcdef"), "{text}");
         assert!(text.ends_with('…'));
@@ -191,8 +210,12 @@ mod tests {
 
     #[test]
     fn decode_errors_name_the_json_path() {
-        let err = decode_json::<Outer>(ProviderKind::RevCent, br#"{"results":[{"count":1},{"count":"x"}]}"#, Some(200))
-            .unwrap_err();
+        let err = decode_json::<Outer>(
+            ProviderKind::RevCent,
+            br#"{"results":[{"count":1},{"count":"x"}]}"#,
+            Some(200),
+        )
+        .unwrap_err();
         match err {
             Error::Decode { path, .. } => assert_eq!(path.as_deref(), Some("results[1].count")),
             other => panic!("unexpected {other:?}"),
@@ -201,7 +224,8 @@ mod tests {
 
     #[test]
     fn truncated_json_is_a_decode_error() {
-        let err = decode_json::<Outer>(ProviderKind::RevCent, br#"{"results":[{"cou"#, Some(200)).unwrap_err();
+        let err = decode_json::<Outer>(ProviderKind::RevCent, br#"{"results":[{"cou"#, Some(200))
+            .unwrap_err();
         assert!(matches!(err, Error::Decode { .. }), "{err:?}");
     }
 }

@@ -103,8 +103,11 @@ impl TransportConfig {
     /// Checks a provider's base URL: `https`, or `http` to a loopback host, or `http`
     /// anywhere when [`allow_http`](Self::allow_http) is set.
     pub fn check_base_url(&self, provider: ProviderKind, text: &str) -> Result<Url> {
-        let url = Url::parse(text)
-            .map_err(|e| Error::config(format!("{provider} base URL `{text}` is not a valid URL: {e}")))?;
+        let url = Url::parse(text).map_err(|e| {
+            Error::config(format!(
+                "{provider} base URL `{text}` is not a valid URL: {e}"
+            ))
+        })?;
         match url.scheme() {
             "https" => Ok(url),
             "http" if self.allow_http || is_loopback(&url) => Ok(url),
@@ -166,16 +169,22 @@ impl Request {
     /// Adds a header. Header names and values are checked by the caller's types, so an
     /// invalid value (a key with a newline, say) is reported as a configuration error.
     pub fn header(mut self, name: &'static str, value: &str) -> Result<Self> {
-        let value = http::HeaderValue::from_str(value)
-            .map_err(|_| Error::config(format!("the value for header `{name}` contains characters not allowed in HTTP headers")))?;
+        let value = http::HeaderValue::from_str(value).map_err(|_| {
+            Error::config(format!(
+                "the value for header `{name}` contains characters not allowed in HTTP headers"
+            ))
+        })?;
         self.headers.insert(name, value);
         Ok(self)
     }
 
     /// Adds a header holding a secret, marked sensitive so it is never printed.
     pub fn secret_header(mut self, name: &'static str, value: &str) -> Result<Self> {
-        let mut value = http::HeaderValue::from_str(value)
-            .map_err(|_| Error::config(format!("the credential for header `{name}` contains characters not allowed in HTTP headers")))?;
+        let mut value = http::HeaderValue::from_str(value).map_err(|_| {
+            Error::config(format!(
+                "the credential for header `{name}` contains characters not allowed in HTTP headers"
+            ))
+        })?;
         value.set_sensitive(true);
         self.headers.insert(name, value);
         Ok(self)
@@ -272,7 +281,11 @@ impl std::fmt::Debug for Transport {
 impl Transport {
     /// A transport for `provider`. `secrets` are the credentials the client sends; any of
     /// them echoed back by a server is scrubbed from errors.
-    pub fn new(provider: ProviderKind, config: TransportConfig, secrets: Vec<SecretString>) -> Result<Self> {
+    pub fn new(
+        provider: ProviderKind,
+        config: TransportConfig,
+        secrets: Vec<SecretString>,
+    ) -> Result<Self> {
         let client = match &config.http_client {
             Some(client) => client.clone(),
             None => reqwest::Client::builder()
@@ -316,7 +329,8 @@ impl Transport {
             let result = if remaining.is_zero() {
                 Err(self.timeout(started))
             } else {
-                self.attempt(call, &build, &decode, attempt, started, remaining).await
+                self.attempt(call, &build, &decode, attempt, started, remaining)
+                    .await
             };
             let error = match result {
                 Ok(value) => return Ok(value),
@@ -373,10 +387,12 @@ impl Transport {
         async {
             let sent = Instant::now();
             let timeout = self.config.request_timeout.min(remaining);
-            let response = match tokio::time::timeout(timeout, self.exchange(request, timeout, attempt)).await {
-                Ok(result) => result,
-                Err(_) => Err(self.timeout(started)),
-            };
+            let response =
+                match tokio::time::timeout(timeout, self.exchange(request, timeout, attempt)).await
+                {
+                    Ok(result) => result,
+                    Err(_) => Err(self.timeout(started)),
+                };
             let span = tracing::Span::current();
             span.record("latency_ms", sent.elapsed().as_millis() as u64);
             if let Ok(response) = &response {
@@ -392,7 +408,12 @@ impl Transport {
         .await
     }
 
-    async fn exchange(&self, request: Request, timeout: Duration, attempt: u32) -> Result<Response> {
+    async fn exchange(
+        &self,
+        request: Request,
+        timeout: Duration,
+        attempt: u32,
+    ) -> Result<Response> {
         let mut builder = self
             .client
             .request(request.method, request.url)
@@ -403,7 +424,10 @@ impl Transport {
         }
         let mut response = builder.send().await.map_err(|e| self.reqwest_error(e))?;
         let limit = self.config.max_response_bytes;
-        if response.content_length().is_some_and(|len| len > limit as u64) {
+        if response
+            .content_length()
+            .is_some_and(|len| len > limit as u64)
+        {
             return Err(self.too_large());
         }
         let mut body = Vec::new();
@@ -482,19 +506,25 @@ impl Transport {
             | Error::RateLimited { details, .. }
             | Error::Provider { details, .. } => {
                 clean(&mut details.message);
-                for field in [&mut details.code, &mut details.param, &mut details.error_type, &mut details.request_id] {
-                    if let Some(text) = field {
-                        clean(text);
-                    }
-                }
+                [
+                    &mut details.code,
+                    &mut details.param,
+                    &mut details.error_type,
+                    &mut details.request_id,
+                ]
+                .into_iter()
+                .flatten()
+                .for_each(clean);
             }
-            Error::Decode { excerpt, message, .. } => {
+            Error::Decode {
+                excerpt, message, ..
+            } => {
                 clean(excerpt);
                 clean(message);
             }
-            Error::Transport { message, .. } | Error::InvalidInput { message } | Error::Config { message } => {
-                clean(message)
-            }
+            Error::Transport { message, .. }
+            | Error::InvalidInput { message }
+            | Error::Config { message } => clean(message),
             _ => {}
         }
         error
@@ -509,20 +539,39 @@ mod tests {
     fn plain_http_is_refused_except_to_loopback_or_with_opt_in() {
         let config = TransportConfig::default();
         let p = ProviderKind::RevCent;
-        assert!(config.check_base_url(p, "https://api.revcent.com/v2").is_ok());
-        for ok in ["http://127.0.0.1:8080/v2", "http://localhost:1/v2", "http://[::1]:9/v1", "http://127.9.9.9/"] {
+        assert!(
+            config
+                .check_base_url(p, "https://api.revcent.com/v2")
+                .is_ok()
+        );
+        for ok in [
+            "http://127.0.0.1:8080/v2",
+            "http://localhost:1/v2",
+            "http://[::1]:9/v1",
+            "http://127.9.9.9/",
+        ] {
             assert!(config.check_base_url(p, ok).is_ok(), "{ok}");
         }
-        let err = config.check_base_url(p, "http://api.revcent.com/v2").unwrap_err();
+        let err = config
+            .check_base_url(p, "http://api.revcent.com/v2")
+            .unwrap_err();
         assert!(err.to_string().contains("refusing plain http://"), "{err}");
-        assert!(config.check_base_url(p, "http://localhost.evil.com/").is_err());
+        assert!(
+            config
+                .check_base_url(p, "http://localhost.evil.com/")
+                .is_err()
+        );
         assert!(config.check_base_url(p, "ftp://x/").is_err());
         assert!(config.check_base_url(p, "not a url").is_err());
         let opted_in = TransportConfig {
             allow_http: true,
             ..TransportConfig::default()
         };
-        assert!(opted_in.check_base_url(p, "http://api.revcent.com/v2").is_ok());
+        assert!(
+            opted_in
+                .check_base_url(p, "http://api.revcent.com/v2")
+                .is_ok()
+        );
     }
 
     #[test]
@@ -533,8 +582,14 @@ mod tests {
             "https://api.revcent.com/v2/ai_threads/abc/cancel"
         );
         let slash = Url::parse("http://127.0.0.1:1/v1/").unwrap();
-        assert_eq!(endpoint(&slash, &["chatkit", "threads"]).as_str(), "http://127.0.0.1:1/v1/chatkit/threads");
-        assert_eq!(endpoint(&slash, &["a/b"]).as_str(), "http://127.0.0.1:1/v1/a%2Fb");
+        assert_eq!(
+            endpoint(&slash, &["chatkit", "threads"]).as_str(),
+            "http://127.0.0.1:1/v1/chatkit/threads"
+        );
+        assert_eq!(
+            endpoint(&slash, &["a/b"]).as_str(),
+            "http://127.0.0.1:1/v1/a%2Fb"
+        );
     }
 
     #[test]

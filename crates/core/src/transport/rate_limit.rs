@@ -60,6 +60,10 @@ mod tests {
             limit.acquire().await;
         }
         // Ten gaps of 10 ms each: the first request goes at once.
-        assert!(start.elapsed() >= Duration::from_millis(95), "{:?}", start.elapsed());
+        assert!(
+            start.elapsed() >= Duration::from_millis(95),
+            "{:?}",
+            start.elapsed()
+        );
     }
 }

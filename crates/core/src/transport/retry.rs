@@ -89,7 +89,12 @@ impl RetryPolicy {
     ///
     /// `idempotent` says whether repeating the request is harmless; when it is not, only
     /// errors that prove the request was not processed are retried.
-    pub(crate) fn delay_before_retry(&self, error: &Error, idempotent: bool, next_attempt: u32) -> Option<Duration> {
+    pub(crate) fn delay_before_retry(
+        &self,
+        error: &Error,
+        idempotent: bool,
+        next_attempt: u32,
+    ) -> Option<Duration> {
         if next_attempt > self.max_attempts || !error.is_retryable() {
             return None;
         }
@@ -107,7 +112,12 @@ impl RetryPolicy {
 /// Reads the server's requested wait: `retry-after-ms` (milliseconds) first, then `retry-after`
 /// as seconds (fractions allowed) or an HTTP date.
 pub fn retry_after(headers: &HeaderMap) -> Option<Duration> {
-    let text = |name: &str| headers.get(name).and_then(|v| v.to_str().ok()).map(str::trim);
+    let text = |name: &str| {
+        headers
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .map(str::trim)
+    };
     if let Some(ms) = text("retry-after-ms").and_then(|v| v.parse::<f64>().ok()) {
         return seconds(ms / 1000.0);
     }
@@ -116,7 +126,10 @@ pub fn retry_after(headers: &HeaderMap) -> Option<Duration> {
         return seconds(secs);
     }
     let when = httpdate::parse_http_date(value).ok()?;
-    Some(when.duration_since(SystemTime::now()).unwrap_or(Duration::ZERO))
+    Some(
+        when.duration_since(SystemTime::now())
+            .unwrap_or(Duration::ZERO),
+    )
 }
 
 fn seconds(secs: f64) -> Option<Duration> {
@@ -138,17 +151,29 @@ mod tests {
 
     #[test]
     fn retry_after_reads_every_documented_form() {
-        assert_eq!(retry_after(&headers(&[("retry-after", "3")])), Some(Duration::from_secs(3)));
-        assert_eq!(retry_after(&headers(&[("retry-after", "0.5")])), Some(Duration::from_millis(500)));
+        assert_eq!(
+            retry_after(&headers(&[("retry-after", "3")])),
+            Some(Duration::from_secs(3))
+        );
+        assert_eq!(
+            retry_after(&headers(&[("retry-after", "0.5")])),
+            Some(Duration::from_millis(500))
+        );
         assert_eq!(
             retry_after(&headers(&[("retry-after-ms", "250"), ("retry-after", "9")])),
             Some(Duration::from_millis(250))
         );
         let future = httpdate::fmt_http_date(SystemTime::now() + Duration::from_secs(30));
         let parsed = retry_after(&headers(&[("retry-after", &future)])).unwrap();
-        assert!(parsed > Duration::from_secs(28) && parsed <= Duration::from_secs(30), "{parsed:?}");
+        assert!(
+            parsed > Duration::from_secs(28) && parsed <= Duration::from_secs(30),
+            "{parsed:?}"
+        );
         assert_eq!(
-            retry_after(&headers(&[("retry-after", "Sun, 06 Nov 1994 08:49:37 GMT")])),
+            retry_after(&headers(&[(
+                "retry-after",
+                "Sun, 06 Nov 1994 08:49:37 GMT"
+            )])),
             Some(Duration::ZERO)
         );
         assert_eq!(retry_after(&headers(&[("retry-after", "soon")])), None);
@@ -158,11 +183,15 @@ mod tests {
 
     #[test]
     fn backoff_doubles_up_to_the_cap_with_at_most_a_quarter_of_jitter() {
-        let policy = RetryPolicy::default().with_backoff(Duration::from_millis(100), Duration::from_millis(400));
+        let policy = RetryPolicy::default()
+            .with_backoff(Duration::from_millis(100), Duration::from_millis(400));
         for (attempt, full) in [(2, 100), (3, 200), (4, 400), (5, 400), (40, 400)] {
             let wait = policy.backoff(attempt);
             let full = Duration::from_millis(full);
-            assert!(wait <= full && wait > full.mul_f64(0.75), "attempt {attempt}: {wait:?}");
+            assert!(
+                wait <= full && wait > full.mul_f64(0.75),
+                "attempt {attempt}: {wait:?}"
+            );
         }
     }
 
@@ -178,11 +207,31 @@ mod tests {
     #[test]
     fn non_idempotent_requests_retry_only_when_surely_not_processed() {
         let policy = RetryPolicy::default();
-        assert!(policy.delay_before_retry(&transport_error(false), true, 2).is_some());
-        assert!(policy.delay_before_retry(&transport_error(false), false, 2).is_none());
-        assert!(policy.delay_before_retry(&transport_error(true), false, 2).is_some());
-        assert!(policy.delay_before_retry(&transport_error(true), true, 5).is_none());
-        assert!(policy.delay_before_retry(&Error::invalid_input("x"), true, 2).is_none());
+        assert!(
+            policy
+                .delay_before_retry(&transport_error(false), true, 2)
+                .is_some()
+        );
+        assert!(
+            policy
+                .delay_before_retry(&transport_error(false), false, 2)
+                .is_none()
+        );
+        assert!(
+            policy
+                .delay_before_retry(&transport_error(true), false, 2)
+                .is_some()
+        );
+        assert!(
+            policy
+                .delay_before_retry(&transport_error(true), true, 5)
+                .is_none()
+        );
+        assert!(
+            policy
+                .delay_before_retry(&Error::invalid_input("x"), true, 2)
+                .is_none()
+        );
     }
 
     #[test]
@@ -191,9 +240,12 @@ mod tests {
         let limited = |secs| Error::RateLimited {
             provider: ProviderKind::OpenAiChatKit,
             retry_after: Some(Duration::from_secs(secs)),
-            details: Default::default(),
+            details: Box::default(),
         };
-        assert_eq!(policy.delay_before_retry(&limited(2), true, 2), Some(Duration::from_secs(2)));
+        assert_eq!(
+            policy.delay_before_retry(&limited(2), true, 2),
+            Some(Duration::from_secs(2))
+        );
         assert_eq!(policy.delay_before_retry(&limited(6), true, 2), None);
     }
 }

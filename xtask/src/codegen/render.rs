@@ -1,0 +1,334 @@
+//! Writes the item model as Rust source.
+
+use std::collections::BTreeMap;
+use std::fmt::Write;
+
+use serde_json::Value;
+
+use super::model::{Field, Item, Kind, Ty, Variant, pascal, snake};
+
+const KEYWORDS: [&str; 8] = ["type", "ref", "self", "match", "mod", "move", "fn", "use"];
+
+pub fn render(header: &str, items: &[&Item], actions: Option<&Value>) -> String {
+    let by_name: BTreeMap<&str, &Item> = items.iter().map(|i| (i.name.as_str(), *i)).collect();
+    let mut out = String::new();
+    for line in header.lines() {
+        let _ = writeln!(out, "//! {line}");
+    }
+    out.push_str("#![allow(clippy::large_enum_variant)]\n\n");
+    out.push_str("use std::collections::BTreeMap;\n\nuse serde::{Deserialize, Serialize};\n\n");
+    for item in items {
+        match &item.kind {
+            Kind::Struct(fields) => render_struct(&mut out, item, fields, &by_name),
+            Kind::Enum(variants) => render_enum(&mut out, item, variants),
+            Kind::Union { tag, variants } => render_union(&mut out, item, tag, variants),
+            Kind::Scalars(types) => render_scalars(&mut out, item, types),
+        }
+        out.push('\n');
+    }
+    if let Some(actions) = actions.and_then(Value::as_object) {
+        render_actions(&mut out, actions);
+    }
+    if !out.contains("BTreeMap<") {
+        out = out.replace("use std::collections::BTreeMap;\n\n", "");
+    }
+    out
+}
+
+fn render_struct(out: &mut String, item: &Item, fields: &[Field], by_name: &BTreeMap<&str, &Item>) {
+    doc(
+        out,
+        item.doc.as_deref(),
+        &format!("The `{}` object.", item.name),
+    );
+    let default = if defaultable(item, by_name) {
+        ", Default"
+    } else {
+        ""
+    };
+    let _ = writeln!(
+        out,
+        "#[derive(Debug, Clone, PartialEq{default}, Serialize, Deserialize)]"
+    );
+    let _ = writeln!(out, "pub struct {} {{", item.name);
+    for field in fields {
+        doc(
+            out,
+            field.doc.as_deref(),
+            &format!("Wire field `{}` (not described by the spec).", field.wire),
+        );
+        let rust = snake(&field.wire);
+        let mut attrs = Vec::new();
+        if rust != field.wire {
+            attrs.push(format!("rename = \"{}\"", field.wire));
+        }
+        let ty = ty(&field.ty);
+        let ty = match (field.required, field.nullable) {
+            (true, false) => ty,
+            (true, true) => {
+                attrs.push("default".into());
+                format!("Option<{ty}>")
+            }
+            (false, false) => {
+                attrs.push("default".into());
+                attrs.push("skip_serializing_if = \"Option::is_none\"".into());
+                format!("Option<{ty}>")
+            }
+            (false, true) => {
+                attrs.push("default".into());
+                attrs.push("skip_serializing_if = \"Option::is_none\"".into());
+                attrs.push("with = \"aithreads_core::wire::double_option\"".into());
+                format!("Option<Option<{ty}>>")
+            }
+        };
+        if !attrs.is_empty() {
+            let _ = writeln!(out, "#[serde({})]", attrs.join(", "));
+        }
+        let name = if KEYWORDS.contains(&rust.as_str()) {
+            format!("r#{rust}")
+        } else {
+            rust
+        };
+        let _ = writeln!(out, "pub {name}: {ty},");
+    }
+    out.push_str("}\n");
+}
+
+fn render_enum(out: &mut String, item: &Item, variants: &[Variant]) {
+    out.push_str("aithreads_core::open_enum! {\n");
+    doc_indented(
+        out,
+        "    ",
+        item.doc.as_deref(),
+        &format!("The `{}` values.", item.name),
+    );
+    let _ = writeln!(out, "    pub enum {} {{", item.name);
+    for variant in variants {
+        let _ = writeln!(out, "        /// `{}`.", variant.wire);
+        let _ = writeln!(
+            out,
+            "        {} = \"{}\",",
+            pascal(&variant.wire),
+            variant.wire
+        );
+    }
+    out.push_str("    }\n}\n");
+}
+
+fn render_union(out: &mut String, item: &Item, tag: &str, variants: &[Variant]) {
+    out.push_str("aithreads_core::tagged_union! {\n");
+    doc_indented(
+        out,
+        "    ",
+        item.doc.as_deref(),
+        &format!("One of the `{}` variants, by `{tag}`.", item.name),
+    );
+    let _ = writeln!(out, "    pub enum {} (tag = \"{tag}\") {{", item.name);
+    for variant in variants {
+        let _ = writeln!(out, "        /// `{tag}: \"{}\"`.", variant.wire);
+        let name = pascal(variant.wire.rsplit('.').next().unwrap_or_default());
+        let payload = variant.ty.as_deref().unwrap_or_default();
+        let _ = writeln!(out, "        {name}({payload}) = \"{}\",", variant.wire);
+    }
+    out.push_str("    }\n}\n");
+}
+
+fn render_scalars(out: &mut String, item: &Item, types: &[Ty]) {
+    doc(
+        out,
+        item.doc.as_deref(),
+        &format!("A `{}`: one of several scalar types.", item.name),
+    );
+    out.push_str(
+        "#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]\n#[serde(untagged)]\n",
+    );
+    let _ = writeln!(out, "pub enum {} {{", item.name);
+    for t in types {
+        let name = match t {
+            Ty::String => "String",
+            Ty::I64 => "Integer",
+            Ty::U64 => "Unsigned",
+            Ty::F64 => "Number",
+            Ty::Bool => "Boolean",
+            _ => "Other",
+        };
+        let _ = writeln!(
+            out,
+            "/// A {} value.\n{name}({}),",
+            name.to_lowercase(),
+            ty(t)
+        );
+    }
+    out.push_str("}\n");
+}
+
+/// Metadata the TRTC spec keeps per action (`x-actions`): regions, request limit, idempotency.
+fn render_actions(out: &mut String, actions: &serde_json::Map<String, Value>) {
+    out.push_str(
+        "/// What the spec says about one API action: where it runs, how fast it may be called,\n\
+         /// and which action-specific error codes it documents.\n\
+         #[derive(Debug, Clone, Copy, PartialEq, Eq)]\n\
+         pub struct ActionSpec {\n\
+         /// The action name sent in `X-TC-Action`.\npub name: &'static str,\n\
+         /// The only regions the action accepts.\npub regions: &'static [&'static str],\n\
+         /// The documented request limit.\npub rate_limit_per_second: u32,\n\
+         /// Whether repeating the request is harmless.\npub idempotent: bool,\n\
+         /// Action-specific error codes.\npub error_codes: &'static [&'static str],\n\
+         }\n\n",
+    );
+    for (name, action) in actions {
+        let strings = |key: &str| -> String {
+            action
+                .get(key)
+                .and_then(Value::as_array)
+                .map(|v| {
+                    v.iter()
+                        .filter_map(Value::as_str)
+                        .map(|s| format!("{s:?}"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                })
+                .unwrap_or_default()
+        };
+        let description = action
+            .get("description")
+            .and_then(Value::as_str)
+            .unwrap_or_default();
+        let source = action
+            .get("source")
+            .and_then(Value::as_str)
+            .unwrap_or_default();
+        doc(
+            out,
+            Some(&format!("{description}\n\nSource: {source}")),
+            name,
+        );
+        let _ = writeln!(
+            out,
+            "pub const {}: ActionSpec = ActionSpec {{ name: {name:?}, regions: &[{}], rate_limit_per_second: {}, idempotent: {}, error_codes: &[{}] }};\n",
+            snake(name).to_uppercase(),
+            strings("regions"),
+            action
+                .get("rate_limit_per_second")
+                .and_then(Value::as_u64)
+                .unwrap_or(0),
+            action
+                .get("idempotent")
+                .and_then(Value::as_bool)
+                .unwrap_or(false),
+            strings("error_codes"),
+        );
+    }
+}
+
+fn ty(t: &Ty) -> String {
+    match t {
+        Ty::String => "String".into(),
+        Ty::I64 => "i64".into(),
+        Ty::U64 => "u64".into(),
+        Ty::F64 => "f64".into(),
+        Ty::Bool => "bool".into(),
+        Ty::Json => "serde_json::Value".into(),
+        Ty::Vec(inner) => format!("Vec<{}>", ty(inner)),
+        Ty::Map(inner) => format!("BTreeMap<String, {}>", ty(inner)),
+        Ty::Named(name) => name.clone(),
+    }
+}
+
+/// Whether `#[derive(Default)]` compiles for the struct: every field is optional, a
+/// container, a scalar, or a struct that is itself defaultable.
+fn defaultable(item: &Item, by_name: &BTreeMap<&str, &Item>) -> bool {
+    let Kind::Struct(fields) = &item.kind else {
+        return false;
+    };
+    fields.iter().all(|f| {
+        !f.required
+            || f.nullable
+            || match &f.ty {
+                Ty::Named(name) => by_name
+                    .get(name.as_str())
+                    .is_some_and(|i| defaultable(i, by_name)),
+                _ => true,
+            }
+    })
+}
+
+/// Writes a doc comment, escaped for rustdoc: brackets are not links, angle brackets are not
+/// HTML, and bare URLs become autolinks.
+fn doc(out: &mut String, text: Option<&str>, fallback: &str) {
+    doc_indented(out, "", text, fallback);
+}
+
+fn doc_indented(out: &mut String, indent: &str, text: Option<&str>, fallback: &str) {
+    let text = text.unwrap_or(fallback);
+    // Every line of the spec's text becomes its own paragraph: the specs break lines where
+    // they mean it, and a lone line starting with `-` must not continue a markdown list.
+    let lines: Vec<&str> = text
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .collect();
+    for (i, line) in lines.iter().enumerate() {
+        if i > 0 {
+            let _ = writeln!(out, "{indent}///");
+        }
+        out.push_str(indent);
+        let _ = writeln!(out, "/// {}", rustdoc_safe(line));
+    }
+}
+
+/// Escapes one line of spec text for rustdoc: brackets that are not a markdown link are
+/// escaped (so they are not read as intra-doc links), angle brackets become entities (not
+/// HTML), and bare URLs become autolinks.
+fn rustdoc_safe(line: &str) -> String {
+    let chars: Vec<char> = line.chars().collect();
+    // Brackets of `[text](url)` links stay as they are.
+    let mut keep = vec![false; chars.len()];
+    let mut open = Vec::new();
+    for (i, c) in chars.iter().enumerate() {
+        match c {
+            '[' => open.push(i),
+            ']' => {
+                if let Some(start) = open.pop()
+                    && chars.get(i + 1) == Some(&'(')
+                {
+                    keep[start] = true;
+                    keep[i] = true;
+                }
+            }
+            _ => {}
+        }
+    }
+    let mut out = String::new();
+    let mut i = 0;
+    while i < chars.len() {
+        let c = chars[i];
+        let rest: String = chars[i..].iter().take(8).collect();
+        let in_link = i > 0 && chars[i - 1] == '(';
+        if (rest.starts_with("https://") || rest.starts_with("http://")) && !in_link {
+            let end = (i..chars.len())
+                .find(|&j| {
+                    chars[j].is_whitespace() || matches!(chars[j], '"' | '\'' | '<' | '>' | '`')
+                })
+                .unwrap_or(chars.len());
+            let mut url: String = chars[i..end].iter().collect();
+            let trailing = url.len() - url.trim_end_matches(['.', ',', ')', ';', ':']).len();
+            let tail = url.split_off(url.len() - trailing);
+            out.push_str(&format!("<{url}>{tail}"));
+            i = end;
+            continue;
+        }
+        match c {
+            '[' | ']' if !keep[i] => {
+                out.push('\\');
+                out.push(c);
+            }
+            '\\' => out.push_str("\\\\"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            _ => out.push(c),
+        }
+        i += 1;
+    }
+    out
+}

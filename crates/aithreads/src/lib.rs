@@ -1,1 +1,15 @@
-//! placeholder
+#![doc = include_str!("../README.md")]
+#![deny(missing_docs)]
+#![cfg_attr(docsrs, feature(doc_cfg))]
+
+pub use aithreads_core::*;
+
+/// The provider crates, each behind its cargo feature.
+pub mod providers {
+    #[cfg(feature = "openai-chatkit")]
+    pub use aithreads_openai_chatkit as chatkit;
+    #[cfg(feature = "revcent")]
+    pub use aithreads_revcent as revcent;
+    #[cfg(feature = "tencent-trtc")]
+    pub use aithreads_tencent_trtc as trtc;
+}

@@ -1,0 +1,23 @@
+//! The simulated OpenAI ChatKit API (`/v1/chatkit`).
+
+use std::sync::Arc;
+
+use axum::Router;
+
+use crate::{Sim, SimConfig};
+
+/// OpenAI ChatKit's state: what exists and in which status.
+#[derive(Debug, Default)]
+pub struct State {}
+
+impl State {
+    /// The state seeded from `config`.
+    pub fn seeded(_config: &SimConfig) -> Self {
+        Self::default()
+    }
+}
+
+/// The routes, relative to the provider's base path.
+pub(crate) fn router() -> Router<Arc<Sim>> {
+    Router::new()
+}

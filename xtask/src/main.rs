@@ -6,6 +6,7 @@
 
 mod ci;
 mod codegen;
+mod fuzz;
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -16,7 +17,9 @@ const USAGE: &str = "usage: cargo xtask <command>
 
 commands:
   codegen [--check]   regenerate crates/*/src/generated.rs from specs/ (--check: fail if stale)
-  ci                  fmt, clippy, codegen --check, feature combinations, tests, docs";
+  ci                  fmt, clippy, codegen --check, feature combinations, tests, docs
+  fuzz [--time SECS] [TARGET...]
+                      run the cargo-fuzz targets under fuzz/ (default 60 s each; needs nightly)";
 
 fn main() -> ExitCode {
     match run(std::env::args().skip(1).collect()) {
@@ -35,12 +38,35 @@ fn run(args: Vec<String>) -> Result<()> {
         ["codegen"] => codegen::run(&root, false),
         ["codegen", "--check"] => codegen::run(&root, true),
         ["ci"] => ci::run(&root),
+        ["fuzz", rest @ ..] => {
+            let (seconds, targets) = fuzz_args(rest)?;
+            fuzz::run(&root, seconds, &targets)
+        }
         ["help" | "--help" | "-h"] | [] => {
             println!("{USAGE}");
             Ok(())
         }
         _ => bail!("unknown arguments {args:?}\n\n{USAGE}"),
     }
+}
+
+fn fuzz_args(args: &[&str]) -> Result<(u64, Vec<String>)> {
+    let mut seconds = 60;
+    let mut targets = Vec::new();
+    let mut args = args.iter();
+    while let Some(arg) = args.next() {
+        if *arg == "--time" {
+            let value = args
+                .next()
+                .ok_or_else(|| anyhow::anyhow!("--time needs a number of seconds"))?;
+            seconds = value
+                .parse()
+                .map_err(|_| anyhow::anyhow!("--time: `{value}` is not a number of seconds"))?;
+        } else {
+            targets.push(arg.to_string());
+        }
+    }
+    Ok((seconds, targets))
 }
 
 /// The workspace root: the parent of this crate's folder.

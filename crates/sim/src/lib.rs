@@ -26,6 +26,7 @@ pub mod chatkit;
 pub mod credentials;
 pub mod faults;
 pub mod revcent;
+mod serve;
 pub mod trtc;
 
 use std::net::SocketAddr;
@@ -43,6 +44,7 @@ use tokio::sync::oneshot;
 
 pub use credentials::Credentials;
 pub use faults::{Fault, FaultPlan, FaultRule};
+pub use serve::serve;
 
 /// How to build a simulator.
 #[derive(Debug, Clone)]

@@ -1,6 +1,6 @@
 //! `aithreads-sim`: serve the simulated RevCent, TRTC and ChatKit APIs on 127.0.0.1.
 
-use aithreads_sim::{FaultPlan, SimConfig, Simulator};
+use aithreads_sim::SimConfig;
 use clap::Parser;
 
 /// Serve the simulated RevCent, Tencent TRTC and OpenAI ChatKit APIs on 127.0.0.1.
@@ -32,37 +32,9 @@ async fn main() -> std::process::ExitCode {
         .with_port(args.port)
         .with_threads(args.threads)
         .with_seed(args.seed);
-    if let Err(message) = serve(config, args.faults.as_deref()).await {
+    if let Err(message) = aithreads_sim::serve(config, args.faults.as_deref()).await {
         eprintln!("aithreads-sim: {message}");
         return std::process::ExitCode::from(2);
     }
     std::process::ExitCode::SUCCESS
-}
-
-async fn serve(config: SimConfig, faults: Option<&str>) -> Result<(), String> {
-    let seed = config.seed;
-    let plan = faults
-        .map(|spec| FaultPlan::parse(spec, seed))
-        .transpose()?;
-    let port = config.port;
-    let sim = Simulator::start(config)
-        .await
-        .map_err(|e| format!("cannot listen on 127.0.0.1:{port}: {e}"))?;
-    if let Some(plan) = plan {
-        sim.faults().set(plan.rules());
-    }
-    println!("aithreads-sim listening on {}", sim.base_url());
-    println!("point clients at it with:");
-    for (name, value) in sim.client_env() {
-        if name.ends_with("_URL") || name.ends_with("_ENDPOINT") || name.ends_with("_REGION") {
-            println!("  export {name}={value}");
-        }
-    }
-    println!(
-        "credentials: REVCENT_API_KEY, TENCENTCLOUD_SECRET_ID/_KEY, OPENAI_API_KEY as set, else the demo values"
-    );
-    tokio::signal::ctrl_c()
-        .await
-        .map_err(|e| format!("cannot wait for Ctrl-C: {e}"))?;
-    Ok(())
 }

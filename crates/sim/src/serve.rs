@@ -1,0 +1,33 @@
+//! Serving the simulator until interrupted, for the `aithreads-sim` binary and
+//! `aithreads sim serve`.
+
+use crate::{FaultPlan, SimConfig, Simulator};
+
+/// Starts a simulator, prints where it listens and the environment that points clients at
+/// it, and serves until Ctrl-C. `faults` is a fault plan in its text form.
+pub async fn serve(config: SimConfig, faults: Option<&str>) -> Result<(), String> {
+    let plan = faults
+        .map(|spec| FaultPlan::parse(spec, config.seed))
+        .transpose()
+        .map_err(|e| format!("bad --faults: {e}"))?;
+    let port = config.port;
+    let sim = Simulator::start(config)
+        .await
+        .map_err(|e| format!("cannot listen on 127.0.0.1:{port}: {e}"))?;
+    if let Some(plan) = plan {
+        sim.faults().set(plan.rules());
+    }
+    println!("aithreads-sim listening on {}", sim.base_url());
+    println!("point clients at it with:");
+    for (name, value) in sim.client_env() {
+        if name.ends_with("_URL") || name.ends_with("_ENDPOINT") || name.ends_with("_REGION") {
+            println!("  export {name}={value}");
+        }
+    }
+    println!(
+        "it accepts REVCENT_API_KEY, TENCENTCLOUD_SECRET_ID/_KEY and OPENAI_API_KEY as set in its environment, else the demo values"
+    );
+    tokio::signal::ctrl_c()
+        .await
+        .map_err(|e| format!("cannot wait for Ctrl-C: {e}"))
+}

@@ -225,3 +225,20 @@ fn the_validators_can_fail() {
         &json!({"api_call_id": "AbCdEfGhIjKlMnOpQrSt", "code": 1, "id": "AbCdEfGhIjKlMnOpQrSt"})
     ));
 }
+
+/// The fixtures the client's tests decode are seed-shaped too.
+#[test]
+fn the_client_fixtures_match_the_seed_schemas() {
+    let schemas = Schemas::load();
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../revcent/tests/fixtures");
+    for (file, validator) in [
+        ("get_thread.json", &schemas.thread),
+        ("list_threads.json", &schemas.list),
+        ("cancel_thread.json", &schemas.cancel),
+        ("error.json", &schemas.error),
+    ] {
+        let body: Value =
+            serde_json::from_str(&std::fs::read_to_string(dir.join(file)).unwrap()).unwrap();
+        check(validator, &body, file);
+    }
+}

@@ -114,6 +114,8 @@ mod tests {
         }
     }
 
+    type Check = fn(&Error) -> bool;
+
     fn envelope(code: &str) -> String {
         format!(
             r#"{{"api_call_id":"AbCdEfGhIjKlMnOpQrSt","api_call_unix":1700000000,"code":0,"error_code":"{code}","message":"it failed","result":"The API call failed."}}"#
@@ -122,7 +124,7 @@ mod tests {
 
     #[test]
     fn envelopes_map_by_status_then_code() {
-        let cases: [(u16, &str, fn(&Error) -> bool); 8] = [
+        let cases: [(u16, &str, Check); 8] = [
             (200, "unauthorized", |e| {
                 matches!(e, Error::Authentication { .. })
             }),

@@ -200,6 +200,34 @@ mod tests {
         assert_eq!(windows(i64::MAX - 5, i64::MAX).len(), 1);
     }
 
+    proptest::proptest! {
+        #[test]
+        fn windows_cover_any_range_exactly_once(
+            start in 0i64..4_000_000_000,
+            length in 0i64..40 * DAY,
+        ) {
+            let w = windows(start, start + length);
+            proptest::prop_assert_eq!(w.first().unwrap().0, start);
+            proptest::prop_assert_eq!(w.last().unwrap().1, start + length);
+            for (a, b) in &w {
+                proptest::prop_assert!(a <= b && b - a < MAX_RANGE_SECS);
+            }
+            for pair in w.windows(2) {
+                proptest::prop_assert_eq!(pair[1].0, pair[0].1 + 1);
+            }
+        }
+
+        #[test]
+        fn any_position_survives_its_cursor(
+            window_start in i64::MIN / 2..i64::MAX / 2,
+            extra in 0i64..1_000_000,
+            page in 1i64..100_000,
+        ) {
+            let p = Position { window_start, range_end: window_start + extra, page };
+            proptest::prop_assert_eq!(Position::parse_cursor(&p.cursor()).unwrap(), p);
+        }
+    }
+
     #[test]
     fn a_reversed_range_is_refused() {
         assert!(Position::first(10, 9).unwrap_err().is_invalid_input());

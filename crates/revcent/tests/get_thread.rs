@@ -188,10 +188,12 @@ async fn the_trait_returns_the_unified_thread_with_the_typed_record() {
     assert_eq!(record.message_count, Some(4));
 }
 
+type Check = fn(&Error) -> bool;
+
 #[tokio::test]
 async fn error_envelopes_map_whatever_the_status() {
     let server = MockServer::start_async().await;
-    let cases: [(u16, &str, fn(&Error) -> bool); 5] = [
+    let cases: [(u16, &str, Check); 5] = [
         (200, "not_found", Error::is_not_found),
         (404, "anything", Error::is_not_found),
         (200, "unauthorized", |e| {

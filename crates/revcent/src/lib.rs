@@ -66,6 +66,11 @@
 //! - **Cancel is retried** after a lost answer; a retry refused because the thread already
 //!   ended succeeds as [`CancelResponse::AlreadyEnded`].
 //! - **Retention**: RevCent keeps threads 60 days; older ranges are accepted and yield nothing.
+//! - **`Cancelled` cannot be filtered by RevCent** (`status_filter` has no such value): the
+//!   trait's [`ListQuery`](core::ListQuery) statuses are sent as `status_filter` when they all
+//!   have a value, and filtered here otherwise. A user filter and `order: desc` are refused.
+//! - **Error codes and HTTP statuses** are undocumented; the mapping above and the simulator
+//!   use [`error_codes`] with 400, 401 and 404.
 //!
 //! # Unified model
 //!

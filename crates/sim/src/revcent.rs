@@ -30,11 +30,11 @@
 //! Seeding: `config.threads` threads from `config.seed`, created over the 30 days before
 //! `config.now`, in every status, with several assistants, triggers of every source,
 //! third-party integrations, handoffs from previous threads, and multi-turn transcripts with
-//! tool calls. The state keeps 24 bytes per thread and derives the rest on demand
-//! ([`content`]), so a million threads seed in well under a second.
+//! tool calls. The state keeps 32 bytes per thread and derives the rest on demand
+//! from the seed and the thread's key, so a million threads seed in well under a second.
 
-pub mod content;
-pub mod ids;
+mod content;
+mod ids;
 
 use std::collections::HashMap;
 use std::sync::Arc;

@@ -15,7 +15,7 @@ use super::ids::{mix, thread_id, token};
 /// Seeded threads are created over this many seconds before "now".
 pub const SEED_SPAN_SECS: i64 = 30 * 86_400;
 
-/// Status codes as stored: indexes into [`STATUSES`].
+/// Status codes as stored (see [`status_of`]): `Running`.
 pub const RUNNING: u8 = 0;
 /// `Complete`.
 pub const COMPLETE: u8 = 1;
@@ -26,7 +26,7 @@ pub const CANCELLED: u8 = 3;
 /// `Error`.
 pub const ERROR: u8 = 4;
 
-/// Every documented thread status, in the order of the stored codes.
+/// The status a stored code stands for.
 pub fn status_of(code: u8) -> AiThreadStatus {
     match code {
         RUNNING => AiThreadStatus::Running,
@@ -572,6 +572,11 @@ mod tests {
             now: 1_750_000_000,
             count,
         }
+    }
+
+    #[test]
+    fn records_stay_compact() {
+        assert!(std::mem::size_of::<Record>() <= 32);
     }
 
     #[test]

@@ -162,7 +162,9 @@ impl RevCentClient {
             .await
     }
 
-    /// Every thread created in `range`, across as many 2-day windows and pages as it takes.
+    /// Every thread created in `range`, across as many 2-day windows and pages as it takes,
+    /// as GetAIThreads lists them (without messages: [`get_thread`](Self::get_thread) fetches
+    /// a transcript).
     ///
     /// - The range is cut into windows of at most 172,800 s (the API's limit), each
     ///   `[start, start + 172_799]`, so no second is listed twice; fractions of seconds are

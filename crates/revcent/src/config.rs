@@ -93,7 +93,8 @@ impl RevCentConfig {
     }
 
     /// Sets how many list pages [`threads`](crate::RevCentClient::threads) fetches at once
-    /// (at least 1; default 4).
+    /// (at least 1; default 4): up to this many first pages of the coming windows, and this
+    /// many pages of the current window.
     pub fn with_concurrency(mut self, pages: usize) -> Self {
         self.concurrency = pages.max(1);
         self

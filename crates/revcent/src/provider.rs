@@ -177,8 +177,9 @@ fn status_filter(status: Status) -> Option<StatusFilter> {
 ///
 /// - `get_thread`: GetAIThread, messages included.
 /// - `list_threads`: one page of GetAIThreads. The range is `[since, until]` (default: the
-///   60 days up to now), walked in 2-day windows oldest first; the cursor names the window
-///   and page, and windows without threads are skipped within one call. `limit` is 1 to 25
+///   60 days up to now), walked in 2-day windows oldest first; the cursor names the window,
+///   the page and the end of the range (a query with a cursor is not re-read for its range),
+///   and windows without threads are skipped within one call. `limit` is 1 to 25
 ///   (default 25). Statuses RevCent can filter (running, pending, completed, failed) are
 ///   filtered by RevCent; a set that includes any other status (cancelled) is filtered here
 ///   instead, so such pages may hold fewer items. `user` and `order: desc` are refused.

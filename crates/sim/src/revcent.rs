@@ -206,7 +206,7 @@ impl State {
     }
 
     /// One page of a listing, and how many threads match in all.
-    fn page(&self, query: &ListQuery) -> (Vec<Record>, usize) {
+    fn page(&self, query: &ListParams) -> (Vec<Record>, usize) {
         let window = self.between(query.date_start, query.date_end);
         let skip = (query.page - 1).saturating_mul(query.limit) as usize;
         let take = query.limit as usize;
@@ -419,7 +419,7 @@ fn check_cancel_body(headers: &HeaderMap, body: &[u8]) -> Result<(), Refusal> {
 
 /// A checked GetAIThreads query.
 #[derive(Debug, Default)]
-struct ListQuery {
+struct ListParams {
     date_start: i64,
     date_end: i64,
     limit: i64,
@@ -428,7 +428,7 @@ struct ListQuery {
     statuses: Vec<StatusFilter>,
 }
 
-impl ListQuery {
+impl ListParams {
     fn parse(pairs: &[(String, String)]) -> Result<Self, Refusal> {
         let mut numbers: [Option<i64>; 4] = [None; 4];
         const NAMES: [&str; 4] = ["date_start", "date_end", "limit", "page"];
@@ -501,7 +501,7 @@ async fn list_threads(
 ) -> Response {
     respond(&sim, &headers, || {
         let Query(pairs) = query.map_err(|e| Refusal::invalid(format!("Invalid query: {e}")))?;
-        let query = ListQuery::parse(&pairs)?;
+        let query = ListParams::parse(&pairs)?;
         let (records, total, seeding) = {
             let state = sim.revcent();
             let (records, total) = state.page(&query);

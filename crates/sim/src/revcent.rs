@@ -1,23 +1,521 @@
-//! The simulated RevCent API (`/v2/ai_threads`).
+//! The simulated RevCent v2 AI thread API, under `/v2`:
+//!
+//! | route | operation |
+//! |---|---|
+//! | `GET /v2/ai_threads` | GetAIThreads |
+//! | `GET /v2/ai_threads/{ai_thread_id}` | GetAIThread |
+//! | `POST /v2/ai_threads/{ai_thread_id}/cancel` | CancelAIThread |
+//!
+//! Behaviour, following seeds 000–002 and, where they are silent, the assumptions documented
+//! in `aithreads-revcent`:
+//!
+//! - Every request needs `x-api-key` equal to the configured RevCent key, else HTTP 401
+//!   `unauthorized`.
+//! - Errors are the `APIStandardErrors` body (`code: 0`, `error_code`, `message`, `result`,
+//!   `api_call_id`, `api_call_unix`) with HTTP 400 `invalid_parameter` (a bad id, query or
+//!   body), 404 `not_found` (no such thread) or 400 `invalid_status` (cancel of a thread that is
+//!   not `Running` or `Timer`).
+//! - GetAIThreads requires `date_start`, `date_end`, `limit` (1–25) and `page` (from 1),
+//!   `date_start <= date_end <= date_start + 172800`, 20-character `ai_assistant_filter`
+//!   values and `status_filter` values among `running`, `timer`, `complete`, `error`
+//!   (repeated keys, `style: form, explode: true`); unknown parameters are refused. It lists
+//!   the threads created in `[date_start, date_end]` (both inclusive) ordered by
+//!   `created_date_unix`, then by creation order, without messages, with `current_count`,
+//!   `current_page`, `total_count` and `total_pages`.
+//! - GetAIThread answers the thread with its messages, `api_call_id`, `api_call_unix` and
+//!   `code: 1` in one object.
+//! - CancelAIThread takes no body or the JSON body `{}` and moves a `Running` or `Timer`
+//!   thread to `Cancelled`.
+//!
+//! Seeding: `config.threads` threads from `config.seed`, created over the 30 days before
+//! `config.now`, in every status, with several assistants, triggers of every source,
+//! third-party integrations, handoffs from previous threads, and multi-turn transcripts with
+//! tool calls. The state keeps 32 bytes per thread and derives the rest on demand
+//! from the seed and the thread's key, so a million threads seed in well under a second.
 
+mod content;
+mod ids;
+
+use std::collections::HashMap;
 use std::sync::Arc;
 
+use aithreads_revcent::{
+    AiThread, AiThreadList, AiThreadStatus, ApiStandardError, CancelAiThreadResult, StatusFilter,
+    error_codes,
+};
 use axum::Router;
+use axum::body::Bytes;
+use axum::extract::rejection::{PathRejection, QueryRejection};
+use axum::extract::{Path, Query, State as AxumState};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
 
-use crate::{Sim, SimConfig};
+use crate::{Sim, SimConfig, unix_now};
+use content::{CANCELLED, Record, Seeding, TIMER};
+use ids::{ID_LEN, thread_id, thread_key, token};
 
-/// RevCent's state: what exists and in which status.
-#[derive(Debug, Default)]
-pub struct State {}
+/// The longest `date_end - date_start` accepted: two days (GetAIThreads).
+pub const MAX_RANGE_SECS: i64 = 172_800;
 
-impl State {
-    /// The state seeded from `config`.
-    pub fn seeded(_config: &SimConfig) -> Self {
-        Self::default()
+/// A thread to add to the state (for tests and the demo).
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct NewThread {
+    /// `created_date_unix`.
+    pub created: i64,
+    /// The status; one outside the documented five is stored as `Error`.
+    pub status: AiThreadStatus,
+    /// How many messages it has (default: a few, like seeded threads).
+    pub messages: Option<u32>,
+}
+
+impl NewThread {
+    /// A thread created at `created` (unix seconds) in `status`.
+    pub fn new(created: i64, status: AiThreadStatus) -> Self {
+        Self {
+            created,
+            status,
+            messages: None,
+        }
+    }
+
+    /// Gives it exactly `count` messages (at least 1).
+    pub fn with_messages(mut self, count: u32) -> Self {
+        self.messages = Some(count.max(1));
+        self
     }
 }
 
-/// The routes, relative to the provider's base path.
+/// RevCent's state: which threads exist, in which status, in listing order.
+#[derive(Debug)]
+pub struct State {
+    seeding: Seeding,
+    /// Every thread, ordered by (created, key): the listing order.
+    records: Vec<Record>,
+    /// Created times of inserted threads (keys from `seeding.count` on); seeded threads
+    /// derive theirs.
+    inserted: HashMap<u32, i64>,
+    api_calls: u64,
+}
+
+impl State {
+    /// The state seeded from `config`.
+    pub fn seeded(config: &SimConfig) -> Self {
+        let count = u32::try_from(config.threads).unwrap_or(u32::MAX);
+        let seeding = Seeding {
+            seed: config.seed,
+            now: config.now,
+            count,
+        };
+        Self {
+            records: (0..count).map(|key| seeding.record(key)).collect(),
+            seeding,
+            inserted: HashMap::new(),
+            api_calls: 0,
+        }
+    }
+
+    /// How many threads exist.
+    pub fn len(&self) -> usize {
+        self.records.len()
+    }
+
+    /// Whether no thread exists.
+    pub fn is_empty(&self) -> bool {
+        self.records.is_empty()
+    }
+
+    /// Adds a thread and returns its id.
+    pub fn insert(&mut self, thread: NewThread) -> String {
+        let key = self.seeding.count + self.inserted.len() as u32;
+        let record = Record {
+            key,
+            created: thread.created,
+            updated: thread.created,
+            status: content::code_of(&thread.status),
+            messages: thread.messages,
+        };
+        let at = self
+            .records
+            .partition_point(|r| (r.created, r.key) < (record.created, key));
+        self.records.insert(at, record);
+        self.inserted.insert(key, record.created);
+        thread_id(self.seeding.seed, key)
+    }
+
+    /// The thread as GetAIThread shows it (messages included), if it exists.
+    pub fn thread(&self, id: &str) -> Option<AiThread> {
+        self.record(id).map(|r| self.seeding.thread(&r, true))
+    }
+
+    /// The status of a thread, if it exists.
+    pub fn status(&self, id: &str) -> Option<AiThreadStatus> {
+        self.record(id).map(|r| content::status_of(r.status))
+    }
+
+    /// The first thread in listing order with `status`.
+    pub fn find(&self, status: &AiThreadStatus) -> Option<String> {
+        let code = content::code_of(status);
+        self.records
+            .iter()
+            .find(|r| r.status == code)
+            .map(|r| thread_id(self.seeding.seed, r.key))
+    }
+
+    /// The ids of the threads created in `[start, end]`, in listing order.
+    pub fn ids_created_between(&self, start: i64, end: i64) -> Vec<String> {
+        self.between(start, end)
+            .iter()
+            .map(|r| thread_id(self.seeding.seed, r.key))
+            .collect()
+    }
+
+    /// Cancels a `Running` or `Timer` thread; otherwise returns its status unchanged.
+    pub fn cancel(&mut self, id: &str) -> Option<Result<(), AiThreadStatus>> {
+        let at = self.position(id)?;
+        let record = &mut self.records[at];
+        if record.status != content::RUNNING && record.status != TIMER {
+            return Some(Err(content::status_of(record.status)));
+        }
+        record.status = CANCELLED;
+        record.updated = unix_now().max(record.created);
+        Some(Ok(()))
+    }
+
+    fn record(&self, id: &str) -> Option<Record> {
+        self.position(id).map(|at| self.records[at])
+    }
+
+    fn position(&self, id: &str) -> Option<usize> {
+        let key = thread_key(self.seeding.seed, id)?;
+        let created = if key < self.seeding.count {
+            self.seeding.created(key)
+        } else {
+            *self.inserted.get(&key)?
+        };
+        self.records
+            .binary_search_by(|r| (r.created, r.key).cmp(&(created, key)))
+            .ok()
+    }
+
+    fn between(&self, start: i64, end: i64) -> &[Record] {
+        let from = self.records.partition_point(|r| r.created < start);
+        let to = self.records.partition_point(|r| r.created <= end);
+        &self.records[from..to.max(from)]
+    }
+
+    /// One page of a listing, and how many threads match in all.
+    fn page(&self, query: &ListParams) -> (Vec<Record>, usize) {
+        let window = self.between(query.date_start, query.date_end);
+        let skip = (query.page - 1).saturating_mul(query.limit) as usize;
+        let take = query.limit as usize;
+        if query.assistants.is_empty() && query.statuses.is_empty() {
+            let page = window.iter().skip(skip).take(take).copied().collect();
+            return (page, window.len());
+        }
+        let statuses: Vec<u8> = query.statuses.iter().map(filter_code).collect();
+        let matches = |r: &&Record| {
+            (statuses.is_empty() || statuses.contains(&r.status))
+                && (query.assistants.is_empty()
+                    || query
+                        .assistants
+                        .iter()
+                        .any(|a| a == self.seeding.assistant(r.key).id))
+        };
+        let page = window
+            .iter()
+            .filter(matches)
+            .skip(skip)
+            .take(take)
+            .copied()
+            .collect();
+        (page, window.iter().filter(matches).count())
+    }
+
+    fn next_api_call_id(&mut self) -> String {
+        self.api_calls += 1;
+        token(self.seeding.seed ^ 0xA9_1CA1 ^ self.api_calls, ID_LEN)
+    }
+}
+
+fn filter_code(filter: &StatusFilter) -> u8 {
+    match filter {
+        StatusFilter::Running => content::RUNNING,
+        StatusFilter::Timer => TIMER,
+        StatusFilter::Complete => content::COMPLETE,
+        _ => content::ERROR,
+    }
+}
+
+/// The routes, relative to `/v2`.
 pub(crate) fn router() -> Router<Arc<Sim>> {
     Router::new()
+        .route("/ai_threads", get(list_threads))
+        .route("/ai_threads/{ai_thread_id}", get(get_thread))
+        .route("/ai_threads/{ai_thread_id}/cancel", post(cancel_thread))
+}
+
+/// A refusal: the status and the `APIStandardErrors` fields that vary.
+struct Refusal {
+    status: StatusCode,
+    code: &'static str,
+    message: String,
+}
+
+impl Refusal {
+    fn invalid(message: impl Into<String>) -> Self {
+        Self {
+            status: StatusCode::BAD_REQUEST,
+            code: error_codes::INVALID_PARAMETER,
+            message: message.into(),
+        }
+    }
+
+    fn not_found(id: &str) -> Self {
+        Self {
+            status: StatusCode::NOT_FOUND,
+            code: error_codes::NOT_FOUND,
+            message: format!("AI Thread {id} not found."),
+        }
+    }
+}
+
+type Answer = Result<serde_json::Value, Refusal>;
+
+/// Runs a handler after the key check, and renders its answer or refusal with a fresh
+/// `api_call_id`.
+fn respond(sim: &Sim, headers: &HeaderMap, handle: impl FnOnce() -> Answer) -> Response {
+    let key = headers.get("x-api-key").and_then(|v| v.to_str().ok());
+    let answer = if key == Some(sim.config.credentials.revcent_api_key.as_str()) {
+        handle()
+    } else {
+        Err(Refusal {
+            status: StatusCode::UNAUTHORIZED,
+            code: error_codes::UNAUTHORIZED,
+            message: match key {
+                None => "The x-api-key header is missing.".into(),
+                Some(_) => "The API key is invalid.".into(),
+            },
+        })
+    };
+    let api_call_id = sim.revcent().next_api_call_id();
+    let api_call_unix = unix_now();
+    let (status, body) = match answer {
+        Ok(mut body) => {
+            if let Some(fields) = body.as_object_mut() {
+                fields.insert("api_call_id".into(), api_call_id.into());
+                fields.insert("api_call_unix".into(), api_call_unix.into());
+                fields.insert("code".into(), 1.into());
+            }
+            (StatusCode::OK, body)
+        }
+        Err(refusal) => {
+            let envelope = ApiStandardError {
+                api_call_id: Some(api_call_id),
+                api_call_unix: Some(api_call_unix),
+                code: Some(0),
+                error_code: Some(refusal.code.into()),
+                message: Some(refusal.message),
+                result: Some("The API call failed.".into()),
+            };
+            (refusal.status, to_json(&envelope))
+        }
+    };
+    (status, axum::Json(body)).into_response()
+}
+
+fn to_json(value: &impl serde::Serialize) -> serde_json::Value {
+    serde_json::to_value(value).unwrap_or_default()
+}
+
+fn check_id(id: &str) -> Result<(), Refusal> {
+    if id.chars().count() == ID_LEN {
+        Ok(())
+    } else {
+        Err(Refusal::invalid(format!(
+            "ai_thread_id must be a 20 character AI Thread ID, got {} characters.",
+            id.chars().count()
+        )))
+    }
+}
+
+fn path_id(path: Result<Path<String>, PathRejection>) -> Result<String, Refusal> {
+    let Path(id) = path.map_err(|e| Refusal::invalid(format!("Invalid path: {e}")))?;
+    check_id(&id)?;
+    Ok(id)
+}
+
+async fn get_thread(
+    AxumState(sim): AxumState<Arc<Sim>>,
+    headers: HeaderMap,
+    path: Result<Path<String>, PathRejection>,
+) -> Response {
+    respond(&sim, &headers, || {
+        let id = path_id(path)?;
+        let (record, seeding) = {
+            let state = sim.revcent();
+            (state.record(&id), state.seeding)
+        };
+        let record = record.ok_or_else(|| Refusal::not_found(&id))?;
+        // Transcripts are generated outside the lock. GetAIThread's 200 body is
+        // allOf[APICallResponseInfo, thread]: one object.
+        let thread = seeding.thread(&record, true);
+        Ok(to_json(&thread))
+    })
+}
+
+async fn cancel_thread(
+    AxumState(sim): AxumState<Arc<Sim>>,
+    headers: HeaderMap,
+    path: Result<Path<String>, PathRejection>,
+    body: Bytes,
+) -> Response {
+    respond(&sim, &headers, || {
+        let id = path_id(path)?;
+        check_cancel_body(&headers, &body)?;
+        match sim.revcent().cancel(&id) {
+            None => Err(Refusal::not_found(&id)),
+            Some(Err(status)) => Err(Refusal {
+                status: StatusCode::BAD_REQUEST,
+                code: error_codes::INVALID_STATUS,
+                message: format!(
+                    "AI Thread {id} has status {status}; only Running or Timer threads can be cancelled."
+                ),
+            }),
+            Some(Ok(())) => Ok(to_json(&CancelAiThreadResult {
+                ai_thread_id: Some(id),
+                result: Some("AI Thread cancelled.".into()),
+                ..CancelAiThreadResult::default()
+            })),
+        }
+    })
+}
+
+/// The request body is optional (no `required: true`); when sent it is
+/// `application/json` and an object without properties (`additionalProperties: false`).
+fn check_cancel_body(headers: &HeaderMap, body: &[u8]) -> Result<(), Refusal> {
+    if body.is_empty() {
+        return Ok(());
+    }
+    let content_type = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default();
+    let essence = content_type.split(';').next().unwrap_or_default().trim();
+    if !essence.eq_ignore_ascii_case("application/json") {
+        return Err(Refusal::invalid(format!(
+            "The request body must be application/json, got `{content_type}`."
+        )));
+    }
+    match serde_json::from_slice::<serde_json::Value>(body) {
+        Ok(serde_json::Value::Object(fields)) if fields.is_empty() => Ok(()),
+        Ok(serde_json::Value::Object(_)) => Err(Refusal::invalid(
+            "The request body must be an empty object: no properties are allowed.",
+        )),
+        _ => Err(Refusal::invalid("The request body must be a JSON object.")),
+    }
+}
+
+/// A checked GetAIThreads query.
+#[derive(Debug, Default)]
+struct ListParams {
+    date_start: i64,
+    date_end: i64,
+    limit: i64,
+    page: i64,
+    assistants: Vec<String>,
+    statuses: Vec<StatusFilter>,
+}
+
+impl ListParams {
+    fn parse(pairs: &[(String, String)]) -> Result<Self, Refusal> {
+        let mut numbers: [Option<i64>; 4] = [None; 4];
+        const NAMES: [&str; 4] = ["date_start", "date_end", "limit", "page"];
+        let mut query = Self::default();
+        for (name, value) in pairs {
+            if let Some(i) = NAMES.iter().position(|n| n == name) {
+                if numbers[i].is_some() {
+                    return Err(Refusal::invalid(format!("{name} is given more than once.")));
+                }
+                numbers[i] = Some(value.parse().map_err(|_| {
+                    Refusal::invalid(format!("{name} must be an integer, got `{value}`."))
+                })?);
+                continue;
+            }
+            match name.as_str() {
+                "ai_assistant_filter" if value.chars().count() == ID_LEN => {
+                    query.assistants.push(value.clone())
+                }
+                "ai_assistant_filter" => {
+                    return Err(Refusal::invalid(
+                        "ai_assistant_filter values must be 20 character AI Assistant IDs.",
+                    ));
+                }
+                "status_filter" => match StatusFilter::from(value.as_str()) {
+                    StatusFilter::Unknown(_) => {
+                        return Err(Refusal::invalid(format!(
+                            "status_filter `{value}` must be one of running, timer, complete, error."
+                        )));
+                    }
+                    status => query.statuses.push(status),
+                },
+                other => {
+                    return Err(Refusal::invalid(format!("Unknown parameter `{other}`.")));
+                }
+            }
+        }
+        let [Some(date_start), Some(date_end), Some(limit), Some(page)] = numbers else {
+            return Err(Refusal::invalid(
+                "The date_start, date_end, page and limit URL parameters are required.",
+            ));
+        };
+        if date_end < date_start {
+            return Err(Refusal::invalid("date_end must not be before date_start."));
+        }
+        if date_end - date_start > MAX_RANGE_SECS {
+            return Err(Refusal::invalid(
+                "The difference between date_start and date_end cannot exceed a two (2) day period.",
+            ));
+        }
+        if !(1..=25).contains(&limit) {
+            return Err(Refusal::invalid("Limit can range between 1 and 25."));
+        }
+        if !(1..=i64::from(i32::MAX)).contains(&page) {
+            return Err(Refusal::invalid("page starts at 1."));
+        }
+        Ok(Self {
+            date_start,
+            date_end,
+            limit,
+            page,
+            ..query
+        })
+    }
+}
+
+async fn list_threads(
+    AxumState(sim): AxumState<Arc<Sim>>,
+    headers: HeaderMap,
+    query: Result<Query<Vec<(String, String)>>, QueryRejection>,
+) -> Response {
+    respond(&sim, &headers, || {
+        let Query(pairs) = query.map_err(|e| Refusal::invalid(format!("Invalid query: {e}")))?;
+        let query = ListParams::parse(&pairs)?;
+        let (records, total, seeding) = {
+            let state = sim.revcent();
+            let (records, total) = state.page(&query);
+            (records, total, state.seeding)
+        };
+        let results: Vec<AiThread> = records.iter().map(|r| seeding.thread(r, false)).collect();
+        let total = total as i64;
+        Ok(to_json(&AiThreadList {
+            current_count: Some(results.len() as i64),
+            current_page: Some(query.page),
+            results: Some(results),
+            total_count: Some(total),
+            total_pages: Some((total + query.limit - 1) / query.limit),
+            ..AiThreadList::default()
+        }))
+    })
 }

@@ -1,0 +1,172 @@
+//! [`RevCentConfig`]: where the API is, the key to send, and how the transport behaves.
+
+use std::fmt;
+
+use aithreads_core::transport::TransportConfig;
+use aithreads_core::{Result, SecretString};
+
+/// The documented API endpoint (<https://revcent.com/docs/api/v2>, "API Endpoint").
+pub const DEFAULT_BASE_URL: &str = "https://api.revcent.com/v2";
+
+/// Environment variable holding the API key, sent as `x-api-key`.
+pub const API_KEY_VAR: &str = "REVCENT_API_KEY";
+
+/// Environment variable overriding the base URL (a proxy, the simulator).
+pub const BASE_URL_VAR: &str = "REVCENT_BASE_URL";
+
+/// Pages [`threads`](crate::RevCentClient::threads) fetches at once by default.
+pub const DEFAULT_CONCURRENCY: usize = 4;
+
+/// How to reach RevCent.
+///
+/// ```
+/// use aithreads_revcent::RevCentConfig;
+///
+/// let config = RevCentConfig::from_vars(|name| match name {
+///     "REVCENT_API_KEY" => Some("my-key".into()),
+///     _ => None,
+/// })?
+/// .with_base_url("http://127.0.0.1:8787/v2");
+/// assert_eq!(config.base_url(), "http://127.0.0.1:8787/v2");
+/// assert!(!format!("{config:?}").contains("my-key"));
+/// # Ok::<(), aithreads_revcent::core::Error>(())
+/// ```
+#[derive(Clone)]
+pub struct RevCentConfig {
+    pub(crate) api_key: Option<SecretString>,
+    pub(crate) base_url: String,
+    pub(crate) transport: TransportConfig,
+    pub(crate) concurrency: usize,
+}
+
+impl Default for RevCentConfig {
+    /// No API key, the documented endpoint, default transport settings.
+    fn default() -> Self {
+        Self {
+            api_key: None,
+            base_url: DEFAULT_BASE_URL.to_owned(),
+            transport: TransportConfig::default(),
+            concurrency: DEFAULT_CONCURRENCY,
+        }
+    }
+}
+
+impl RevCentConfig {
+    /// Reads `REVCENT_API_KEY` and `REVCENT_BASE_URL` (default
+    /// `https://api.revcent.com/v2`). A missing key is reported when the client is built,
+    /// so it can still be supplied with [`with_api_key`](Self::with_api_key).
+    pub fn from_env() -> Result<Self> {
+        Self::from_vars(|name| std::env::var(name).ok())
+    }
+
+    /// Like [`from_env`](Self::from_env), reading variables through `var` (for tests).
+    /// Empty values count as unset.
+    pub fn from_vars(var: impl Fn(&str) -> Option<String>) -> Result<Self> {
+        let get = |name: &str| var(name).filter(|v| !v.trim().is_empty());
+        let mut config = Self::default();
+        if let Some(key) = get(API_KEY_VAR) {
+            config = config.with_api_key(key);
+        }
+        if let Some(url) = get(BASE_URL_VAR) {
+            config = config.with_base_url(url.trim());
+        }
+        Ok(config)
+    }
+
+    /// Sets the API key sent in the `x-api-key` header.
+    pub fn with_api_key(mut self, key: impl Into<String>) -> Self {
+        self.api_key = Some(SecretString::from(key.into()));
+        self
+    }
+
+    /// Sets the base URL every operation path is appended to (`…/v2`). Checked when the
+    /// client is built: `https`, or `http` to loopback unless the transport allows it.
+    pub fn with_base_url(mut self, url: impl Into<String>) -> Self {
+        self.base_url = url.into();
+        self
+    }
+
+    /// Sets timeouts, retries, rate limits and the response size limit.
+    pub fn with_transport(mut self, transport: TransportConfig) -> Self {
+        self.transport = transport;
+        self
+    }
+
+    /// Sets how many list pages [`threads`](crate::RevCentClient::threads) fetches at once
+    /// (at least 1; default 4): up to this many first pages of the coming windows, and this
+    /// many pages of the current window.
+    pub fn with_concurrency(mut self, pages: usize) -> Self {
+        self.concurrency = pages.max(1);
+        self
+    }
+
+    /// The base URL.
+    pub fn base_url(&self) -> &str {
+        &self.base_url
+    }
+
+    /// The transport settings.
+    pub fn transport(&self) -> &TransportConfig {
+        &self.transport
+    }
+
+    /// Pages fetched at once by `threads`.
+    pub fn concurrency(&self) -> usize {
+        self.concurrency
+    }
+}
+
+impl fmt::Debug for RevCentConfig {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("RevCentConfig")
+            .field("api_key", &self.api_key.as_ref().map(|_| "[redacted]"))
+            .field("base_url", &self.base_url)
+            .field("transport", &self.transport)
+            .field("concurrency", &self.concurrency)
+            .finish()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn variables_are_read_and_empty_ones_ignored() {
+        let config = RevCentConfig::from_vars(|name| match name {
+            API_KEY_VAR => Some("k-123".into()),
+            BASE_URL_VAR => Some("  ".into()),
+            _ => None,
+        })
+        .unwrap();
+        assert!(config.api_key.is_some());
+        assert_eq!(config.base_url(), DEFAULT_BASE_URL);
+
+        let config = RevCentConfig::from_vars(|name| match name {
+            API_KEY_VAR => Some(String::new()),
+            BASE_URL_VAR => Some("http://127.0.0.1:9/v2".into()),
+            _ => None,
+        })
+        .unwrap();
+        assert!(config.api_key.is_none());
+        assert_eq!(config.base_url(), "http://127.0.0.1:9/v2");
+    }
+
+    #[test]
+    fn debug_hides_the_key() {
+        let text = format!(
+            "{:?}",
+            RevCentConfig::default().with_api_key("secret-key-42")
+        );
+        assert!(!text.contains("secret-key-42"), "{text}");
+        assert!(text.contains("[redacted]"));
+    }
+
+    #[test]
+    fn concurrency_is_at_least_one() {
+        assert_eq!(
+            RevCentConfig::default().with_concurrency(0).concurrency(),
+            1
+        );
+    }
+}

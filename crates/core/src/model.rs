@@ -311,7 +311,9 @@ impl Thread {
 
     /// The provider's record as its concrete type, e.g. `thread.record::<AiThread>()`.
     pub fn record<T: 'static>(&self) -> Option<&T> {
-        self.record.as_any().downcast_ref::<T>()
+        // Through the trait object: `Arc<dyn ProviderRecord>` is itself a `ProviderRecord`
+        // (serde's `rc` feature makes it `Serialize`), and its own `as_any` would hide the record.
+        (*self.record).as_any().downcast_ref::<T>()
     }
 
     /// The reference that names this thread across providers (`revcent:…`, `chatkit:…`).

@@ -6,8 +6,8 @@ use std::sync::Arc;
 
 use aithreads_core::pagination::cursor_stream;
 use aithreads_core::transport::{Call, Request, Response, Transport, endpoint};
-use aithreads_core::{DEFAULT_PREFETCH_PAGES, Error, ExposeSecret, Page, Result, SecretString};
 use aithreads_core::validate;
+use aithreads_core::{DEFAULT_PREFETCH_PAGES, Error, ExposeSecret, Page, Result, SecretString};
 use futures::StreamExt;
 use futures::stream::BoxStream;
 use reqwest::Method;
@@ -65,7 +65,9 @@ impl ChatKitClient {
     /// holds characters HTTP forbids.
     pub fn new(config: ChatKitConfig) -> Result<Self> {
         let key = config.api_key()?.clone();
-        let base_url = config.transport.check_base_url(PROVIDER, &config.base_url)?;
+        let base_url = config
+            .transport
+            .check_base_url(PROVIDER, &config.base_url)?;
         let authorization = SecretString::from(format!("Bearer {}", key.expose_secret()));
         let client = Self {
             inner: Arc::new(Inner {
@@ -133,8 +135,13 @@ impl ChatKitClient {
     pub async fn list_threads(&self, params: &ListThreadsParams) -> Result<ThreadListResource> {
         params.check()?;
         let url = self.url(&["chatkit", "threads"], params.query());
-        self.send(Call::idempotent("ListThreadsMethod"), Method::GET, url, None)
-            .await
+        self.send(
+            Call::idempotent("ListThreadsMethod"),
+            Method::GET,
+            url,
+            None,
+        )
+        .await
     }
 
     /// Every thread matching `params`, across all pages, fetched a couple of pages ahead.
@@ -170,8 +177,13 @@ impl ChatKitClient {
         check_id("thread id", thread_id)?;
         params.check()?;
         let url = self.url(&["chatkit", "threads", thread_id, "items"], params.query());
-        self.send(Call::idempotent("ListThreadItemsMethod"), Method::GET, url, None)
-            .await
+        self.send(
+            Call::idempotent("ListThreadItemsMethod"),
+            Method::GET,
+            url,
+            None,
+        )
+        .await
     }
 
     /// Every item of a thread matching `params`, across all pages; walks like
@@ -204,10 +216,14 @@ impl ChatKitClient {
     ///
     /// Not retried once the request may have reached OpenAI, since a repeat would create a
     /// second session.
-    pub async fn create_session(&self, body: &CreateChatSessionBody) -> Result<ChatSessionResource> {
+    pub async fn create_session(
+        &self,
+        body: &CreateChatSessionBody,
+    ) -> Result<ChatSessionResource> {
         params::check_session(body)?;
-        let bytes = serde_json::to_vec(body)
-            .map_err(|e| Error::invalid_input(format!("the session body cannot be encoded: {e}")))?;
+        let bytes = serde_json::to_vec(body).map_err(|e| {
+            Error::invalid_input(format!("the session body cannot be encoded: {e}"))
+        })?;
         let url = self.url(&["chatkit", "sessions"], Vec::new());
         self.send(
             Call::non_idempotent("CreateChatSessionMethod"),

@@ -3,7 +3,9 @@
 
 use aithreads_core::{Error, Order, Result, validate};
 
-use crate::generated::{CreateChatSessionBody, ExpiresAfterParam, StateVariableValue, WorkflowParam};
+use crate::generated::{
+    CreateChatSessionBody, ExpiresAfterParam, StateVariableValue, WorkflowParam,
+};
 
 /// Largest page the list endpoints accept (the spec's `limit` maximum; its minimum is 0).
 pub const MAX_LIMIT: u32 = 100;
@@ -311,10 +313,7 @@ mod tests {
             .with_before("cthr_b")
             .with_after("cthr_a");
         let query = params.query();
-        let pairs: Vec<(&str, &str)> = query
-            .iter()
-            .map(|(k, v)| (*k, v.as_str()))
-            .collect();
+        let pairs: Vec<(&str, &str)> = query.iter().map(|(k, v)| (*k, v.as_str())).collect();
         assert_eq!(
             pairs,
             [

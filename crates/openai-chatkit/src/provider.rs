@@ -22,8 +22,8 @@ use futures::TryStreamExt;
 use serde::{Deserialize, Serialize};
 
 use aithreads_core::{
-    ApiError, CancelOutcome, Capabilities, Error, ListQuery, Operation, Order, Page,
-    ProviderKind, RawStatus, Result, Status, Thread, ThreadProvider, unsupported,
+    ApiError, CancelOutcome, Capabilities, Error, ListQuery, Operation, Order, Page, ProviderKind,
+    RawStatus, Result, Status, Thread, ThreadProvider, unsupported,
 };
 
 use crate::client::{ChatKitClient, check_id, next_cursor};
@@ -159,7 +159,8 @@ impl<'a> Window<'a> {
     fn keeps(&self, thread: &ThreadResource) -> bool {
         self.since.is_none_or(|since| thread.created_at >= since)
             && self.until.is_none_or(|until| thread.created_at <= until)
-            && (self.statuses.is_empty() || self.statuses.contains(&unified_status(&thread.status).0))
+            && (self.statuses.is_empty()
+                || self.statuses.contains(&unified_status(&thread.status).0))
     }
 }
 
@@ -187,18 +188,27 @@ pub fn unified_status(status: &ThreadStatus) -> (Status, RawStatus) {
 /// The unified thread for an API thread and, when fetched, its items.
 pub fn to_thread(thread: ThreadResource, items: Option<Vec<ThreadItem>>) -> Thread {
     let (status, raw_status) = unified_status(&thread.status);
-    let messages = items.as_deref().map(transcript::messages).unwrap_or_default();
+    let messages = items
+        .as_deref()
+        .map(transcript::messages)
+        .unwrap_or_default();
     let (id, created_at, title, user) = (
         thread.id.clone(),
         thread.created_at,
         thread.title.clone(),
         thread.user.clone(),
     );
-    Thread::new(PROVIDER, id, status, raw_status, ThreadRecord { thread, items })
-        .with_created_unix(Some(created_at))
-        .with_title(title)
-        .with_user(Some(user))
-        .with_messages(messages)
+    Thread::new(
+        PROVIDER,
+        id,
+        status,
+        raw_status,
+        ThreadRecord { thread, items },
+    )
+    .with_created_unix(Some(created_at))
+    .with_title(title)
+    .with_user(Some(user))
+    .with_messages(messages)
 }
 
 #[cfg(test)]
@@ -217,10 +227,30 @@ mod tests {
     fn every_status_maps_with_its_reason() {
         let cases = [
             (json!({"type": "active"}), Status::Running, "active", None),
-            (json!({"type": "locked", "reason": "moderation"}), Status::Locked, "locked", Some("moderation")),
-            (json!({"type": "locked", "reason": null}), Status::Locked, "locked", None),
-            (json!({"type": "closed", "reason": "resolved"}), Status::Completed, "closed", Some("resolved")),
-            (json!({"type": "archived", "reason": "old"}), Status::Unknown, "archived", Some("old")),
+            (
+                json!({"type": "locked", "reason": "moderation"}),
+                Status::Locked,
+                "locked",
+                Some("moderation"),
+            ),
+            (
+                json!({"type": "locked", "reason": null}),
+                Status::Locked,
+                "locked",
+                None,
+            ),
+            (
+                json!({"type": "closed", "reason": "resolved"}),
+                Status::Completed,
+                "closed",
+                Some("resolved"),
+            ),
+            (
+                json!({"type": "archived", "reason": "old"}),
+                Status::Unknown,
+                "archived",
+                Some("old"),
+            ),
         ];
         for (wire, unified, value, reason) in cases {
             let (status, raw) = unified_status(&thread(1, wire).status);
@@ -232,7 +262,10 @@ mod tests {
 
     #[test]
     fn the_thread_carries_the_typed_record() {
-        let t = to_thread(thread(1712345600, json!({"type": "closed", "reason": null})), None);
+        let t = to_thread(
+            thread(1712345600, json!({"type": "closed", "reason": null})),
+            None,
+        );
         assert_eq!(t.id, "cthr_1");
         assert_eq!(t.user.as_deref(), Some("u"));
         assert_eq!(t.created_at.unwrap().unix_timestamp(), 1712345600);
@@ -246,7 +279,10 @@ mod tests {
     #[test]
     fn the_window_filters_and_knows_when_the_listing_has_passed_it() {
         let query = ListQuery::new()
-            .with_range(datetime!(2024-04-01 0:00 UTC), datetime!(2024-04-02 0:00 UTC))
+            .with_range(
+                datetime!(2024-04-01 0:00 UTC),
+                datetime!(2024-04-02 0:00 UTC),
+            )
             .with_statuses([Status::Locked]);
         let window = Window::new(&query).unwrap();
         let start = datetime!(2024-04-01 0:00 UTC).unix_timestamp();
@@ -259,8 +295,10 @@ mod tests {
         assert!(window.passed(&thread(start - 1, locked.clone()), Order::Desc));
         assert!(!window.passed(&thread(start - 1, locked.clone()), Order::Asc));
         assert!(window.passed(&thread(end + 1, locked.clone()), Order::Asc));
-        let backwards = ListQuery::new()
-            .with_range(datetime!(2024-04-02 0:00 UTC), datetime!(2024-04-01 0:00 UTC));
+        let backwards = ListQuery::new().with_range(
+            datetime!(2024-04-02 0:00 UTC),
+            datetime!(2024-04-01 0:00 UTC),
+        );
         assert!(Window::new(&backwards).is_err_and(|e| e.is_invalid_input()));
     }
 }

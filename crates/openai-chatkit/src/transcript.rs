@@ -188,15 +188,24 @@ mod tests {
                    "arguments": "{\"id\":1}", "output": null}),
         ));
         assert_eq!(running.role, Role::Tool);
-        assert_eq!(running.text, "[tool call lookup_order({\"id\":1}) in_progress]");
+        assert_eq!(
+            running.text,
+            "[tool call lookup_order({\"id\":1}) in_progress]"
+        );
         let done = message(&with(
             "chatkit.client_tool_call",
             json!({"status": "completed", "call_id": "call_1", "name": "f",
                    "arguments": "{}", "output": "{\"ok\":true}"}),
         ));
         assert_eq!(done.text, "[tool call f({}) -> {\"ok\":true}]");
-        let widget = message(&with("chatkit.widget", json!({"widget": "{\"type\":\"Card\"}"})));
-        assert_eq!((widget.role, widget.text.as_str()), (Role::Assistant, "[widget]"));
+        let widget = message(&with(
+            "chatkit.widget",
+            json!({"widget": "{\"type\":\"Card\"}"}),
+        ));
+        assert_eq!(
+            (widget.role, widget.text.as_str()),
+            (Role::Assistant, "[widget]")
+        );
         let task = message(&with(
             "chatkit.task",
             json!({"task_type": "thought", "heading": "Checking", "summary": null}),

@@ -418,6 +418,31 @@ mod tests {
         assert!(text.contains("127.0.0.1"), "{text}");
     }
 
+    /// One client for every property case: building one loads TLS roots, which is slow.
+    static OPENAI: std::sync::LazyLock<ChatKitClient> =
+        std::sync::LazyLock::new(|| client("https://api.openai.com/v1"));
+
+    proptest::proptest! {
+        #[test]
+        fn accepted_ids_stay_exactly_one_path_segment(id in "[A-Za-z0-9_.~-]{1,48}") {
+            proptest::prop_assume!(id != "." && id != "..");
+            check_id("thread id", &id).unwrap();
+            let url = OPENAI.url(&["chatkit", "threads", &id], Vec::new());
+            let segments: Vec<&str> = url.path_segments().unwrap().collect();
+            proptest::prop_assert_eq!(segments, vec!["v1", "chatkit", "threads", id.as_str()]);
+        }
+
+        #[test]
+        fn ids_with_a_character_that_changes_the_url_are_refused(
+            head in "[a-z0-9_]{0,8}",
+            bad in proptest::sample::select(vec!['/', '?', '#', '%', ' ', '\n', '\u{0}', '\\', 'é']),
+            tail in "[a-z0-9_]{0,8}",
+        ) {
+            let id = format!("{head}{bad}{tail}");
+            proptest::prop_assert!(check_id("thread id", &id).unwrap_err().is_invalid_input());
+        }
+    }
+
     #[test]
     fn next_cursor_stops_on_the_last_or_an_empty_page() {
         assert_eq!(

@@ -26,7 +26,7 @@ use aithreads_core::{
     RawStatus, Result, Status, Thread, ThreadProvider, unsupported,
 };
 
-use crate::client::{ChatKitClient, check_id, next_cursor};
+use crate::client::{ChatKitClient, next_cursor};
 use crate::error::PROVIDER;
 use crate::generated::{ThreadItem, ThreadResource, ThreadStatus};
 use crate::params::{ListItemsParams, ListThreadsParams, MAX_LIMIT};
@@ -106,7 +106,6 @@ impl ThreadProvider for ChatKitClient {
     }
 
     async fn delete_thread(&self, id: &str) -> Result<()> {
-        check_id("thread id", id)?;
         let answer = ChatKitClient::delete_thread(self, id).await?;
         if answer.deleted {
             Ok(())

@@ -13,11 +13,15 @@
 //! OpenAI answers a missing or wrong key) and `OpenAI-Beta: chatkit_beta=v1` (otherwise 400
 //! `invalid_beta`). Every answer, errors included, carries an `x-request-id`; errors use
 //! OpenAI's envelope ([`Failure`]); unknown paths and methods answer OpenAI's 404 `Invalid URL`.
-//! Listings follow [`listing`]'s cursor rules; a cursor naming a thread deleted meanwhile keeps
-//! its place, one that never existed is a 400 on `after`/`before`.
+//!
+//! Listings order entries by `(created_at, id)`, newest first unless `order=asc`, so ties have a
+//! stable order. `after=X` lists what follows `X`; `before=X` the page just preceding `X`; both,
+//! what lies between. `has_more` says whether more follow in that direction, `first_id` /
+//! `last_id` name the page's ends. A cursor naming a thread deleted meanwhile keeps its place;
+//! one that never existed is a 400 naming `after` or `before`.
 
 mod failure;
-pub mod listing;
+mod listing;
 mod seed;
 mod sessions;
 

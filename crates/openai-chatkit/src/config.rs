@@ -1,0 +1,206 @@
+//! How to reach OpenAI: credentials, endpoint and transport settings.
+
+use std::fmt;
+
+use aithreads_core::transport::TransportConfig;
+use aithreads_core::{Error, ExposeSecret, Result, SecretString};
+
+/// OpenAI's API endpoint, the default base URL.
+pub const DEFAULT_BASE_URL: &str = "https://api.openai.com/v1";
+
+/// Settings of a [`ChatKitClient`](crate::ChatKitClient).
+///
+/// Read them from the environment with [`from_env`](Self::from_env) (the variables the official
+/// OpenAI SDKs read), or build them with the `with_*` methods:
+///
+/// ```
+/// use aithreads_openai_chatkit::ChatKitConfig;
+///
+/// let config = ChatKitConfig::default()
+///     .with_api_key("sk-test")
+///     .with_base_url("http://127.0.0.1:8787/v1")
+///     .with_project("proj_abc");
+/// assert_eq!(config.base_url(), "http://127.0.0.1:8787/v1");
+/// assert!(!format!("{config:?}").contains("sk-test"));
+/// ```
+#[derive(Clone)]
+pub struct ChatKitConfig {
+    pub(crate) api_key: Option<SecretString>,
+    pub(crate) base_url: String,
+    pub(crate) organization: Option<String>,
+    pub(crate) project: Option<String>,
+    pub(crate) transport: TransportConfig,
+}
+
+impl Default for ChatKitConfig {
+    /// No API key, OpenAI's endpoint, default transport settings.
+    fn default() -> Self {
+        Self {
+            api_key: None,
+            base_url: DEFAULT_BASE_URL.to_owned(),
+            organization: None,
+            project: None,
+            transport: TransportConfig::default(),
+        }
+    }
+}
+
+impl ChatKitConfig {
+    /// Reads `OPENAI_API_KEY` (required), `OPENAI_ORG_ID`, `OPENAI_PROJECT_ID` and
+    /// `OPENAI_BASE_URL` (default [`DEFAULT_BASE_URL`]). Empty values count as unset.
+    pub fn from_env() -> Result<Self> {
+        Self::from_vars(|name| std::env::var(name).ok())
+    }
+
+    /// Like [`from_env`](Self::from_env), reading each variable through `var`.
+    pub fn from_vars(var: impl Fn(&str) -> Option<String>) -> Result<Self> {
+        let var = |name: &str| var(name).filter(|value| !value.is_empty());
+        let api_key = var("OPENAI_API_KEY").ok_or_else(missing_api_key)?;
+        Ok(Self {
+            api_key: Some(SecretString::from(api_key)),
+            base_url: var("OPENAI_BASE_URL").unwrap_or_else(|| DEFAULT_BASE_URL.to_owned()),
+            organization: var("OPENAI_ORG_ID"),
+            project: var("OPENAI_PROJECT_ID"),
+            transport: TransportConfig::default(),
+        })
+    }
+
+    /// Sets the API key sent as `Authorization: Bearer <key>`.
+    pub fn with_api_key(mut self, api_key: impl Into<String>) -> Self {
+        self.api_key = Some(SecretString::from(api_key.into()));
+        self
+    }
+
+    /// Sets the base URL (`https://api.openai.com/v1`, a proxy, or the simulator's `…/v1`).
+    pub fn with_base_url(mut self, base_url: impl Into<String>) -> Self {
+        self.base_url = base_url.into();
+        self
+    }
+
+    /// Sends `OpenAI-Organization` with every request.
+    pub fn with_organization(mut self, organization: impl Into<String>) -> Self {
+        self.organization = Some(organization.into());
+        self
+    }
+
+    /// Sends `OpenAI-Project` with every request.
+    pub fn with_project(mut self, project: impl Into<String>) -> Self {
+        self.project = Some(project.into());
+        self
+    }
+
+    /// Sets timeouts, retries, rate limits and size limits.
+    pub fn with_transport(mut self, transport: TransportConfig) -> Self {
+        self.transport = transport;
+        self
+    }
+
+    /// The base URL requests go to.
+    pub fn base_url(&self) -> &str {
+        &self.base_url
+    }
+
+    /// The organization sent as `OpenAI-Organization`, if any.
+    pub fn organization(&self) -> Option<&str> {
+        self.organization.as_deref()
+    }
+
+    /// The project sent as `OpenAI-Project`, if any.
+    pub fn project(&self) -> Option<&str> {
+        self.project.as_deref()
+    }
+
+    /// The transport settings.
+    pub fn transport(&self) -> &TransportConfig {
+        &self.transport
+    }
+
+    /// The API key; [`Error::Config`] naming `OPENAI_API_KEY` when none (or an empty one) was
+    /// given.
+    pub(crate) fn api_key(&self) -> Result<&SecretString> {
+        self.api_key
+            .as_ref()
+            .filter(|key| !key.expose_secret().is_empty())
+            .ok_or_else(missing_api_key)
+    }
+}
+
+fn missing_api_key() -> Error {
+    Error::config("missing OPENAI_API_KEY: set it or call with_api_key")
+}
+
+impl fmt::Debug for ChatKitConfig {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ChatKitConfig")
+            .field("api_key", &self.api_key.as_ref().map(|_| "[redacted]"))
+            .field("base_url", &self.base_url)
+            .field("organization", &self.organization)
+            .field("project", &self.project)
+            .field("transport", &self.transport)
+            .finish()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn vars<'a>(pairs: &'a [(&'a str, &'a str)]) -> impl Fn(&str) -> Option<String> + 'a {
+        move |name| {
+            pairs
+                .iter()
+                .find(|(k, _)| *k == name)
+                .map(|(_, v)| v.to_string())
+        }
+    }
+
+    #[test]
+    fn from_vars_reads_the_official_sdk_variables() {
+        let config = ChatKitConfig::from_vars(vars(&[
+            ("OPENAI_API_KEY", "sk-abc"),
+            ("OPENAI_ORG_ID", "org-1"),
+            ("OPENAI_PROJECT_ID", "proj_1"),
+            ("OPENAI_BASE_URL", "http://127.0.0.1:9/v1"),
+        ]))
+        .unwrap();
+        assert_eq!(config.api_key().unwrap().expose_secret(), "sk-abc");
+        assert_eq!(config.organization(), Some("org-1"));
+        assert_eq!(config.project(), Some("proj_1"));
+        assert_eq!(config.base_url(), "http://127.0.0.1:9/v1");
+    }
+
+    #[test]
+    fn defaults_apply_to_unset_and_empty_variables() {
+        let config = ChatKitConfig::from_vars(vars(&[
+            ("OPENAI_API_KEY", "sk-abc"),
+            ("OPENAI_BASE_URL", ""),
+            ("OPENAI_ORG_ID", ""),
+        ]))
+        .unwrap();
+        assert_eq!(config.base_url(), DEFAULT_BASE_URL);
+        assert_eq!(config.organization(), None);
+        assert_eq!(config.project(), None);
+    }
+
+    #[test]
+    fn a_missing_key_names_the_variable_and_the_fix() {
+        for env in [&[][..], &[("OPENAI_API_KEY", "")][..]] {
+            let err = ChatKitConfig::from_vars(vars(env)).unwrap_err();
+            assert!(matches!(err, Error::Config { .. }), "{err:?}");
+            assert_eq!(
+                err.to_string(),
+                "configuration error: missing OPENAI_API_KEY: set it or call with_api_key"
+            );
+        }
+        assert!(ChatKitConfig::default().api_key().is_err());
+        assert!(ChatKitConfig::default().with_api_key("").api_key().is_err());
+    }
+
+    #[test]
+    fn debug_never_shows_the_key() {
+        let config = ChatKitConfig::default().with_api_key("sk-very-secret-1234");
+        let text = format!("{config:?}");
+        assert!(!text.contains("sk-very-secret-1234"), "{text}");
+        assert!(text.contains("[redacted]"), "{text}");
+    }
+}

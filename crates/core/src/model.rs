@@ -311,7 +311,9 @@ impl Thread {
 
     /// The provider's record as its concrete type, e.g. `thread.record::<AiThread>()`.
     pub fn record<T: 'static>(&self) -> Option<&T> {
-        self.record.as_any().downcast_ref::<T>()
+        // Deref first: `Arc<dyn ProviderRecord>` is itself a `ProviderRecord` (blanket impl),
+        // and its own `as_any` would hand out the `Arc`, which never downcasts to `T`.
+        ProviderRecord::as_any(&*self.record).downcast_ref::<T>()
     }
 
     /// The reference that names this thread across providers (`revcent:…`, `chatkit:…`).
@@ -513,4 +515,27 @@ pub enum CancelOutcome {
     /// The thread had already ended by the time the request was answered, for example when a
     /// retry follows an attempt that landed but whose answer was lost.
     AlreadyEnded,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Debug, Serialize)]
+    struct Record {
+        n: u32,
+    }
+
+    #[test]
+    fn the_record_downcasts_to_its_type() {
+        let thread = Thread::new(
+            ProviderKind::TencentTrtc,
+            "t",
+            Status::Running,
+            RawStatus::new("InProgress"),
+            Record { n: 7 },
+        );
+        assert_eq!(thread.record::<Record>().map(|r| r.n), Some(7));
+        assert!(thread.record::<String>().is_none());
+    }
 }

@@ -191,7 +191,8 @@ impl State {
             status: TaskStatus::InProgress,
             next_change: None,
         };
-        self.tasks.insert((region.to_owned(), task_id.clone()), task);
+        self.tasks
+            .insert((region.to_owned(), task_id.clone()), task);
         task_id
     }
 
@@ -351,7 +352,8 @@ impl State {
             status: TaskStatus::Preparing,
             next_change: Some(Instant::now() + self.prepare_time),
         };
-        self.tasks.insert((region.to_owned(), task_id.clone()), task);
+        self.tasks
+            .insert((region.to_owned(), task_id.clone()), task);
         to_value(StartAIConversationResponse {
             task_id: Some(task_id),
             request_id,
@@ -511,7 +513,13 @@ async fn handle(Shared(sim): Shared<Arc<Sim>>, request: Request) -> Response {
     let mut state = sim.trtc();
     let request_id = state.request_id();
     let result = match body {
-        Ok(body) => serve(&sim.config, &mut state, &parts.headers, &body, request_id.clone()),
+        Ok(body) => serve(
+            &sim.config,
+            &mut state,
+            &parts.headers,
+            &body,
+            request_id.clone(),
+        ),
         Err(_) => Err(Failure::new(
             "RequestSizeLimitExceeded",
             format!("The request body exceeds {MAX_BODY_BYTES} bytes."),
@@ -569,7 +577,10 @@ fn to_value(answer: impl Serialize) -> Result<Value, Failure> {
 /// `InvalidParameter.TaskId` for a TaskId no task could have (empty, whitespace, control).
 fn check_task_id(task_id: &str) -> Result<(), Failure> {
     if task_id.is_empty() || task_id.chars().any(|c| c.is_whitespace() || c.is_control()) {
-        return Err(Failure::new("InvalidParameter.TaskId", "TaskId parameter error."));
+        return Err(Failure::new(
+            "InvalidParameter.TaskId",
+            "TaskId parameter error.",
+        ));
     }
     Ok(())
 }
@@ -627,9 +638,16 @@ mod tests {
     fn stopped_tasks_are_described_until_their_retention_ends() {
         let mut state = State::seeded(&SimConfig::default());
         let id = state.start_task("ap-tokyo");
-        assert_eq!(state.task_status("ap-singapore", &id), None, "tasks are regional");
+        assert_eq!(
+            state.task_status("ap-singapore", &id),
+            None,
+            "tasks are regional"
+        );
         state.stop("ap-tokyo", &id);
-        assert_eq!(state.task_status("ap-tokyo", &id), Some(TaskStatus::Stopped));
+        assert_eq!(
+            state.task_status("ap-tokyo", &id),
+            Some(TaskStatus::Stopped)
+        );
         state.set_timings(PREPARE_TIME, Duration::ZERO);
         state.stop("ap-tokyo", &id);
         assert_eq!(state.task_status("ap-tokyo", &id), None);

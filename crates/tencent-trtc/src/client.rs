@@ -6,9 +6,7 @@ use std::sync::Arc;
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use aithreads_core::transport::{Call, RateLimit, Request, Response, Transport};
-use aithreads_core::{
-    CancelOutcome, Error, ExposeSecret, ProviderKind, Result, SecretString,
-};
+use aithreads_core::{CancelOutcome, Error, ExposeSecret, ProviderKind, Result, SecretString};
 use bytes::Bytes;
 use http::Method;
 use serde::Serialize;
@@ -115,8 +113,8 @@ impl TrtcClient {
             ACTIONS
                 .iter()
                 .map(|action| {
-                    let rate = NonZeroU32::new(action.rate_limit_per_second)
-                        .unwrap_or(NonZeroU32::MIN);
+                    let rate =
+                        NonZeroU32::new(action.rate_limit_per_second).unwrap_or(NonZeroU32::MIN);
                     (action.name, RateLimit::per_second(rate))
                 })
                 .collect()
@@ -288,7 +286,10 @@ impl TrtcClient {
     fn signed_request(&self, action: &ActionSpec, region: &str, body: &Bytes) -> Result<Request> {
         let shared = &self.shared;
         let timestamp = unix_now();
-        let signed_headers = [("content-type", CONTENT_TYPE), ("host", shared.host.as_str())];
+        let signed_headers = [
+            ("content-type", CONTENT_TYPE),
+            ("host", shared.host.as_str()),
+        ];
         let signed = sign::sign(
             &SignableRequest::post(&signed_headers, body),
             &SigningParams {
@@ -335,7 +336,12 @@ fn endpoint_url(
     };
     let url = transport.check_base_url(ProviderKind::TencentTrtc, &text)?;
     // Every action is `POST /`: a path, query or credentials would change what is signed.
-    if url.path() != "/" || url.query().is_some() || url.fragment().is_some() || url.username() != "" || url.password().is_some() {
+    if url.path() != "/"
+        || url.query().is_some()
+        || url.fragment().is_some()
+        || url.username() != ""
+        || url.password().is_some()
+    {
         return Err(Error::config(format!(
             "TRTC endpoint `{endpoint}` must be a scheme and host (and port) only, like {}",
             crate::config::DEFAULT_ENDPOINT
@@ -392,7 +398,12 @@ mod tests {
         assert_eq!(stop.rate_limit_per_second, 20);
         assert_eq!(
             stop.regions,
-            ["ap-guangzhou", "ap-singapore", "ap-tokyo", "na-siliconvalley"]
+            [
+                "ap-guangzhou",
+                "ap-singapore",
+                "ap-tokyo",
+                "na-siliconvalley"
+            ]
         );
     }
 }

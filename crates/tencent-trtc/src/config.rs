@@ -137,7 +137,8 @@ impl TrtcConfig {
             .or_else(|| var("TENCENTCLOUD_SECURITY_TOKEN"))
             .map(SecretString::from);
         if let Some(region) = var("TENCENTCLOUD_REGION") {
-            check_region(&region).map_err(|e| Error::config(format!("TENCENTCLOUD_REGION: {e}")))?;
+            check_region(&region)
+                .map_err(|e| Error::config(format!("TENCENTCLOUD_REGION: {e}")))?;
             config.region = Some(region);
         }
         if let Some(endpoint) = var("TENCENTCLOUD_TRTC_ENDPOINT") {
@@ -293,7 +294,10 @@ mod tests {
             .with_token("hidden-token");
         let text = format!("{config:?}");
         assert!(text.contains("AKIDvisible"), "{text}");
-        assert!(!text.contains("hidden-key") && !text.contains("hidden-token"), "{text}");
+        assert!(
+            !text.contains("hidden-key") && !text.contains("hidden-token"),
+            "{text}"
+        );
     }
 
     #[test]

@@ -437,7 +437,12 @@ mod tests {
         assert!(tts().with_pitch(-13).to_json_string().is_err());
         assert!(TtsConfig::new("flow").to_json_string().is_err());
         assert!(TtsConfig::new("").to_json_string().is_err());
-        tts().with_speed(0.5).with_volume(10.0).with_pitch(12).validate().unwrap();
+        tts()
+            .with_speed(0.5)
+            .with_volume(10.0)
+            .with_pitch(12)
+            .validate()
+            .unwrap();
     }
 
     #[test]

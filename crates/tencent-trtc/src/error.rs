@@ -177,7 +177,10 @@ mod tests {
             ("NoSuchProduct", Permanent),
             ("NoSuchVersion", Permanent),
             ("RequestLimitExceeded", RateLimited),
-            ("RequestLimitExceeded.GlobalRegionUinLimitExceeded", RateLimited),
+            (
+                "RequestLimitExceeded.GlobalRegionUinLimitExceeded",
+                RateLimited,
+            ),
             ("RequestLimitExceeded.IPLimitExceeded", RateLimited),
             ("RequestLimitExceeded.UinLimitExceeded", RateLimited),
             ("RequestSizeLimitExceeded", Permanent),
@@ -199,7 +202,10 @@ mod tests {
             assert_eq!(error.code(), Some(code));
             assert_eq!(error.request_id(), Some("req-1"));
             assert_eq!(error.provider(), Some(ProviderKind::TencentTrtc));
-            assert!(error.to_string().contains(&format!("about {code}")), "{error}");
+            assert!(
+                error.to_string().contains(&format!("about {code}")),
+                "{error}"
+            );
             let retried = matches!(expected, RateLimited | Transient);
             assert_eq!(error.is_retryable(), retried, "{code}");
         }

@@ -7,8 +7,7 @@ use aithreads_core::{Error, Result};
 
 use crate::generated::{
     AgentConfig, ControlAIConversationRequest, ControlCommand, DescribeAIConversationRequest,
-    STTConfig, StartAIConversationRequest, StopAIConversationRequest,
-    UpdateAIConversationRequest,
+    STTConfig, StartAIConversationRequest, StopAIConversationRequest, UpdateAIConversationRequest,
 };
 
 /// A TaskId: opaque text (`SV1FR+XTtvz…VH0.`), always sent in the JSON body.

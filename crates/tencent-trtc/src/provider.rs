@@ -129,10 +129,9 @@ mod tests {
     #[test]
     fn the_documented_placeholder_answer_still_makes_a_thread() {
         // DescribeAIConversation's example output in the docs.
-        let answer: DescribeAIConversationResponse = serde_json::from_str(
-            r#"{"StartTime": "abc", "Status": "abc", "RequestId": "abc"}"#,
-        )
-        .unwrap();
+        let answer: DescribeAIConversationResponse =
+            serde_json::from_str(r#"{"StartTime": "abc", "Status": "abc", "RequestId": "abc"}"#)
+                .unwrap();
         let thread = thread_from_describe("t-2", answer);
         assert_eq!(thread.status, Status::Unknown);
         assert_eq!(thread.raw_status.value, "abc");

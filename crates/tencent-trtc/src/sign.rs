@@ -238,11 +238,8 @@ pub fn sign(request: &SignableRequest<'_>, params: &SigningParams<'_>) -> Result
     let date = scope_date(params.timestamp)?;
     let canonical_request = canonical_request(request);
     let credential_scope = credential_scope(&date, params.service);
-    let string_to_sign = string_to_sign(
-        params.timestamp,
-        &credential_scope,
-        &canonical_request.text,
-    );
+    let string_to_sign =
+        string_to_sign(params.timestamp, &credential_scope, &canonical_request.text);
     let key = signing_key(params.secret_key, &date, params.service);
     let signature = signature(&key, &string_to_sign);
     let authorization = authorization(

@@ -43,7 +43,12 @@ fn expect_call(when: When, port: u16, action: &str, body: &str) -> When {
         .body(body)
         .is_true(|req| {
             // Exactly one Content-Type, exactly `application/json`, as the SDKs send it.
-            let types: Vec<_> = req.headers().get_all("content-type").iter().cloned().collect();
+            let types: Vec<_> = req
+                .headers()
+                .get_all("content-type")
+                .iter()
+                .cloned()
+                .collect();
             types.len() == 1 && types[0] == "application/json"
         })
         .is_true(|req| check_signature(header_of(req), req.body_ref(), SECRET_KEY).is_ok())
@@ -122,7 +127,9 @@ async fn start_sends_the_documented_example_exactly() {
     // The bytes on the wire: compact JSON in the spec's member order.
     let body = serde_json::to_string(&request).unwrap();
     assert_eq!(serde_json::from_str::<Value>(&body).unwrap(), example);
-    assert!(body.starts_with(r#"{"SdkAppId":12345678,"RoomId":"room_987654321","AgentConfig":{"UserId":"user_12345""#));
+    assert!(body.starts_with(
+        r#"{"SdkAppId":12345678,"RoomId":"room_987654321","AgentConfig":{"UserId":"user_12345""#
+    ));
     let server = MockServer::start_async().await;
     let mock = server
         .mock_async(|when, then| {
@@ -304,7 +311,10 @@ async fn every_retry_is_signed_again_at_its_own_time() {
     let seen = seen.lock().unwrap();
     assert_eq!(seen.len(), 2, "{seen:?}");
     assert!(seen.iter().all(Result::is_ok), "{seen:?}");
-    assert!(seen[1].as_ref().unwrap() > seen[0].as_ref().unwrap(), "{seen:?}");
+    assert!(
+        seen[1].as_ref().unwrap() > seen[0].as_ref().unwrap(),
+        "{seen:?}"
+    );
 }
 
 /// Sends one stop to a server that always answers `body` with `status`; answers the
@@ -339,18 +349,64 @@ fn tencent_error(code: &str) -> String {
 async fn error_envelopes_become_errors_with_code_message_and_request_id() {
     let cases: [(&str, fn(&Error) -> bool, usize); 6] = [
         ("FailedOperation.TaskNotExist", Error::is_not_found, 1),
-        ("InvalidParameter.TaskId", |e| matches!(e, Error::Provider { transient: false, .. }), 1),
-        ("AuthFailure.SignatureFailure", |e| matches!(e, Error::Authentication { .. }), 1),
+        (
+            "InvalidParameter.TaskId",
+            |e| {
+                matches!(
+                    e,
+                    Error::Provider {
+                        transient: false,
+                        ..
+                    }
+                )
+            },
+            1,
+        ),
+        (
+            "AuthFailure.SignatureFailure",
+            |e| matches!(e, Error::Authentication { .. }),
+            1,
+        ),
         ("RequestLimitExceeded", Error::is_rate_limited, 3),
-        ("InternalError", |e| matches!(e, Error::Provider { transient: true, .. }), 3),
-        ("UnsupportedRegion", |e| matches!(e, Error::Provider { transient: false, .. }), 1),
+        (
+            "InternalError",
+            |e| {
+                matches!(
+                    e,
+                    Error::Provider {
+                        transient: true,
+                        ..
+                    }
+                )
+            },
+            3,
+        ),
+        (
+            "UnsupportedRegion",
+            |e| {
+                matches!(
+                    e,
+                    Error::Provider {
+                        transient: false,
+                        ..
+                    }
+                )
+            },
+            1,
+        ),
     ];
     for (code, is_expected, attempts) in cases {
         let (err, hits) = stop_against(200, "application/json", &tencent_error(code)).await;
         assert!(is_expected(&err), "{code}: {err:?}");
         assert_eq!(err.code(), Some(code));
-        assert_eq!(err.request_id(), Some("ed93f3cb-f35e-473f-b9f3-0d451b8b79c6"));
-        assert!(err.to_string().contains(&format!("message of {code}")), "{err}");
+        assert_eq!(
+            err.request_id(),
+            Some("ed93f3cb-f35e-473f-b9f3-0d451b8b79c6")
+        );
+        assert!(
+            err.to_string().contains(&format!("message of {code}")),
+            "{err}"
+        );
         assert_eq!(hits, attempts, "{code}: attempts");
     }
 }
@@ -358,13 +414,32 @@ async fn error_envelopes_become_errors_with_code_message_and_request_id() {
 #[tokio::test]
 async fn a_status_other_than_200_is_a_transport_level_failure() {
     let (err, hits) = stop_against(502, "text/html", "<html>Bad Gateway</html>").await;
-    assert!(matches!(err, Error::Provider { transient: true, .. }), "{err:?}");
+    assert!(
+        matches!(
+            err,
+            Error::Provider {
+                transient: true,
+                ..
+            }
+        ),
+        "{err:?}"
+    );
     assert_eq!(err.status(), Some(502));
     assert!(err.to_string().contains("Bad Gateway"), "{err}");
     assert_eq!(hits, 3);
     // A JSON error envelope with a non-200 status is still the gateway's answer.
-    let (err, hits) = stop_against(400, "application/json", &tencent_error("InvalidParameter")).await;
-    assert!(matches!(err, Error::Provider { transient: false, .. }), "{err:?}");
+    let (err, hits) =
+        stop_against(400, "application/json", &tencent_error("InvalidParameter")).await;
+    assert!(
+        matches!(
+            err,
+            Error::Provider {
+                transient: false,
+                ..
+            }
+        ),
+        "{err:?}"
+    );
     assert_eq!((err.status(), err.code(), hits), (Some(400), None, 1));
 }
 
@@ -434,10 +509,20 @@ async fn regions_are_checked_before_sending() {
     assert!(err.to_string().contains("TENCENTCLOUD_REGION"), "{err}");
     let frankfurt = unset.with_region("eu-frankfurt").unwrap();
     let err = frankfurt.stop_ai_conversation(&stop).await.unwrap_err();
-    assert!(err.to_string().contains("ap-guangzhou, ap-singapore, ap-tokyo, na-siliconvalley"), "{err}");
+    assert!(
+        err.to_string()
+            .contains("ap-guangzhou, ap-singapore, ap-tokyo, na-siliconvalley"),
+        "{err}"
+    );
     // na-ashburn runs Start and Control (newer docs) but not Stop.
     let ashburn = unset.with_region("na-ashburn").unwrap();
-    assert!(ashburn.stop_ai_conversation(&stop).await.unwrap_err().is_invalid_input());
+    assert!(
+        ashburn
+            .stop_ai_conversation(&stop)
+            .await
+            .unwrap_err()
+            .is_invalid_input()
+    );
     assert!(unset.with_region("Tokyo").is_err());
     mock.assert_calls_async(0).await;
     let request: StartAIConversationRequest = serde_json::from_str(START_EXAMPLE).unwrap();
@@ -456,7 +541,13 @@ async fn invalid_input_never_reaches_the_server() {
         .await;
     let client = client(&server.base_url());
     for id in ["", "a b", "a\nb"] {
-        assert!(client.cancel_thread(id).await.unwrap_err().is_invalid_input());
+        assert!(
+            client
+                .cancel_thread(id)
+                .await
+                .unwrap_err()
+                .is_invalid_input()
+        );
         assert!(client.get_thread(id).await.unwrap_err().is_invalid_input());
     }
     let err = client
@@ -472,10 +563,10 @@ fn missing_credentials_name_the_variable() {
     let err = TrtcClient::new(TrtcConfig::from_vars(|_| None).unwrap()).unwrap_err();
     assert!(matches!(err, Error::Config { .. }));
     assert!(err.to_string().contains("TENCENTCLOUD_SECRET_ID"), "{err}");
-    let err = TrtcClient::new(TrtcConfig::from_vars(|name| {
-        (name == "TENCENTCLOUD_SECRET_ID").then(|| "AKID".to_owned())
-    })
-    .unwrap())
+    let err = TrtcClient::new(
+        TrtcConfig::from_vars(|name| (name == "TENCENTCLOUD_SECRET_ID").then(|| "AKID".to_owned()))
+            .unwrap(),
+    )
     .unwrap_err();
     assert!(err.to_string().contains("TENCENTCLOUD_SECRET_KEY"), "{err}");
 }

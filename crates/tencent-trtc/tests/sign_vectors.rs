@@ -154,7 +154,11 @@ fn doc_get_vector_with_a_query_string() {
 #[test]
 fn non_ascii_payload_is_hashed_as_its_utf8_bytes() {
     let case = Case::load("non-ascii-payload");
-    assert!(std::str::from_utf8(&case.payload).unwrap().contains("未命名"));
+    assert!(
+        std::str::from_utf8(&case.payload)
+            .unwrap()
+            .contains("未命名")
+    );
     case.check_every_stage();
     assert_eq!(
         case.expected("hashed-payload.txt"),
@@ -184,7 +188,10 @@ fn the_scope_date_flips_at_utc_midnight() {
         before.expected("canonical-request.txt"),
         after.expected("canonical-request.txt")
     );
-    assert_ne!(before.expected("signature.txt"), after.expected("signature.txt"));
+    assert_ne!(
+        before.expected("signature.txt"),
+        after.expected("signature.txt")
+    );
 }
 
 #[test]

@@ -46,7 +46,9 @@ pub(super) fn check(
     let timestamp: i64 = timestamp.parse().map_err(|_| {
         Failure::new(
             "InvalidParameterValue",
-            format!("The value of parameter `Timestamp` is not a unix time in seconds: `{timestamp}`."),
+            format!(
+                "The value of parameter `Timestamp` is not a unix time in seconds: `{timestamp}`."
+            ),
         )
     })?;
     if (now - timestamp).abs() > MAX_CLOCK_SKEW {
@@ -67,7 +69,9 @@ pub(super) fn check(
     if version != API_VERSION {
         return Err(Failure::new(
             "NoSuchVersion",
-            format!("The API version `{version}` does not exist; TRTC AI conversation actions use {API_VERSION}."),
+            format!(
+                "The API version `{version}` does not exist; TRTC AI conversation actions use {API_VERSION}."
+            ),
         ));
     }
     let action = ACTIONS
@@ -163,7 +167,9 @@ fn required<'a>(headers: &'a HeaderMap, name: &str, parameter: &str) -> Result<&
         .ok_or_else(|| {
             Failure::new(
                 "MissingParameter",
-                format!("The request is missing a required parameter `{parameter}` (header {name})."),
+                format!(
+                    "The request is missing a required parameter `{parameter}` (header {name})."
+                ),
             )
         })
 }

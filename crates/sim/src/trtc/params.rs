@@ -101,11 +101,16 @@ mod tests {
     fn bodies_are_judged_as_tencent_documents() {
         assert_eq!(code::<StopAIConversationRequest>(r#"{"TaskId":"t"}"#), "ok");
         assert!(code::<StopAIConversationRequest>("{}").starts_with("MissingParameter"));
-        assert!(code::<StopAIConversationRequest>(r#"{"TaskId":1}"#).starts_with("InvalidParameter:"));
+        assert!(
+            code::<StopAIConversationRequest>(r#"{"TaskId":1}"#).starts_with("InvalidParameter:")
+        );
         assert!(code::<StopAIConversationRequest>("[1]").starts_with("InvalidParameter:"));
         assert!(code::<StopAIConversationRequest>("{").starts_with("InvalidParameter:"));
         let unknown = code::<StopAIConversationRequest>(r#"{"TaskId":"t","Force":true}"#);
-        assert!(unknown.starts_with("UnknownParameter") && unknown.contains("`Force`"), "{unknown}");
+        assert!(
+            unknown.starts_with("UnknownParameter") && unknown.contains("`Force`"),
+            "{unknown}"
+        );
     }
 
     #[test]
@@ -121,6 +126,9 @@ mod tests {
         let wrong = code::<StartAIConversationRequest>(
             r#"{"SdkAppId":-1,"RoomId":"1","AgentConfig":{"UserId":"a","UserSig":"s","TargetUserId":"b"}}"#,
         );
-        assert!(wrong.starts_with("InvalidParameter:") && wrong.contains("SdkAppId"), "{wrong}");
+        assert!(
+            wrong.starts_with("InvalidParameter:") && wrong.contains("SdkAppId"),
+            "{wrong}"
+        );
     }
 }

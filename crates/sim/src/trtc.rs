@@ -236,12 +236,14 @@ impl State {
     fn request_id(&mut self) -> String {
         let bytes: [u8; 16] = self.rng.random();
         let hex = hex_string(&bytes);
+        // A version 4 UUID: version nibble 4, variant bits 10.
         format!(
-            "{}-{}-4{}-{}-{}",
+            "{}-{}-4{}-{:x}{}-{}",
             &hex[..8],
             &hex[8..12],
             &hex[13..16],
-            &hex[16..20],
+            8 | (bytes[8] & 3),
+            &hex[17..20],
             &hex[20..]
         )
     }
@@ -630,8 +632,14 @@ mod tests {
     fn request_ids_are_uuid_shaped() {
         let mut state = State::seeded(&SimConfig::default());
         let id = state.request_id();
-        let groups: Vec<usize> = id.split('-').map(str::len).collect();
-        assert_eq!(groups, [8, 4, 4, 4, 12], "{id}");
+        let groups: Vec<&str> = id.split('-').collect();
+        assert_eq!(
+            groups.iter().map(|g| g.len()).collect::<Vec<_>>(),
+            [8, 4, 4, 4, 12],
+            "{id}"
+        );
+        assert!(groups[2].starts_with('4'), "{id}");
+        assert!(groups[3].starts_with(['8', '9', 'a', 'b']), "{id}");
     }
 
     #[test]

@@ -94,6 +94,9 @@ impl Raw {
     }
 }
 
+/// A change that spoils a [`Raw`] request on purpose.
+type Spoil = Box<dyn Fn(&mut Raw)>;
+
 fn code(answer: &Value) -> &str {
     answer["Error"]["Code"].as_str().unwrap_or("success")
 }
@@ -142,7 +145,7 @@ async fn a_body_changed_after_signing_is_rejected() {
 async fn authentication_failures_use_the_documented_codes() {
     let sim = simulator().await;
     let body = stop_body("t");
-    let cases: Vec<(&str, Box<dyn Fn(&mut Raw)>)> = vec![
+    let cases: Vec<(&str, Spoil)> = vec![
         (
             "AuthFailure.SignatureFailure",
             Box::new(|r| r.secret_key = "wrong".into()),
@@ -205,7 +208,7 @@ async fn authentication_failures_use_the_documented_codes() {
 async fn common_parameters_are_checked() {
     let sim = simulator().await;
     let body = stop_body("t");
-    let cases: Vec<(&str, Box<dyn Fn(&mut Raw)>)> = vec![
+    let cases: Vec<(&str, Spoil)> = vec![
         ("MissingParameter", Box::new(|r| r.action = "")),
         ("MissingParameter", Box::new(|r| r.region = None)),
         ("NoSuchVersion", Box::new(|r| r.version = "2017-03-12")),

@@ -60,12 +60,12 @@ fn agent(agent: &AgentConfig) -> Result<()> {
     if let Some(filter) = agent.filter_brackets_content {
         in_range("AgentConfig.FilterBracketsContent", filter, 1, 5)?;
     }
-    if let Some(volume) = agent.ambient_sound.as_ref().and_then(|a| a.volume) {
-        if !(0.0..=2.0).contains(&volume) {
-            return Err(Error::invalid_input(format!(
-                "AgentConfig.AmbientSound.Volume is {volume}; it must be between 0 and 2"
-            )));
-        }
+    if let Some(volume) = agent.ambient_sound.as_ref().and_then(|a| a.volume)
+        && !(0.0..=2.0).contains(&volume)
+    {
+        return Err(Error::invalid_input(format!(
+            "AgentConfig.AmbientSound.Volume is {volume}; it must be between 0 and 2"
+        )));
     }
     if let Some(print) = &agent.voice_print {
         flag("AgentConfig.VoicePrint.Mode", print.mode)?;
@@ -198,7 +198,8 @@ mod tests {
 
     #[test]
     fn start_refuses_what_the_docs_rule_out() {
-        let cases: Vec<(&str, fn(&mut StartAIConversationRequest))> = vec![
+        type Spoil = fn(&mut StartAIConversationRequest);
+        let cases: Vec<(&str, Spoil)> = vec![
             ("SdkAppId", |r| r.sdk_app_id = 0),
             ("not a number", |r| r.room_id_type = None),
             ("RoomIdType", |r| r.room_id_type = Some(2)),

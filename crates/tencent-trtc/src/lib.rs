@@ -15,7 +15,7 @@
 //! - [`sign`]: TC3-HMAC-SHA256 as pure functions, checked against Tencent's published
 //!   vectors.
 //! - Errors: Tencent answers errors inside HTTP 200; [`error`] maps each `Error.Code` into
-//!   [`core::Error`](aithreads_core::Error), keeping code, message and `RequestId`.
+//!   [`core::Error`], keeping code, message and `RequestId`.
 //!
 //! # Quick start
 //!

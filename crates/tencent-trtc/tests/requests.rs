@@ -347,7 +347,8 @@ fn tencent_error(code: &str) -> String {
 
 #[tokio::test]
 async fn error_envelopes_become_errors_with_code_message_and_request_id() {
-    let cases: [(&str, fn(&Error) -> bool, usize); 6] = [
+    type Check = fn(&Error) -> bool;
+    let cases: [(&str, Check, usize); 6] = [
         ("FailedOperation.TaskNotExist", Error::is_not_found, 1),
         (
             "InvalidParameter.TaskId",

@@ -200,7 +200,8 @@ impl TrtcClient {
     /// Retried like a read: when an earlier attempt may have landed (its answer was lost)
     /// and the retry finds the task gone (`FailedOperation.TaskNotExist`), the outcome is
     /// [`CancelOutcome::AlreadyEnded`] instead of an error. A first attempt answering
-    /// `TaskNotExist` is [`Error::NotFound`].
+    /// `TaskNotExist` is [`Error::NotFound`]. (A retry cannot tell a task its lost first
+    /// attempt stopped from one that never existed; both read as already ended.)
     pub async fn stop_ai_conversation(
         &self,
         request: &StopAIConversationRequest,

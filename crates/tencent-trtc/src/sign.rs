@@ -369,6 +369,36 @@ mod tests {
         }
     }
 
+    proptest::proptest! {
+        /// The signature depends on header names' case and order not at all, and on every
+        /// byte of the body.
+        #[test]
+        fn signatures_ignore_header_case_and_order_but_not_body_bytes(
+            body in proptest::collection::vec(proptest::num::u8::ANY, 1..64),
+            flip in 0usize..64,
+            timestamp in 0i64..4_000_000_000,
+        ) {
+            let params = SigningParams {
+                secret_id: "AKID",
+                secret_key: "key",
+                service: "trtc",
+                timestamp,
+            };
+            let one = [("Content-Type", "application/json"), ("Host", "h:1")];
+            let other = [("host", "h:1"), ("content-type", "application/json")];
+            let a = sign(&SignableRequest::post(&one, &body), &params).unwrap();
+            let b = sign(&SignableRequest::post(&other, &body), &params).unwrap();
+            proptest::prop_assert_eq!(&a, &b);
+            let mut changed = body.clone();
+            let at = flip % changed.len();
+            changed[at] ^= 0x01;
+            let c = sign(&SignableRequest::post(&one, &changed), &params).unwrap();
+            proptest::prop_assert_ne!(&a.signature, &c.signature);
+            let parts = parse_authorization(&a.authorization).unwrap();
+            proptest::prop_assert_eq!(parts.signature, a.signature.as_str());
+        }
+    }
+
     #[test]
     fn debug_of_params_hides_the_key() {
         let params = SigningParams {

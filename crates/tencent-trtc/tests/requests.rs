@@ -42,14 +42,13 @@ fn expect_call(when: When, port: u16, action: &str, body: &str) -> When {
         .header_missing("x-tc-language")
         .body(body)
         .is_true(|req| {
-            // Exactly one Content-Type, exactly `application/json`, as the SDKs send it.
-            let types: Vec<_> = req
-                .headers()
-                .get_all("content-type")
-                .iter()
-                .cloned()
-                .collect();
-            types.len() == 1 && types[0] == "application/json"
+            // Exactly one Content-Type, exactly `application/json`, as the SDKs send it, and
+            // exactly one Host (ours, not a second one added by the HTTP client).
+            let headers = req.headers();
+            let types: Vec<_> = headers.get_all("content-type").iter().collect();
+            types.len() == 1
+                && types[0] == "application/json"
+                && headers.get_all("host").iter().count() == 1
         })
         .is_true(|req| check_signature(header_of(req), req.body_ref(), SECRET_KEY).is_ok())
 }

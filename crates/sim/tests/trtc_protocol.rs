@@ -66,7 +66,7 @@ impl Raw {
             .unwrap()
             .authorization
         });
-        let mut request = reqwest::Client::new()
+        let mut request = http()
             .post(sim.base_url())
             .header("content-type", self.content_type)
             .header("x-tc-action", self.action)
@@ -92,6 +92,12 @@ impl Raw {
         assert_eq!(request_id.len(), 36, "{body}");
         answer
     }
+}
+
+/// One HTTP client for every request, so bursts are not slowed by client setup.
+fn http() -> &'static reqwest::Client {
+    static CLIENT: std::sync::OnceLock<reqwest::Client> = std::sync::OnceLock::new();
+    CLIENT.get_or_init(reqwest::Client::new)
 }
 
 /// A change that spoils a [`Raw`] request on purpose.
@@ -342,17 +348,17 @@ async fn official_sdk_style_requests_are_accepted() {
 #[tokio::test]
 async fn each_action_is_held_to_its_documented_rate() {
     let sim = simulator().await;
-    // StopAIConversation allows 20 a second: of a burst of 30, the 20 the bucket holds pass
-    // and most of the rest are refused (a few may pass on tokens refilled meanwhile).
+    // StopAIConversation allows 20 a second: of a burst of 60, the 20 the bucket holds pass,
+    // plus those refilled while the burst lasts; the rest are refused.
     let answers = futures::future::join_all(
-        (0..30).map(|_| Raw::new("StopAIConversation", &stop_body("t")).send(&sim)),
+        (0..60).map(|_| Raw::new("StopAIConversation", &stop_body("t")).send(&sim)),
     )
     .await;
     let limited = answers
         .iter()
         .filter(|a| code(a) == "RequestLimitExceeded")
         .count();
-    assert!((1..=10).contains(&limited), "{limited} refused");
+    assert!((1..=40).contains(&limited), "{limited} refused");
     assert_eq!(sim.sim().trtc().rate_limited_answers(), limited as u64);
     // Another action has its own budget.
     let answer = Raw::new("DescribeAIConversation", r#"{"TaskId":"t"}"#)

@@ -516,3 +516,26 @@ pub enum CancelOutcome {
     /// retry follows an attempt that landed but whose answer was lost.
     AlreadyEnded,
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Debug, Serialize)]
+    struct Record {
+        n: u32,
+    }
+
+    #[test]
+    fn the_record_downcasts_to_its_type() {
+        let thread = Thread::new(
+            ProviderKind::TencentTrtc,
+            "t",
+            Status::Running,
+            RawStatus::new("InProgress"),
+            Record { n: 7 },
+        );
+        assert_eq!(thread.record::<Record>().map(|r| r.n), Some(7));
+        assert!(thread.record::<String>().is_none());
+    }
+}

@@ -1,0 +1,107 @@
+//! Stop a TRTC AI conversation task, and show its status before and after.
+//!
+//! ```text
+//! cargo run -p aithreads-tencent-trtc --example stop_task              # against an embedded simulator
+//! cargo run -p aithreads-tencent-trtc --example stop_task -- <TaskId>  # stop an existing task
+//! ```
+//!
+//! With `TENCENTCLOUD_TRTC_ENDPOINT` unset, the example starts the simulator in-process and
+//! points the client at it through the same environment variables a user would set
+//! (`TENCENTCLOUD_SECRET_ID`, `TENCENTCLOUD_SECRET_KEY`, `TENCENTCLOUD_REGION`,
+//! `TENCENTCLOUD_TRTC_ENDPOINT`). With it set (to a running `aithreads-sim`, or to Tencent
+//! Cloud itself), the client is configured from the environment. Without a TaskId, a demo
+//! task is started first.
+
+use aithreads_sim::{SimConfig, Simulator};
+use aithreads_tencent_trtc::core::{Result, ThreadProvider};
+use aithreads_tencent_trtc::{
+    AgentConfig, LlmConfig, StartAIConversationRequest, StopAIConversationRequest, TrtcClient,
+    TrtcConfig, TtsConfig,
+};
+
+#[tokio::main]
+async fn main() -> Result<()> {
+    let task_id = std::env::args().nth(1);
+    // Kept alive until the end of main: dropping it stops the server.
+    let mut simulator = None;
+    let config = match std::env::var("TENCENTCLOUD_TRTC_ENDPOINT") {
+        Ok(_) => TrtcConfig::from_env()?,
+        Err(_) => {
+            let sim = Simulator::start(SimConfig::default().with_threads(0))
+                .await
+                .map_err(|e| aithreads_tencent_trtc::core::Error::config(e.to_string()))?;
+            println!("started the TRTC simulator at {}", sim.base_url());
+            let env = sim.client_env();
+            let config = TrtcConfig::from_vars(|name| {
+                env.iter()
+                    .find(|(key, _)| *key == name)
+                    .map(|(_, value)| value.clone())
+            })?;
+            simulator = Some(sim);
+            config
+        }
+    };
+    let client = TrtcClient::new(config)?;
+
+    let task_id = match task_id {
+        Some(id) => id,
+        None => start_demo_task(&client).await?,
+    };
+    let before = client.get_thread(&task_id).await?;
+    println!(
+        "task {task_id}\n  before: {} ({})",
+        before.status, before.raw_status.value
+    );
+
+    let stopped = client
+        .stop_ai_conversation(&StopAIConversationRequest {
+            task_id: task_id.clone(),
+        })
+        .await?;
+    println!(
+        "  stop:   {:?} (request id {})",
+        stopped.outcome,
+        stopped.request_id.as_deref().unwrap_or("-")
+    );
+
+    match client.get_thread(&task_id).await {
+        Ok(after) => println!("  after:  {} ({})", after.status, after.raw_status.value),
+        Err(error) if error.is_not_found() => println!("  after:  gone"),
+        Err(error) => return Err(error),
+    }
+    drop(simulator);
+    Ok(())
+}
+
+/// Starts a task with the documented example's room and agent, and typed LLM/TTS settings.
+async fn start_demo_task(client: &TrtcClient) -> Result<String> {
+    let started = client
+        .start_ai_conversation(&StartAIConversationRequest {
+            sdk_app_id: 12345678,
+            room_id: "room_987654321".into(),
+            room_id_type: Some(1),
+            agent_config: AgentConfig {
+                user_id: "user_12345".into(),
+                user_sig: "user_signature_example".into(),
+                target_user_id: "target_user_54321".into(),
+                max_idle_time: Some(120),
+                ..AgentConfig::default()
+            },
+            session_id: Some("stop-task-example".into()),
+            llm_config: Some(
+                LlmConfig::openai(
+                    "gpt-4o",
+                    "sk-demo",
+                    "https://api.openai.com/v1/chat/completions",
+                )
+                .with_streaming(true)
+                .to_json_string()?,
+            ),
+            tts_config: Some(TtsConfig::flow("v-female-R2s4N9qJ").to_json_string()?),
+            ..StartAIConversationRequest::default()
+        })
+        .await?;
+    started.task_id.ok_or_else(|| {
+        aithreads_tencent_trtc::core::Error::invalid_input("no TaskId in the answer")
+    })
+}

@@ -1,0 +1,410 @@
+//! [`TrtcClient`]: the five AI conversation actions, signed, rate limited and retried.
+
+use std::fmt;
+use std::num::NonZeroU32;
+use std::sync::Arc;
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use aithreads_core::transport::{Call, RateLimit, Request, Response, Transport};
+use aithreads_core::{CancelOutcome, Error, ExposeSecret, ProviderKind, Result, SecretString};
+use bytes::Bytes;
+use http::Method;
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use url::Url;
+
+use crate::config::{API_VERSION, Language, SERVICE, TrtcConfig, check_region};
+use crate::error::decode;
+use crate::generated::{
+    ActionSpec, CONTROL_AI_CONVERSATION, ControlAIConversationRequest,
+    ControlAIConversationResponse, DESCRIBE_AI_CONVERSATION, DescribeAIConversationRequest,
+    DescribeAIConversationResponse, START_AI_CONVERSATION, STOP_AI_CONVERSATION,
+    StartAIConversationRequest, StartAIConversationResponse, StopAIConversationRequest,
+    StopAIConversationResponse, UPDATE_AI_CONVERSATION, UpdateAIConversationRequest,
+    UpdateAIConversationResponse,
+};
+use crate::input;
+use crate::sign::{self, SignableRequest, SigningParams};
+
+/// Every action this client calls, as the spec describes them.
+pub const ACTIONS: [&ActionSpec; 5] = [
+    &START_AI_CONVERSATION,
+    &DESCRIBE_AI_CONVERSATION,
+    &UPDATE_AI_CONVERSATION,
+    &CONTROL_AI_CONVERSATION,
+    &STOP_AI_CONVERSATION,
+];
+
+/// The one content type sent, and signed: exactly what the official SDKs send, no charset.
+const CONTENT_TYPE: &str = "application/json";
+
+/// What a stop achieved.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct StopOutcome {
+    /// [`CancelOutcome::Cancelled`] when this call stopped the task;
+    /// [`CancelOutcome::AlreadyEnded`] when a retry found it gone after an earlier attempt
+    /// that may have landed.
+    pub outcome: CancelOutcome,
+    /// The `RequestId` of the answer that decided.
+    pub request_id: Option<String>,
+}
+
+/// A Tencent Cloud TRTC AI conversation client. Cheap to clone; clones share the
+/// connection pool and the per-action rate limits.
+///
+/// Every call is `POST /` signed with TC3-HMAC-SHA256 (signed afresh for each retry), to the
+/// region of the client; the region must be one the action's documentation lists.
+#[derive(Clone)]
+pub struct TrtcClient {
+    shared: Arc<Shared>,
+    region: Option<String>,
+}
+
+struct Shared {
+    transport: Transport,
+    url: Url,
+    host: String,
+    secret_id: String,
+    secret_key: SecretString,
+    token: Option<SecretString>,
+    language: Option<Language>,
+    /// One budget per action, at its documented rate; `None` when turned off.
+    limits: Option<Vec<(&'static str, RateLimit)>>,
+}
+
+impl fmt::Debug for TrtcClient {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("TrtcClient")
+            .field("endpoint", &self.shared.url.as_str())
+            .field("region", &self.region)
+            .field("secret_id", &self.shared.secret_id)
+            .field("token", &self.shared.token.as_ref().map(|_| "[redacted]"))
+            .field("language", &self.shared.language)
+            .field("rate_limits", &self.shared.limits.is_some())
+            .finish_non_exhaustive()
+    }
+}
+
+impl TrtcClient {
+    /// A client from a configuration; fails with [`Error::Config`] when a credential is
+    /// missing or the endpoint is unusable.
+    pub fn new(config: TrtcConfig) -> Result<Self> {
+        let secret_id = config.secret_id.ok_or_else(|| {
+            Error::config("missing TENCENTCLOUD_SECRET_ID: set it or call with_credentials")
+        })?;
+        let secret_key = config.secret_key.ok_or_else(|| {
+            Error::config("missing TENCENTCLOUD_SECRET_KEY: set it or call with_credentials")
+        })?;
+        if !secret_id.bytes().all(|b| b.is_ascii_graphic() && b != b',') {
+            return Err(Error::config(
+                "TENCENTCLOUD_SECRET_ID contains characters a SecretId never has",
+            ));
+        }
+        if let Some(region) = &config.region {
+            check_region(region).map_err(|e| Error::config(e.to_string()))?;
+        }
+        let url = endpoint_url(&config.transport, &config.endpoint)?;
+        let host = host_header(&url)?;
+        let mut secrets = vec![secret_key.clone()];
+        secrets.extend(config.token.clone());
+        let transport = Transport::new(ProviderKind::TencentTrtc, config.transport, secrets)?;
+        let limits = config.rate_limits.then(|| {
+            ACTIONS
+                .iter()
+                .map(|action| {
+                    let rate =
+                        NonZeroU32::new(action.rate_limit_per_second).unwrap_or(NonZeroU32::MIN);
+                    (action.name, RateLimit::per_second(rate))
+                })
+                .collect()
+        });
+        Ok(Self {
+            shared: Arc::new(Shared {
+                transport,
+                url,
+                host,
+                secret_id,
+                secret_key,
+                token: config.token,
+                language: config.language,
+                limits,
+            }),
+            region: config.region,
+        })
+    }
+
+    /// A client from the environment ([`TrtcConfig::from_env`]).
+    pub fn from_env() -> Result<Self> {
+        Self::new(TrtcConfig::from_env()?)
+    }
+
+    /// The same client for another region: shares connections and rate limits.
+    pub fn with_region(&self, region: impl Into<String>) -> Result<Self> {
+        let region = region.into();
+        check_region(&region)?;
+        Ok(Self {
+            shared: self.shared.clone(),
+            region: Some(region),
+        })
+    }
+
+    /// The region calls go to.
+    pub fn region(&self) -> Option<&str> {
+        self.region.as_deref()
+    }
+
+    /// `StartAIConversation`: puts an AI agent into a room; answers the new `TaskId`.
+    ///
+    /// Not retried unless the request surely did not land (a refused connection or
+    /// `RequestLimitExceeded`); set a `SessionId` to make a repeat detectable.
+    pub async fn start_ai_conversation(
+        &self,
+        request: &StartAIConversationRequest,
+    ) -> Result<StartAIConversationResponse> {
+        input::start(request)?;
+        self.call(&START_AI_CONVERSATION, request).await
+    }
+
+    /// `DescribeAIConversation`: a task's status, by `TaskId` or `SessionId`.
+    pub async fn describe_ai_conversation(
+        &self,
+        request: &DescribeAIConversationRequest,
+    ) -> Result<DescribeAIConversationResponse> {
+        input::describe(request)?;
+        self.call(&DESCRIBE_AI_CONVERSATION, request).await
+    }
+
+    /// `UpdateAIConversation`: changes a running task's welcome message, interruption,
+    /// LLM or TTS settings; members left `None` are not changed.
+    pub async fn update_ai_conversation(
+        &self,
+        request: &UpdateAIConversationRequest,
+    ) -> Result<UpdateAIConversationResponse> {
+        input::update(request)?;
+        self.call(&UPDATE_AI_CONVERSATION, request).await
+    }
+
+    /// `ControlAIConversation`: makes the agent speak a text (`ServerPushText`) or ask its
+    /// LLM (`InvokeLLM`). Not retried unless surely not delivered, so nothing is said twice.
+    pub async fn control_ai_conversation(
+        &self,
+        request: &ControlAIConversationRequest,
+    ) -> Result<ControlAIConversationResponse> {
+        input::control(request)?;
+        self.call(&CONTROL_AI_CONVERSATION, request).await
+    }
+
+    /// `StopAIConversation`: ends a task.
+    ///
+    /// Retried like a read: when an earlier attempt may have landed (its answer was lost)
+    /// and the retry finds the task gone (`FailedOperation.TaskNotExist`), the outcome is
+    /// [`CancelOutcome::AlreadyEnded`] instead of an error. A first attempt answering
+    /// `TaskNotExist` is [`Error::NotFound`]. (A retry cannot tell a task its lost first
+    /// attempt stopped from one that never existed; both read as already ended.)
+    pub async fn stop_ai_conversation(
+        &self,
+        request: &StopAIConversationRequest,
+    ) -> Result<StopOutcome> {
+        input::stop(request)?;
+        self.send(&STOP_AI_CONVERSATION, request, |response| {
+            match decode::<StopAIConversationResponse>(&response) {
+                Ok(answer) => Ok(StopOutcome {
+                    outcome: CancelOutcome::Cancelled,
+                    request_id: Some(answer.request_id),
+                }),
+                Err(error) if error.is_not_found() && response.attempt > 1 => Ok(StopOutcome {
+                    outcome: CancelOutcome::AlreadyEnded,
+                    request_id: error.request_id().map(str::to_owned),
+                }),
+                Err(error) => Err(error),
+            }
+        })
+        .await
+    }
+
+    async fn call<T: DeserializeOwned>(
+        &self,
+        action: &'static ActionSpec,
+        request: &impl Serialize,
+    ) -> Result<T> {
+        self.send(action, request, |response| decode(&response))
+            .await
+    }
+
+    /// Serialises the body once, then signs and sends it per attempt, so the bytes signed
+    /// are exactly the bytes sent.
+    async fn send<T>(
+        &self,
+        action: &'static ActionSpec,
+        request: &impl Serialize,
+        decode: impl Fn(Response) -> Result<T>,
+    ) -> Result<T> {
+        let region = self.region_for(action)?;
+        let body = Bytes::from(serde_json::to_vec(request).map_err(|e| {
+            Error::invalid_input(format!("{} request cannot be encoded: {e}", action.name))
+        })?);
+        let call = if action.idempotent {
+            Call::idempotent(action.name)
+        } else {
+            Call::non_idempotent(action.name)
+        }
+        .with_rate_limit(self.rate_limit(action));
+        self.shared
+            .transport
+            .send(call, || self.signed_request(action, region, &body), decode)
+            .await
+    }
+
+    fn region_for(&self, action: &ActionSpec) -> Result<&str> {
+        let region = self.region.as_deref().ok_or_else(|| {
+            Error::invalid_input(format!(
+                "no TRTC region configured: set TENCENTCLOUD_REGION or call with_region ({} runs in {})",
+                action.name,
+                action.regions.join(", ")
+            ))
+        })?;
+        if !action.regions.contains(&region) {
+            return Err(Error::invalid_input(format!(
+                "{} is not available in region {region}; it runs in {}",
+                action.name,
+                action.regions.join(", ")
+            )));
+        }
+        Ok(region)
+    }
+
+    fn rate_limit(&self, action: &ActionSpec) -> Option<&RateLimit> {
+        self.shared
+            .limits
+            .as_ref()?
+            .iter()
+            .find(|(name, _)| *name == action.name)
+            .map(|(_, limit)| limit)
+    }
+
+    /// One attempt's request, signed at the current time.
+    fn signed_request(&self, action: &ActionSpec, region: &str, body: &Bytes) -> Result<Request> {
+        let shared = &self.shared;
+        let timestamp = unix_now();
+        let signed_headers = [
+            ("content-type", CONTENT_TYPE),
+            ("host", shared.host.as_str()),
+        ];
+        let signed = sign::sign(
+            &SignableRequest::post(&signed_headers, body),
+            &SigningParams {
+                secret_id: &shared.secret_id,
+                secret_key: shared.secret_key.expose_secret(),
+                service: SERVICE,
+                timestamp,
+            },
+        )?;
+        let mut request = Request::new(Method::POST, shared.url.clone())
+            .json_body(body.clone())
+            .header("content-type", CONTENT_TYPE)?
+            .header("host", &shared.host)?
+            .header("x-tc-action", action.name)?
+            .header("x-tc-version", API_VERSION)?
+            .header("x-tc-region", region)?
+            .header("x-tc-timestamp", &timestamp.to_string())?
+            .secret_header("authorization", &signed.authorization)?;
+        if let Some(language) = shared.language {
+            request = request.header("x-tc-language", language.as_str())?;
+        }
+        if let Some(token) = &shared.token {
+            request = request.secret_header("x-tc-token", token.expose_secret())?;
+        }
+        Ok(request)
+    }
+}
+
+fn unix_now() -> i64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs() as i64)
+}
+
+/// The endpoint as a URL: `scheme://host[:port]/`, https assumed for a bare host.
+fn endpoint_url(
+    transport: &aithreads_core::transport::TransportConfig,
+    endpoint: &str,
+) -> Result<Url> {
+    let text = if endpoint.contains("://") {
+        endpoint.to_owned()
+    } else {
+        format!("https://{endpoint}")
+    };
+    let url = transport.check_base_url(ProviderKind::TencentTrtc, &text)?;
+    // Every action is `POST /`: a path, query or credentials would change what is signed.
+    if url.path() != "/"
+        || url.query().is_some()
+        || url.fragment().is_some()
+        || url.username() != ""
+        || url.password().is_some()
+    {
+        return Err(Error::config(format!(
+            "TRTC endpoint `{endpoint}` must be a scheme and host (and port) only, like {}",
+            crate::config::DEFAULT_ENDPOINT
+        )));
+    }
+    Ok(url)
+}
+
+/// The `Host` header, signed and sent: host plus the port when the URL names a
+/// non-default one, as the official Python SDK sends it.
+fn host_header(url: &Url) -> Result<String> {
+    let host = url
+        .host_str()
+        .ok_or_else(|| Error::config("the TRTC endpoint has no host"))?;
+    Ok(match url.port() {
+        Some(port) => format!("{host}:{port}"),
+        None => host.to_owned(),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use aithreads_core::transport::TransportConfig;
+
+    #[test]
+    fn endpoints_are_a_scheme_and_host_only() {
+        let transport = TransportConfig::default();
+        let url = endpoint_url(&transport, "trtc.tencentcloudapi.com").unwrap();
+        assert_eq!(url.as_str(), "https://trtc.tencentcloudapi.com/");
+        assert_eq!(host_header(&url).unwrap(), "trtc.tencentcloudapi.com");
+        let url = endpoint_url(&transport, "http://127.0.0.1:8787").unwrap();
+        assert_eq!(host_header(&url).unwrap(), "127.0.0.1:8787");
+        let url = endpoint_url(&transport, "https://trtc.intl.tencentcloudapi.com:443/").unwrap();
+        assert_eq!(host_header(&url).unwrap(), "trtc.intl.tencentcloudapi.com");
+        for bad in [
+            "https://trtc.tencentcloudapi.com/v2",
+            "https://trtc.tencentcloudapi.com/?a=1",
+            "https://user:pw@trtc.tencentcloudapi.com",
+            "http://trtc.tencentcloudapi.com",
+            "ftp://x",
+        ] {
+            assert!(endpoint_url(&transport, bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn the_action_table_comes_from_the_spec() {
+        let stop = ACTIONS
+            .iter()
+            .find(|a| a.name == "StopAIConversation")
+            .unwrap();
+        // Seed 003.
+        assert_eq!(stop.rate_limit_per_second, 20);
+        assert_eq!(
+            stop.regions,
+            [
+                "ap-guangzhou",
+                "ap-singapore",
+                "ap-tokyo",
+                "na-siliconvalley"
+            ]
+        );
+    }
+}

@@ -1,0 +1,310 @@
+//! [`TrtcConfig`]: credentials, region, endpoint and transport settings.
+
+use std::fmt;
+use std::str::FromStr;
+
+use aithreads_core::transport::TransportConfig;
+use aithreads_core::{Error, Result, SecretString};
+
+/// The documented endpoint of the international site (seed 003).
+pub const DEFAULT_ENDPOINT: &str = "https://trtc.intl.tencentcloudapi.com";
+
+/// The API version every AI conversation action uses (`X-TC-Version`).
+pub const API_VERSION: &str = "2019-07-22";
+
+/// The service name in the signature's credential scope, whatever the endpoint's host.
+pub const SERVICE: &str = "trtc";
+
+/// The language of error messages (`X-TC-Language`); the official SDKs accept only these two.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Language {
+    /// `zh-CN`, the official SDKs' default.
+    ZhCn,
+    /// `en-US`.
+    EnUs,
+}
+
+impl Language {
+    /// The header value.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::ZhCn => "zh-CN",
+            Self::EnUs => "en-US",
+        }
+    }
+}
+
+impl fmt::Display for Language {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for Language {
+    type Err = Error;
+
+    fn from_str(s: &str) -> Result<Self> {
+        match s {
+            "zh-CN" => Ok(Self::ZhCn),
+            "en-US" => Ok(Self::EnUs),
+            other => Err(Error::invalid_input(format!(
+                "unknown language `{}`: Tencent Cloud accepts zh-CN or en-US",
+                other.escape_debug()
+            ))),
+        }
+    }
+}
+
+/// How to reach Tencent Cloud TRTC: build with [`from_env`](Self::from_env) or
+/// [`new`](Self::new) and the `with_*` methods, then hand to
+/// [`TrtcClient::new`](crate::TrtcClient::new).
+///
+/// The region may be left out here: each call then needs one, from
+/// [`TrtcClient::with_region`](crate::TrtcClient::with_region) (which is what a
+/// `trtc:<region>/<TaskId>` reference does).
+#[derive(Clone)]
+pub struct TrtcConfig {
+    pub(crate) secret_id: Option<String>,
+    pub(crate) secret_key: Option<SecretString>,
+    pub(crate) token: Option<SecretString>,
+    pub(crate) region: Option<String>,
+    pub(crate) endpoint: String,
+    pub(crate) language: Option<Language>,
+    pub(crate) rate_limits: bool,
+    pub(crate) transport: TransportConfig,
+}
+
+impl Default for TrtcConfig {
+    fn default() -> Self {
+        Self {
+            secret_id: None,
+            secret_key: None,
+            token: None,
+            region: None,
+            endpoint: DEFAULT_ENDPOINT.to_owned(),
+            language: None,
+            rate_limits: true,
+            transport: TransportConfig::default(),
+        }
+    }
+}
+
+impl fmt::Debug for TrtcConfig {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let set = |present: bool| if present { "[redacted]" } else { "[unset]" };
+        f.debug_struct("TrtcConfig")
+            .field("secret_id", &self.secret_id)
+            .field("secret_key", &set(self.secret_key.is_some()))
+            .field("token", &set(self.token.is_some()))
+            .field("region", &self.region)
+            .field("endpoint", &self.endpoint)
+            .field("language", &self.language)
+            .field("rate_limits", &self.rate_limits)
+            .field("transport", &self.transport)
+            .finish()
+    }
+}
+
+impl TrtcConfig {
+    /// No credentials, no region, the default endpoint, client-side rate limits on.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Reads the environment:
+    ///
+    /// | variable | meaning |
+    /// |---|---|
+    /// | `TENCENTCLOUD_SECRET_ID`, `TENCENTCLOUD_SECRET_KEY` | credentials (the official SDKs' names) |
+    /// | `TENCENTCLOUD_TOKEN`, else `TENCENTCLOUD_SECURITY_TOKEN` | session token of temporary credentials |
+    /// | `TENCENTCLOUD_REGION` | region, e.g. `ap-singapore` (optional here) |
+    /// | `TENCENTCLOUD_TRTC_ENDPOINT` | endpoint, default [`DEFAULT_ENDPOINT`] |
+    ///
+    /// Empty values count as unset. Missing credentials are reported by
+    /// [`TrtcClient::new`](crate::TrtcClient::new), so they can still be set here with
+    /// [`with_credentials`](Self::with_credentials).
+    pub fn from_env() -> Result<Self> {
+        Self::from_vars(|name| std::env::var(name).ok())
+    }
+
+    /// Like [`from_env`](Self::from_env), reading variables through `var`.
+    pub fn from_vars(var: impl Fn(&str) -> Option<String>) -> Result<Self> {
+        let var = |name: &str| var(name).filter(|value| !value.is_empty());
+        let mut config = Self::new();
+        config.secret_id = var("TENCENTCLOUD_SECRET_ID");
+        config.secret_key = var("TENCENTCLOUD_SECRET_KEY").map(SecretString::from);
+        config.token = var("TENCENTCLOUD_TOKEN")
+            .or_else(|| var("TENCENTCLOUD_SECURITY_TOKEN"))
+            .map(SecretString::from);
+        if let Some(region) = var("TENCENTCLOUD_REGION") {
+            check_region(&region)
+                .map_err(|e| Error::config(format!("TENCENTCLOUD_REGION: {e}")))?;
+            config.region = Some(region);
+        }
+        if let Some(endpoint) = var("TENCENTCLOUD_TRTC_ENDPOINT") {
+            config.endpoint = endpoint;
+        }
+        Ok(config)
+    }
+
+    /// Sets the SecretId and SecretKey.
+    pub fn with_credentials(
+        mut self,
+        secret_id: impl Into<String>,
+        secret_key: impl Into<String>,
+    ) -> Self {
+        self.secret_id = Some(secret_id.into());
+        self.secret_key = Some(SecretString::from(secret_key.into()));
+        self
+    }
+
+    /// Sets the session token of temporary credentials (`X-TC-Token`).
+    pub fn with_token(mut self, token: impl Into<String>) -> Self {
+        self.token = Some(SecretString::from(token.into()));
+        self
+    }
+
+    /// Sets the region every call goes to (`X-TC-Region`). Each action accepts only the
+    /// regions its documentation lists; a call to another is refused before sending.
+    pub fn with_region(mut self, region: impl Into<String>) -> Self {
+        self.region = Some(region.into());
+        self
+    }
+
+    /// Sets the endpoint: `https://host[:port]`, or a bare host (https is assumed). Plain
+    /// `http://` is accepted for loopback hosts only, unless the transport allows it.
+    pub fn with_endpoint(mut self, endpoint: impl Into<String>) -> Self {
+        self.endpoint = endpoint.into();
+        self
+    }
+
+    /// Sets the language of Tencent's error messages (`X-TC-Language`); unset, the header
+    /// is not sent and Tencent uses its default.
+    pub fn with_language(mut self, language: Language) -> Self {
+        self.language = Some(language);
+        self
+    }
+
+    /// Turns the client-side rate limits on or off (default on): each action is held to
+    /// its documented requests per second, shared by every clone of the client, so bulk
+    /// work never trips the server's `RequestLimitExceeded`.
+    pub fn with_rate_limits(mut self, enabled: bool) -> Self {
+        self.rate_limits = enabled;
+        self
+    }
+
+    /// Sets timeouts, retries, size limits and the HTTP client.
+    pub fn with_transport(mut self, transport: TransportConfig) -> Self {
+        self.transport = transport;
+        self
+    }
+
+    /// The configured region.
+    pub fn region(&self) -> Option<&str> {
+        self.region.as_deref()
+    }
+
+    /// The configured endpoint, as given.
+    pub fn endpoint(&self) -> &str {
+        &self.endpoint
+    }
+}
+
+/// Checks the shape of a Tencent Cloud region name: lowercase words joined by `-`, the first
+/// of two letters (`ap-singapore`, `na-siliconvalley`).
+pub(crate) fn check_region(region: &str) -> Result<()> {
+    let mut parts = region.split('-');
+    let area = parts.next().unwrap_or_default();
+    let rest: Vec<&str> = parts.collect();
+    let well_formed = area.len() == 2
+        && area.bytes().all(|b| b.is_ascii_lowercase())
+        && !rest.is_empty()
+        && rest.iter().all(|p| {
+            !p.is_empty()
+                && p.bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+        });
+    if well_formed {
+        Ok(())
+    } else {
+        Err(Error::invalid_input(format!(
+            "`{}` is not a Tencent Cloud region name such as ap-singapore",
+            region.escape_debug()
+        )))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn vars(pairs: &'static [(&'static str, &'static str)]) -> impl Fn(&str) -> Option<String> {
+        move |name| {
+            pairs
+                .iter()
+                .find(|(k, _)| *k == name)
+                .map(|(_, v)| v.to_string())
+        }
+    }
+
+    #[test]
+    fn reads_every_variable() {
+        let config = TrtcConfig::from_vars(vars(&[
+            ("TENCENTCLOUD_SECRET_ID", "AKIDx"),
+            ("TENCENTCLOUD_SECRET_KEY", "key"),
+            ("TENCENTCLOUD_TOKEN", "tok"),
+            ("TENCENTCLOUD_SECURITY_TOKEN", "other"),
+            ("TENCENTCLOUD_REGION", "ap-tokyo"),
+            ("TENCENTCLOUD_TRTC_ENDPOINT", "http://127.0.0.1:9"),
+        ]))
+        .unwrap();
+        assert_eq!(config.secret_id.as_deref(), Some("AKIDx"));
+        assert_eq!(config.region(), Some("ap-tokyo"));
+        assert_eq!(config.endpoint(), "http://127.0.0.1:9");
+        use aithreads_core::ExposeSecret;
+        assert_eq!(config.token.as_ref().unwrap().expose_secret(), "tok");
+    }
+
+    #[test]
+    fn the_security_token_name_is_a_fallback_and_empty_values_are_unset() {
+        let config = TrtcConfig::from_vars(vars(&[
+            ("TENCENTCLOUD_TOKEN", ""),
+            ("TENCENTCLOUD_SECURITY_TOKEN", "sts"),
+            ("TENCENTCLOUD_REGION", ""),
+        ]))
+        .unwrap();
+        use aithreads_core::ExposeSecret;
+        assert_eq!(config.token.as_ref().unwrap().expose_secret(), "sts");
+        assert_eq!(config.region(), None);
+        assert_eq!(config.endpoint(), DEFAULT_ENDPOINT);
+        assert!(config.rate_limits);
+    }
+
+    #[test]
+    fn a_malformed_region_is_a_config_error_naming_the_variable() {
+        let err = TrtcConfig::from_vars(vars(&[("TENCENTCLOUD_REGION", "Singapore")])).unwrap_err();
+        assert!(matches!(err, Error::Config { .. }), "{err:?}");
+        assert!(err.to_string().contains("TENCENTCLOUD_REGION"), "{err}");
+    }
+
+    #[test]
+    fn debug_hides_the_key_and_token() {
+        let config = TrtcConfig::new()
+            .with_credentials("AKIDvisible", "hidden-key")
+            .with_token("hidden-token");
+        let text = format!("{config:?}");
+        assert!(text.contains("AKIDvisible"), "{text}");
+        assert!(
+            !text.contains("hidden-key") && !text.contains("hidden-token"),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn languages_round_trip() {
+        for language in [Language::ZhCn, Language::EnUs] {
+            assert_eq!(language.as_str().parse::<Language>().unwrap(), language);
+        }
+        assert!("fr-FR".parse::<Language>().is_err());
+    }
+}

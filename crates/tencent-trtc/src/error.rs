@@ -1,0 +1,213 @@
+//! Reading Tencent's response envelopes and mapping its error codes into [`Error`].
+//!
+//! Tencent answers API errors inside an HTTP 200:
+//! `{"Response": {"Error": {"Code", "Message"}, "RequestId"}}`; any other status comes from
+//! a gateway or proxy, not the API, and is a transport-level failure.
+//!
+//! | `Error.Code` | [`Error`] |
+//! |---|---|
+//! | `FailedOperation.TaskNotExist`, `ResourceNotFound*` | `NotFound` |
+//! | `AuthFailure.*`, `UnauthorizedOperation*` | `Authentication` |
+//! | `RequestLimitExceeded*` | `RateLimited` (retried) |
+//! | `InternalError*`, `ServiceUnavailable*`, `ResourceInsufficient*`, bare `FailedOperation` | `Provider`, transient (retried) |
+//! | anything else (`InvalidParameter.TaskId`, `MissingParameter`, `UnsupportedRegion`, ...) | `Provider`, not retried |
+//!
+//! Every variant keeps the code, the message and the `RequestId`.
+
+use aithreads_core::transport::Response;
+use aithreads_core::{ApiError, Error, ProviderKind, Result};
+use serde::Deserialize;
+use serde::de::DeserializeOwned;
+
+const PROVIDER: ProviderKind = ProviderKind::TencentTrtc;
+
+/// `{"Response": ...}`, the wrapper of every answer.
+#[derive(Deserialize)]
+struct Envelope<T> {
+    #[serde(rename = "Response")]
+    response: T,
+}
+
+/// Just enough of an answer to tell an error from a success.
+#[derive(Deserialize)]
+struct ErrorProbe {
+    #[serde(rename = "Error")]
+    error: Option<ErrorBody>,
+    #[serde(rename = "RequestId")]
+    request_id: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct ErrorBody {
+    #[serde(rename = "Code")]
+    code: String,
+    #[serde(rename = "Message", default)]
+    message: String,
+}
+
+/// Decodes an answer into the action's response, or the error it carries.
+pub(crate) fn decode<T: DeserializeOwned>(response: &Response) -> Result<T> {
+    if response.status != http::StatusCode::OK {
+        return Err(http_status_error(response));
+    }
+    let probe: Envelope<ErrorProbe> = response.json(PROVIDER)?;
+    if let Some(error) = probe.response.error {
+        return Err(api_error(
+            &error.code,
+            error.message,
+            probe.response.request_id,
+        ));
+    }
+    Ok(response.json::<Envelope<T>>(PROVIDER)?.response)
+}
+
+/// A status other than 200: Tencent's API never answers one, so a gateway or proxy did.
+fn http_status_error(response: &Response) -> Error {
+    let status = response.status.as_u16();
+    let details = ApiError::new(format!(
+        "unexpected HTTP status from the endpoint (Tencent answers API errors in HTTP 200): {}",
+        response.body_excerpt()
+    ))
+    .with_status(status);
+    Error::Provider {
+        provider: PROVIDER,
+        details: Box::new(details),
+        transient: matches!(status, 408 | 429 | 500..=599),
+    }
+}
+
+/// The [`Error`] for a Tencent `Error.Code`, per the table in the [module docs](self).
+pub fn api_error(code: &str, message: String, request_id: Option<String>) -> Error {
+    let mut details = ApiError::new(message).with_code(code);
+    details.request_id = request_id;
+    let details = Box::new(details);
+    let family = code.split('.').next().unwrap_or_default();
+    match family {
+        _ if code == "FailedOperation.TaskNotExist" || family == "ResourceNotFound" => {
+            Error::NotFound {
+                provider: PROVIDER,
+                details,
+            }
+        }
+        "AuthFailure" | "UnauthorizedOperation" => Error::Authentication {
+            provider: PROVIDER,
+            details,
+        },
+        // No Tencent API sends a Retry-After; the core backoff applies.
+        "RequestLimitExceeded" => Error::RateLimited {
+            provider: PROVIDER,
+            retry_after: None,
+            details,
+        },
+        "InternalError" | "ServiceUnavailable" | "ResourceInsufficient" => Error::Provider {
+            provider: PROVIDER,
+            details,
+            transient: true,
+        },
+        // Bare `FailedOperation` is Tencent's generic "operation failed"; the specific
+        // `FailedOperation.*` codes (TaskExist, NotAllowed, ...) are permanent.
+        _ => Error::Provider {
+            provider: PROVIDER,
+            details,
+            transient: code == "FailedOperation",
+        },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// What a caller can tell from an error.
+    #[derive(Debug, PartialEq, Eq)]
+    enum Kind {
+        NotFound,
+        Auth,
+        RateLimited,
+        Transient,
+        Permanent,
+    }
+
+    fn kind(error: &Error) -> Kind {
+        match error {
+            Error::NotFound { .. } => Kind::NotFound,
+            Error::Authentication { .. } => Kind::Auth,
+            Error::RateLimited { .. } => Kind::RateLimited,
+            Error::Provider {
+                transient: true, ..
+            } => Kind::Transient,
+            Error::Provider { .. } => Kind::Permanent,
+            other => panic!("unexpected {other:?}"),
+        }
+    }
+
+    #[test]
+    fn every_documented_code_maps_as_the_table_says() {
+        use Kind::*;
+        // The action codes (Go SDK errors.go) and the TRTC common error codes
+        // (https://www.tencentcloud.com/document/api/647/34270).
+        let table = [
+            ("FailedOperation.TaskNotExist", NotFound),
+            ("InvalidParameter.TaskId", Permanent),
+            ("FailedOperation.NotAbility", Permanent),
+            ("FailedOperation.NotAllowed", Permanent),
+            ("FailedOperation.TaskExist", Permanent),
+            ("InvalidParameter.UserSig", Permanent),
+            ("ResourceInsufficient.RequestRejection", Transient),
+            ("ActionOffline", Permanent),
+            ("AuthFailure.InvalidAuthorization", Auth),
+            ("AuthFailure.InvalidSecretId", Auth),
+            ("AuthFailure.MFAFailure", Auth),
+            ("AuthFailure.SecretIdNotFound", Auth),
+            ("AuthFailure.SignatureExpire", Auth),
+            ("AuthFailure.SignatureFailure", Auth),
+            ("AuthFailure.TokenFailure", Auth),
+            ("AuthFailure.UnauthorizedOperation", Auth),
+            ("DryRunOperation", Permanent),
+            ("FailedOperation", Transient),
+            ("InternalError", Transient),
+            ("InvalidAction", Permanent),
+            ("InvalidParameter", Permanent),
+            ("InvalidParameterValue", Permanent),
+            ("InvalidRequest", Permanent),
+            ("IpInBlacklist", Permanent),
+            ("IpNotInWhitelist", Permanent),
+            ("LimitExceeded", Permanent),
+            ("MissingParameter", Permanent),
+            ("NoSuchProduct", Permanent),
+            ("NoSuchVersion", Permanent),
+            ("RequestLimitExceeded", RateLimited),
+            (
+                "RequestLimitExceeded.GlobalRegionUinLimitExceeded",
+                RateLimited,
+            ),
+            ("RequestLimitExceeded.IPLimitExceeded", RateLimited),
+            ("RequestLimitExceeded.UinLimitExceeded", RateLimited),
+            ("RequestSizeLimitExceeded", Permanent),
+            ("ResourceInUse", Permanent),
+            ("ResourceInsufficient", Transient),
+            ("ResourceNotFound", NotFound),
+            ("ResourceUnavailable", Permanent),
+            ("ResponseSizeLimitExceeded", Permanent),
+            ("ServiceUnavailable", Transient),
+            ("UnauthorizedOperation", Auth),
+            ("UnknownParameter", Permanent),
+            ("UnsupportedOperation", Permanent),
+            ("UnsupportedProtocol", Permanent),
+            ("UnsupportedRegion", Permanent),
+        ];
+        for (code, expected) in table {
+            let error = api_error(code, format!("about {code}"), Some("req-1".into()));
+            assert_eq!(kind(&error), expected, "{code}");
+            assert_eq!(error.code(), Some(code));
+            assert_eq!(error.request_id(), Some("req-1"));
+            assert_eq!(error.provider(), Some(ProviderKind::TencentTrtc));
+            assert!(
+                error.to_string().contains(&format!("about {code}")),
+                "{error}"
+            );
+            let retried = matches!(expected, RateLimited | Transient);
+            assert_eq!(error.is_retryable(), retried, "{code}");
+        }
+    }
+}

@@ -1,0 +1,282 @@
+//! Checks on each action's request, run before anything is sent, against the constraints
+//! the action pages document (<https://www.tencentcloud.com/document/api/647/64963> and
+//! siblings).
+
+use aithreads_core::validate::{in_range, opaque_id};
+use aithreads_core::{Error, Result};
+
+use crate::generated::{
+    AgentConfig, ControlAIConversationRequest, ControlCommand, DescribeAIConversationRequest,
+    STTConfig, StartAIConversationRequest, StopAIConversationRequest, UpdateAIConversationRequest,
+};
+
+/// A TaskId: opaque text (`SV1FR+XTtvz…VH0.`), always sent in the JSON body.
+pub(crate) fn task_id(value: &str) -> Result<()> {
+    opaque_id("TRTC TaskId", value)
+}
+
+pub(crate) fn start(request: &StartAIConversationRequest) -> Result<()> {
+    if request.sdk_app_id == 0 {
+        return Err(Error::invalid_input(
+            "SdkAppId is 0; use the SdkAppId of your TRTC application",
+        ));
+    }
+    let room_id_type = request.room_id_type.unwrap_or(0);
+    in_range("RoomIdType", room_id_type, 0, 1)?;
+    non_empty("RoomId", &request.room_id)?;
+    if room_id_type == 0 && !request.room_id.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(Error::invalid_input(format!(
+            "RoomId `{}` is not a number; set RoomIdType to 1 for string room ids",
+            request.room_id.escape_debug()
+        )));
+    }
+    agent(&request.agent_config)?;
+    if let Some(session_id) = &request.session_id {
+        opaque_id("SessionId", session_id)?;
+    }
+    if let Some(stt) = &request.stt_config {
+        speech_recognition(stt)?;
+    }
+    json_object("LLMConfig", request.llm_config.as_deref())?;
+    json_object("TTSConfig", request.tts_config.as_deref())?;
+    Ok(())
+}
+
+fn agent(agent: &AgentConfig) -> Result<()> {
+    non_empty("AgentConfig.UserId", &agent.user_id)?;
+    non_empty("AgentConfig.UserSig", &agent.user_sig)?;
+    non_empty("AgentConfig.TargetUserId", &agent.target_user_id)?;
+    if agent.user_id == agent.target_user_id {
+        return Err(Error::invalid_input(
+            "AgentConfig.UserId is the robot's own id and must differ from TargetUserId",
+        ));
+    }
+    flag("AgentConfig.InterruptMode", agent.interrupt_mode)?;
+    flag(
+        "AgentConfig.WelcomeMessagePriority",
+        agent.welcome_message_priority,
+    )?;
+    flag("AgentConfig.SubtitleMode", agent.subtitle_mode)?;
+    if let Some(filter) = agent.filter_brackets_content {
+        in_range("AgentConfig.FilterBracketsContent", filter, 1, 5)?;
+    }
+    if let Some(volume) = agent.ambient_sound.as_ref().and_then(|a| a.volume)
+        && !(0.0..=2.0).contains(&volume)
+    {
+        return Err(Error::invalid_input(format!(
+            "AgentConfig.AmbientSound.Volume is {volume}; it must be between 0 and 2"
+        )));
+    }
+    if let Some(print) = &agent.voice_print {
+        flag("AgentConfig.VoicePrint.Mode", print.mode)?;
+        if print.mode == Some(1) && print.id_list.as_ref().is_none_or(Vec::is_empty) {
+            return Err(Error::invalid_input(
+                "AgentConfig.VoicePrint.IdList is required when Mode is 1",
+            ));
+        }
+    }
+    Ok(())
+}
+
+fn speech_recognition(stt: &STTConfig) -> Result<()> {
+    if let Some(time) = stt.vad_silence_time {
+        in_range("STTConfig.VadSilenceTime", time, 240, 2000)?;
+    }
+    if let Some(level) = stt.vad_level {
+        in_range("STTConfig.VadLevel", level, 0, 5)?;
+    }
+    Ok(())
+}
+
+pub(crate) fn describe(request: &DescribeAIConversationRequest) -> Result<()> {
+    match (&request.task_id, &request.session_id) {
+        (None, None) => Err(Error::invalid_input(
+            "DescribeAIConversation needs a TaskId or a SessionId",
+        )),
+        (task, session) => {
+            if let Some(task) = task {
+                task_id(task)?;
+            }
+            if let Some(session) = session {
+                opaque_id("SessionId", session)?;
+            }
+            Ok(())
+        }
+    }
+}
+
+pub(crate) fn update(request: &UpdateAIConversationRequest) -> Result<()> {
+    task_id(&request.task_id)?;
+    flag("InterruptMode", request.interrupt_mode)?;
+    json_object("LLMConfig", request.llm_config.as_deref())?;
+    json_object("TTSConfig", request.tts_config.as_deref())
+}
+
+pub(crate) fn control(request: &ControlAIConversationRequest) -> Result<()> {
+    task_id(&request.task_id)?;
+    match &request.command {
+        ControlCommand::ServerPushText => {
+            let Some(push) = &request.server_push_text else {
+                return Err(Error::invalid_input(
+                    "Command ServerPushText needs the ServerPushText member",
+                ));
+            };
+            if push.text.is_none() && push.audio.is_none() {
+                return Err(Error::invalid_input(
+                    "ServerPushText needs a Text or an Audio to play",
+                ));
+            }
+            flag("ServerPushText.DropMode", push.drop_mode)?;
+            flag("ServerPushText.Priority", push.priority)?;
+            json_object("ServerPushText.MetaInfo", push.meta_info.as_deref())
+        }
+        ControlCommand::InvokeLLM => match &request.invoke_llm {
+            Some(invoke) if invoke.content.is_some() => Ok(()),
+            _ => Err(Error::invalid_input(
+                "Command InvokeLLM needs InvokeLLM.Content",
+            )),
+        },
+        // A command added after this crate was built: the server judges it.
+        ControlCommand::Unknown(command) => non_empty("Command", command),
+    }
+}
+
+pub(crate) fn stop(request: &StopAIConversationRequest) -> Result<()> {
+    task_id(&request.task_id)
+}
+
+fn non_empty(label: &str, value: &str) -> Result<()> {
+    if value.trim().is_empty() {
+        Err(Error::invalid_input(format!("{label} is empty")))
+    } else {
+        Ok(())
+    }
+}
+
+/// A documented 0/1 switch.
+fn flag(label: &str, value: Option<u64>) -> Result<()> {
+    value.map_or(Ok(()), |v| in_range(label, v, 0, 1))
+}
+
+/// A member that carries JSON object text (`LLMConfig`, `TTSConfig`, `MetaInfo`).
+fn json_object(label: &str, text: Option<&str>) -> Result<()> {
+    let Some(text) = text else { return Ok(()) };
+    match serde_json::from_str::<serde_json::Value>(text) {
+        Ok(serde_json::Value::Object(_)) => Ok(()),
+        _ => Err(Error::invalid_input(format!(
+            "{label} must be the text of a JSON object (see LlmConfig / TtsConfig)"
+        ))),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::generated::{InvokeLLM, ServerPushText, VoicePrint};
+
+    fn valid_start() -> StartAIConversationRequest {
+        StartAIConversationRequest {
+            sdk_app_id: 12345678,
+            room_id: "room_987654321".into(),
+            room_id_type: Some(1),
+            agent_config: AgentConfig {
+                user_id: "user_12345".into(),
+                user_sig: "user_signature_example".into(),
+                target_user_id: "target_user_54321".into(),
+                max_idle_time: Some(120),
+                ..AgentConfig::default()
+            },
+            session_id: Some("session_1234567890abcdef".into()),
+            ..StartAIConversationRequest::default()
+        }
+    }
+
+    #[test]
+    fn the_documented_start_example_passes() {
+        start(&valid_start()).unwrap();
+    }
+
+    #[test]
+    fn start_refuses_what_the_docs_rule_out() {
+        type Spoil = fn(&mut StartAIConversationRequest);
+        let cases: Vec<(&str, Spoil)> = vec![
+            ("SdkAppId", |r| r.sdk_app_id = 0),
+            ("not a number", |r| r.room_id_type = None),
+            ("RoomIdType", |r| r.room_id_type = Some(2)),
+            ("RoomId is empty", |r| r.room_id = String::new()),
+            ("UserSig", |r| r.agent_config.user_sig = " ".into()),
+            ("must differ", |r| {
+                r.agent_config.target_user_id = r.agent_config.user_id.clone()
+            }),
+            ("InterruptMode", |r| r.agent_config.interrupt_mode = Some(2)),
+            ("FilterBracketsContent", |r| {
+                r.agent_config.filter_brackets_content = Some(0)
+            }),
+            ("IdList", |r| {
+                r.agent_config.voice_print = Some(VoicePrint {
+                    mode: Some(1),
+                    id_list: None,
+                })
+            }),
+            ("VadSilenceTime", |r| {
+                r.stt_config = Some(STTConfig {
+                    vad_silence_time: Some(100),
+                    ..STTConfig::default()
+                })
+            }),
+            ("LLMConfig", |r| r.llm_config = Some("gpt-4o".into())),
+            ("TTSConfig", |r| r.tts_config = Some("[1]".into())),
+            ("SessionId", |r| r.session_id = Some("a b".into())),
+        ];
+        for (needle, spoil) in cases {
+            let mut request = valid_start();
+            spoil(&mut request);
+            let err = start(&request).unwrap_err();
+            assert!(err.is_invalid_input(), "{needle}: {err:?}");
+            assert!(err.to_string().contains(needle), "{needle}: {err}");
+        }
+    }
+
+    #[test]
+    fn control_needs_the_member_its_command_names() {
+        let mut request = ControlAIConversationRequest {
+            task_id: "t".into(),
+            command: ControlCommand::ServerPushText,
+            server_push_text: None,
+            invoke_llm: None,
+        };
+        assert!(control(&request).is_err());
+        request.server_push_text = Some(ServerPushText {
+            text: Some("Hello, happy to serve you.".into()),
+            interrupt: Some(true),
+            ..ServerPushText::default()
+        });
+        control(&request).unwrap();
+        request.command = ControlCommand::InvokeLLM;
+        assert!(control(&request).is_err());
+        request.invoke_llm = Some(InvokeLLM {
+            content: Some("hi".into()),
+            interrupt: None,
+        });
+        control(&request).unwrap();
+    }
+
+    #[test]
+    fn describe_needs_a_task_or_a_session() {
+        assert!(describe(&DescribeAIConversationRequest::default()).is_err());
+        describe(&DescribeAIConversationRequest {
+            session_id: Some("s-1".into()),
+            ..Default::default()
+        })
+        .unwrap();
+    }
+
+    #[test]
+    fn task_ids_keep_their_documented_punctuation() {
+        task_id("SV1FR+XTtvzAjRxZZ+aof1DfJF00VSBBNE0zR9W-PEpgCPBmt402.").unwrap();
+        task_id("a/b").unwrap();
+        for bad in ["", " x", "x\n"] {
+            assert!(task_id(bad).is_err(), "{bad:?}");
+        }
+    }
+}

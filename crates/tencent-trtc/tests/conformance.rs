@@ -1,0 +1,83 @@
+//! The core conformance suite against the simulator.
+
+mod common;
+
+use std::sync::Arc;
+
+use aithreads_sim::credentials::Credentials;
+use aithreads_sim::{SimConfig, Simulator};
+use aithreads_tencent_trtc::core::conformance::{self, Harness};
+use aithreads_tencent_trtc::core::{ListQuery, ThreadProvider};
+use aithreads_tencent_trtc::{AgentConfig, StartAIConversationRequest, TrtcClient, TrtcConfig};
+use async_trait::async_trait;
+use common::{SEED_TASK_ID, fast_retries};
+
+struct Trtc {
+    sim: Simulator,
+    client: TrtcClient,
+}
+
+#[async_trait]
+impl Harness for Trtc {
+    fn provider(&self) -> Arc<dyn ThreadProvider> {
+        Arc::new(self.client.clone())
+    }
+
+    fn list_query(&self) -> ListQuery {
+        ListQuery::new()
+    }
+
+    /// TRTC cannot list, so a task is started through the API.
+    async fn active_thread(&self) -> String {
+        let started = self
+            .client
+            .start_ai_conversation(&StartAIConversationRequest {
+                sdk_app_id: 1_400_000_001,
+                room_id: "2024".into(),
+                agent_config: AgentConfig {
+                    user_id: format!("robot_{}", self.sim.requests_seen()),
+                    user_sig: "sig".into(),
+                    target_user_id: "user_1".into(),
+                    ..AgentConfig::default()
+                },
+                ..StartAIConversationRequest::default()
+            })
+            .await
+            .unwrap();
+        started.task_id.unwrap()
+    }
+
+    fn missing_id(&self) -> String {
+        SEED_TASK_ID.into()
+    }
+
+    fn invalid_ids(&self) -> Vec<String> {
+        // Unicode whitespace counts too: a TaskId never has any.
+        vec!["task\u{2028}id".into(), "\u{a0}".into()]
+    }
+
+    fn requests_seen(&self) -> u64 {
+        self.sim.requests_seen()
+    }
+}
+
+#[tokio::test]
+async fn trtc_keeps_the_thread_provider_contract() {
+    let sim = Simulator::start(
+        SimConfig::default()
+            .with_threads(0)
+            .with_credentials(Credentials::demo()),
+    )
+    .await
+    .unwrap();
+    let env = sim.client_env();
+    let config = TrtcConfig::from_vars(|name| {
+        env.iter()
+            .find(|(key, _)| *key == name)
+            .map(|(_, value)| value.clone())
+    })
+    .unwrap()
+    .with_transport(fast_retries(3));
+    let client = TrtcClient::new(config).unwrap();
+    conformance::run(&Trtc { sim, client }).await;
+}

@@ -2,7 +2,12 @@
 #![deny(missing_docs)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
+mod bulk;
+mod client;
+
 pub use aithreads_core::*;
+pub use bulk::{ItemResult, summarize};
+pub use client::{Client, ClientBuilder, DEFAULT_CONCURRENCY, credential_var};
 
 /// The provider crates, each behind its cargo feature.
 pub mod providers {

@@ -1,44 +1,87 @@
-//! `aithreads`: list, get, cancel, delete and export AI conversation threads at RevCent,
+//! `aithreads`: inspect, list, cancel, delete and export AI conversation threads at RevCent,
 //! Tencent Cloud TRTC and OpenAI ChatKit.
 
-use clap::{Parser, Subcommand};
+mod args;
+mod commands;
+mod demo;
+mod output;
+mod refs;
+mod timearg;
 
-/// List, get, cancel, delete and export AI conversation threads at RevCent, Tencent Cloud TRTC
-/// and OpenAI ChatKit.
-#[derive(Debug, Parser)]
-#[command(name = "aithreads", version)]
-struct Cli {
-    #[command(subcommand)]
-    command: Command,
+use std::process::ExitCode;
+
+use clap::Parser;
+use tracing_subscriber::EnvFilter;
+
+use args::Cli;
+
+/// Why a command did not fully succeed, and so which exit code it ends with.
+#[derive(Debug)]
+pub enum Failure {
+    /// Bad arguments or configuration: nothing was attempted (exit 2).
+    Usage(String),
+    /// Something was attempted and failed, for some items or all (exit 1).
+    Failed(String),
+    /// Some items failed; each was already reported (exit 1).
+    SomeItemsFailed,
 }
 
-#[derive(Debug, Subcommand)]
-enum Command {
-    /// Run every provider end to end against the embedded simulator (no credentials needed).
-    Demo,
-}
-
-fn main() {
-    match Cli::parse().command {
-        Command::Demo => println!("{}", demo_plan()),
+impl From<aithreads::Error> for Failure {
+    fn from(error: aithreads::Error) -> Self {
+        match error {
+            aithreads::Error::Config { .. } | aithreads::Error::InvalidInput { .. } => {
+                Self::Usage(error.to_string())
+            }
+            other => Self::Failed(other.to_string()),
+        }
     }
 }
 
-/// What the demo walks through.
-fn demo_plan() -> &'static str {
-    "aithreads demo: starts the embedded simulator on 127.0.0.1 and drives RevCent, TRTC and \
-     ChatKit through the real clients (list, get, cancel, stop, delete, bulk cancel, export). \
-     The provider clients are still being built; this command will run them once they land."
+impl From<std::io::Error> for Failure {
+    fn from(error: std::io::Error) -> Self {
+        Self::Failed(format!("i/o error: {error}"))
+    }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use clap::CommandFactory;
-
-    #[test]
-    fn the_command_line_is_well_formed() {
-        Cli::command().debug_assert();
-        assert!(demo_plan().contains("simulator"));
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    init_tracing(cli.verbose);
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(runtime) => runtime,
+        Err(error) => {
+            eprintln!("aithreads: cannot start the async runtime: {error}");
+            return ExitCode::from(2);
+        }
+    };
+    match runtime.block_on(commands::run(cli)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(Failure::SomeItemsFailed) => ExitCode::from(1),
+        Err(Failure::Failed(message)) => {
+            eprintln!("aithreads: {message}");
+            ExitCode::from(1)
+        }
+        Err(Failure::Usage(message)) => {
+            eprintln!("aithreads: {message}");
+            ExitCode::from(2)
+        }
     }
+}
+
+/// Logs go to stderr: warnings by default, more with `-v`; `RUST_LOG` wins when set.
+fn init_tracing(verbose: u8) {
+    let level = match verbose {
+        0 => "warn",
+        1 => "info",
+        2 => "debug",
+        _ => "trace",
+    };
+    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(level));
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_target(verbose >= 2)
+        .try_init();
 }

@@ -61,3 +61,5 @@ pub use model::{
 pub use provider::{DEFAULT_PREFETCH_PAGES, ThreadProvider, unsupported};
 pub use secrecy::{ExposeSecret, SecretString};
 pub use thread_ref::{REVCENT_ID_LEN, ThreadRef};
+/// The `time` crate, whose `OffsetDateTime` the model uses for every timestamp.
+pub use time;

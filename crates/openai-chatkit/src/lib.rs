@@ -78,6 +78,7 @@ pub mod generated;
 mod params;
 pub mod provider;
 mod transcript;
+pub use transcript::message as item_message;
 
 pub use aithreads_core as core;
 pub use aithreads_core::{Error, Result};

@@ -26,7 +26,8 @@ pub(crate) fn messages(items: &[ThreadItem]) -> Vec<Message> {
     items.iter().map(message).collect()
 }
 
-fn message(item: &ThreadItem) -> Message {
+/// One item as a transcript [`Message`], as the table above describes.
+pub fn message(item: &ThreadItem) -> Message {
     let (id, created_at, role, text) = match item {
         ThreadItem::UserMessage(m) => (&m.id, m.created_at, Role::User, user_text(m)),
         ThreadItem::AssistantMessage(m) => {

@@ -1,0 +1,99 @@
+//! One function per subcommand.
+
+mod bulk;
+mod export;
+mod items;
+mod list;
+mod trtc;
+
+use aithreads::{Client, ListQuery, ProviderKind};
+use clap::CommandFactory;
+use time::OffsetDateTime;
+
+use crate::Failure;
+use crate::args::{Cli, Command, Selection, SimCommand};
+use crate::output::Output;
+
+/// Runs the parsed command line.
+pub async fn run(cli: Cli) -> Result<(), Failure> {
+    let output = Output::new(cli.output);
+    let concurrency = usize::from(cli.concurrency);
+    match cli.command {
+        Command::List(args) => list::run(&client(concurrency)?, &output, args).await,
+        Command::Get(args) => bulk::get(&client(concurrency)?, &output, &args).await,
+        Command::Cancel(args) => bulk::cancel(&client(concurrency)?, &output, &args).await,
+        Command::Delete(args) => bulk::delete(&client(concurrency)?, &output, &args).await,
+        Command::Export(args) => export::run(&client(concurrency)?, args).await,
+        Command::Items(args) => items::run(&client(concurrency)?, &output, args).await,
+        Command::Trtc(command) => trtc::run(&client(concurrency)?, &output, command).await,
+        Command::Sim(SimCommand::Serve {
+            port,
+            threads,
+            seed,
+            faults,
+        }) => {
+            let config = aithreads_sim::SimConfig::default()
+                .with_port(port)
+                .with_threads(threads)
+                .with_seed(seed);
+            aithreads_sim::serve(config, faults.as_deref())
+                .await
+                .map_err(Failure::Usage)
+        }
+        Command::Demo => crate::demo::run().await,
+        Command::Completions { shell } => {
+            clap_complete::generate(
+                shell,
+                &mut Cli::command(),
+                "aithreads",
+                &mut std::io::stdout(),
+            );
+            Ok(())
+        }
+    }
+}
+
+/// The client from the environment, with the command's concurrency.
+fn client(concurrency: usize) -> Result<Client, Failure> {
+    Ok(Client::from_env()?.with_concurrency(concurrency))
+}
+
+/// The unified query for a selection. RevCent needs a range, so it defaults to the last two
+/// days (one RevCent window); an open end means now.
+pub fn query(provider: ProviderKind, selection: &Selection) -> Result<ListQuery, Failure> {
+    let now = OffsetDateTime::now_utc();
+    let until = selection.until.unwrap_or(now);
+    let since = match (selection.since, provider) {
+        (Some(since), _) => Some(since),
+        (None, ProviderKind::RevCent) => Some(until - time::Duration::days(2)),
+        (None, _) => None,
+    };
+    if let Some(since) = since
+        && since > until
+    {
+        return Err(Failure::Usage(format!(
+            "--since ({since}) is after --until ({until})"
+        )));
+    }
+    let mut query = ListQuery::new().with_statuses(selection.status.iter().map(|s| (*s).into()));
+    query.since = since;
+    query.until = (since.is_some() || selection.until.is_some()).then_some(until);
+    query.user = selection.user.clone();
+    Ok(query)
+}
+
+/// Reports each failed item on stderr, one line each; `Err` when any failed.
+pub fn report_failures<T>(results: &[aithreads::ItemResult<T>]) -> Result<(), Failure> {
+    let mut failed = false;
+    for item in results {
+        if let Err(error) = &item.result {
+            eprintln!("aithreads: {}: {error}", item.thread);
+            failed = true;
+        }
+    }
+    if failed {
+        Err(Failure::SomeItemsFailed)
+    } else {
+        Ok(())
+    }
+}

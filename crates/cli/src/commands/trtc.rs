@@ -1,0 +1,77 @@
+//! `aithreads trtc start|describe`: the TRTC calls with no place in the common commands.
+
+use aithreads::providers::trtc::{
+    AgentConfig, DescribeAIConversationRequest, StartAIConversationRequest, TrtcClient,
+};
+use aithreads::{Client, ThreadRef};
+
+use crate::Failure;
+use crate::args::{TrtcCommand, TrtcDescribeArgs, TrtcStartArgs};
+use crate::output::Output;
+
+pub async fn run(client: &Client, output: &Output, command: TrtcCommand) -> Result<(), Failure> {
+    match command {
+        TrtcCommand::Start(args) => start(client, output, args).await,
+        TrtcCommand::Describe(args) => describe(client, output, args).await,
+    }
+}
+
+/// The TRTC client, for `region` when given.
+fn trtc(client: &Client, region: Option<&str>) -> Result<TrtcClient, Failure> {
+    let trtc = client.trtc()?;
+    Ok(match region {
+        Some(region) => trtc.with_region(region)?,
+        None => trtc.clone(),
+    })
+}
+
+async fn start(client: &Client, output: &Output, args: TrtcStartArgs) -> Result<(), Failure> {
+    // TRTC rooms are numbers unless RoomIdType says 1 (string room ids).
+    let string_room = args.room_id.parse::<u32>().is_err();
+    let request = StartAIConversationRequest {
+        sdk_app_id: args.sdk_app_id,
+        room_id_type: string_room.then_some(1),
+        room_id: args.room_id,
+        agent_config: AgentConfig {
+            user_id: args.user_id,
+            user_sig: args.user_sig,
+            target_user_id: args.target_user_id,
+            ..AgentConfig::default()
+        },
+        session_id: args.session_id,
+        llm_config: args.llm_config,
+        tts_config: args.tts_config,
+        ..StartAIConversationRequest::default()
+    };
+    let answer = trtc(client, args.region.as_deref())?
+        .start_ai_conversation(&request)
+        .await?;
+    Ok(output.value(&answer)?)
+}
+
+async fn describe(client: &Client, output: &Output, args: TrtcDescribeArgs) -> Result<(), Failure> {
+    let (region, task_id) = match args.task.as_deref() {
+        Some(text) if text.starts_with("trtc:") => {
+            let thread: ThreadRef = text.parse()?;
+            (
+                thread.region().map(str::to_owned).or(args.region),
+                Some(thread.id().to_owned()),
+            )
+        }
+        Some(other) if other.contains(':') => {
+            return Err(Failure::Usage(format!(
+                "`{other}` is not a TRTC task: give a TaskId or trtc:[<region>/]<TaskId>"
+            )));
+        }
+        task => (args.region, task.map(str::to_owned)),
+    };
+    let request = DescribeAIConversationRequest {
+        task_id,
+        session_id: args.session_id,
+        ..DescribeAIConversationRequest::default()
+    };
+    let answer = trtc(client, region.as_deref())?
+        .describe_ai_conversation(&request)
+        .await?;
+    Ok(output.value(&answer)?)
+}

@@ -118,34 +118,11 @@ impl From<ListProvider> for ProviderKind {
     }
 }
 
-/// Unified statuses, as accepted by `--status`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum StatusArg {
-    /// Working now.
-    Running,
-    /// Waiting to run.
-    Pending,
-    /// Accepting no new input.
-    Locked,
-    /// Finished.
-    Completed,
-    /// Cancelled.
-    Cancelled,
-    /// Ended with an error.
-    Failed,
-}
-
-impl From<StatusArg> for Status {
-    fn from(status: StatusArg) -> Self {
-        match status {
-            StatusArg::Running => Status::Running,
-            StatusArg::Pending => Status::Pending,
-            StatusArg::Locked => Status::Locked,
-            StatusArg::Completed => Status::Completed,
-            StatusArg::Cancelled => Status::Cancelled,
-            StatusArg::Failed => Status::Failed,
-        }
-    }
+/// Parses `--status` values with the unified status names, listing them in help.
+fn status_parser() -> impl clap::builder::TypedValueParser<Value = Status> {
+    use clap::builder::TypedValueParser as _;
+    clap::builder::PossibleValuesParser::new(Status::ALL.map(Status::as_str))
+        .try_map(|text| text.parse::<Status>())
 }
 
 /// Which threads of a provider.
@@ -158,8 +135,8 @@ pub struct Selection {
     #[arg(long, value_parser = time_arg)]
     pub until: Option<OffsetDateTime>,
     /// Only threads in these statuses (repeat or comma-separate).
-    #[arg(long, value_enum, value_delimiter = ',')]
-    pub status: Vec<StatusArg>,
+    #[arg(long, value_parser = status_parser(), value_delimiter = ',')]
+    pub status: Vec<Status>,
     /// Only threads of this end user (ChatKit).
     #[arg(long)]
     pub user: Option<String>,
@@ -315,18 +292,5 @@ pub struct TrtcDescribeArgs {
 #[derive(Debug, Subcommand)]
 pub enum SimCommand {
     /// Serve the simulated APIs on 127.0.0.1 until interrupted.
-    Serve {
-        /// Port (0: any free port).
-        #[arg(long, default_value_t = 8787)]
-        port: u16,
-        /// Threads to seed per provider.
-        #[arg(long, default_value_t = 100)]
-        threads: usize,
-        /// Seed of the generated data.
-        #[arg(long, default_value_t = 1)]
-        seed: u64,
-        /// Faults to inject, e.g. `chatkit:429=2#3,revcent:503@0.1`.
-        #[arg(long)]
-        faults: Option<String>,
-    },
+    Serve(aithreads_sim::ServeArgs),
 }

@@ -97,6 +97,16 @@ pub enum Status {
 }
 
 impl Status {
+    /// Every status a thread can be asked for by (all but `Unknown`).
+    pub const ALL: [Status; 6] = [
+        Self::Running,
+        Self::Pending,
+        Self::Locked,
+        Self::Completed,
+        Self::Cancelled,
+        Self::Failed,
+    ];
+
     /// The snake_case name used in JSON and on the command line.
     pub fn as_str(self) -> &'static str {
         match self {

@@ -52,7 +52,7 @@ impl ThreadRef {
             ProviderKind::TencentTrtc => {
                 validate::opaque_id("TRTC TaskId", &id)?;
                 if let Some(region) = &region {
-                    check_region_syntax(region)?;
+                    validate::region(region)?;
                 } else if split_region(&id).is_some() {
                     return Err(Error::invalid_input(format!(
                         "TRTC TaskId `{id}` starts with what reads as a region; pass the region separately"
@@ -91,34 +91,7 @@ impl ThreadRef {
 /// Splits `region/rest` when the part before the first `/` is a region name.
 fn split_region(text: &str) -> Option<(&str, &str)> {
     let (region, rest) = text.split_once('/')?;
-    is_region(region).then_some((region, rest))
-}
-
-/// Tencent region names: lowercase words joined by `-`, the first of two letters
-/// (`ap-guangzhou`, `na-siliconvalley`, `eu-frankfurt`).
-fn is_region(text: &str) -> bool {
-    let mut parts = text.split('-');
-    let area = parts.next().unwrap_or_default();
-    let rest: Vec<&str> = parts.collect();
-    area.len() == 2
-        && area.bytes().all(|b| b.is_ascii_lowercase())
-        && !rest.is_empty()
-        && rest.iter().all(|p| {
-            !p.is_empty()
-                && p.bytes()
-                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
-        })
-}
-
-fn check_region_syntax(region: &str) -> Result<()> {
-    if is_region(region) {
-        Ok(())
-    } else {
-        Err(Error::invalid_input(format!(
-            "`{}` is not a Tencent Cloud region name such as ap-singapore",
-            region.escape_debug()
-        )))
-    }
+    validate::region(region).is_ok().then_some((region, rest))
 }
 
 impl FromStr for ThreadRef {

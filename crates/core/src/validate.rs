@@ -80,6 +80,31 @@ pub fn opaque_id(label: &str, value: &str) -> Result<()> {
     Ok(())
 }
 
+/// Checks the shape of a Tencent Cloud region name: lowercase words joined by `-`, the first
+/// of two letters (`ap-singapore`, `na-siliconvalley`, `eu-frankfurt`). Whether an action
+/// runs in that region is the provider's check.
+pub fn region(region: &str) -> Result<()> {
+    let mut parts = region.split('-');
+    let area = parts.next().unwrap_or_default();
+    let rest: Vec<&str> = parts.collect();
+    let well_formed = area.len() == 2
+        && area.bytes().all(|b| b.is_ascii_lowercase())
+        && !rest.is_empty()
+        && rest.iter().all(|p| {
+            !p.is_empty()
+                && p.bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+        });
+    if well_formed {
+        Ok(())
+    } else {
+        Err(Error::invalid_input(format!(
+            "`{}` is not a Tencent Cloud region name such as ap-singapore",
+            region.escape_debug()
+        )))
+    }
+}
+
 fn is_path_safe(c: char) -> bool {
     c.is_ascii_graphic() && !matches!(c, '/' | '?' | '#' | '%' | '\\')
 }

@@ -44,7 +44,7 @@ use tokio::sync::oneshot;
 
 pub use credentials::Credentials;
 pub use faults::{Fault, FaultPlan, FaultRule};
-pub use serve::serve;
+pub use serve::{ServeArgs, serve};
 
 /// How to build a simulator.
 #[derive(Debug, Clone)]

@@ -1,6 +1,6 @@
 //! `aithreads-sim`: serve the simulated RevCent, TRTC and ChatKit APIs on 127.0.0.1.
 
-use aithreads_sim::SimConfig;
+use aithreads_sim::ServeArgs;
 use clap::Parser;
 
 /// Serve the simulated RevCent, Tencent TRTC and OpenAI ChatKit APIs on 127.0.0.1.
@@ -11,28 +11,13 @@ use clap::Parser;
 #[derive(Debug, Parser)]
 #[command(name = "aithreads-sim", version)]
 struct Args {
-    /// Port to listen on (0: any free port).
-    #[arg(long, default_value_t = 8787)]
-    port: u16,
-    /// Threads to seed per provider.
-    #[arg(long, default_value_t = 100)]
-    threads: usize,
-    /// Seed for the generated data and rate-based faults.
-    #[arg(long, default_value_t = 1)]
-    seed: u64,
-    /// Faults to inject, e.g. `chatkit:429=2#3,revcent:503@0.1` (see the faults docs).
-    #[arg(long)]
-    faults: Option<String>,
+    #[command(flatten)]
+    serve: ServeArgs,
 }
 
 #[tokio::main]
 async fn main() -> std::process::ExitCode {
-    let args = Args::parse();
-    let config = SimConfig::default()
-        .with_port(args.port)
-        .with_threads(args.threads)
-        .with_seed(args.seed);
-    if let Err(message) = aithreads_sim::serve(config, args.faults.as_deref()).await {
+    if let Err(message) = Args::parse().serve.run().await {
         eprintln!("aithreads-sim: {message}");
         return std::process::ExitCode::from(2);
     }

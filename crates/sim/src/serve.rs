@@ -3,6 +3,35 @@
 
 use crate::{FaultPlan, SimConfig, Simulator};
 
+/// The command-line options of a standalone simulator, shared by `aithreads-sim` and
+/// `aithreads sim serve`.
+#[derive(Debug, Clone, clap::Args)]
+pub struct ServeArgs {
+    /// Port to listen on (0: any free port).
+    #[arg(long, default_value_t = 8787)]
+    pub port: u16,
+    /// Threads to seed per provider.
+    #[arg(long, default_value_t = 100)]
+    pub threads: usize,
+    /// Seed for the generated data and rate-based faults.
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    /// Faults to inject, e.g. `chatkit:429=2#3,revcent:503@0.1` (see the faults docs).
+    #[arg(long)]
+    pub faults: Option<String>,
+}
+
+impl ServeArgs {
+    /// Serves with these options until Ctrl-C (see [`serve`]).
+    pub async fn run(self) -> Result<(), String> {
+        let config = SimConfig::default()
+            .with_port(self.port)
+            .with_threads(self.threads)
+            .with_seed(self.seed);
+        serve(config, self.faults.as_deref()).await
+    }
+}
+
 /// Starts a simulator, prints where it listens and the environment that points clients at
 /// it, and serves until Ctrl-C. `faults` is a fault plan in its text form.
 pub async fn serve(config: SimConfig, faults: Option<&str>) -> Result<(), String> {

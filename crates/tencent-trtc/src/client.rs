@@ -6,14 +6,16 @@ use std::sync::Arc;
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use aithreads_core::transport::{Call, RateLimit, Request, Response, Transport};
-use aithreads_core::{CancelOutcome, Error, ExposeSecret, ProviderKind, Result, SecretString};
+use aithreads_core::{
+    CancelOutcome, Error, ExposeSecret, ProviderKind, Result, SecretString, validate,
+};
 use bytes::Bytes;
 use http::Method;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use url::Url;
 
-use crate::config::{API_VERSION, Language, SERVICE, TrtcConfig, check_region};
+use crate::config::{API_VERSION, Language, SERVICE, TrtcConfig};
 use crate::error::decode;
 use crate::generated::{
     ActionSpec, CONTROL_AI_CONVERSATION, ControlAIConversationRequest,
@@ -102,7 +104,7 @@ impl TrtcClient {
             ));
         }
         if let Some(region) = &config.region {
-            check_region(region).map_err(|e| Error::config(e.to_string()))?;
+            validate::region(region).map_err(|e| Error::config(e.to_string()))?;
         }
         let url = endpoint_url(&config.transport, &config.endpoint)?;
         let host = host_header(&url)?;
@@ -142,7 +144,7 @@ impl TrtcClient {
     /// The same client for another region: shares connections and rate limits.
     pub fn with_region(&self, region: impl Into<String>) -> Result<Self> {
         let region = region.into();
-        check_region(&region)?;
+        validate::region(&region)?;
         Ok(Self {
             shared: self.shared.clone(),
             region: Some(region),

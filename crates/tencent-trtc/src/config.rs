@@ -4,7 +4,7 @@ use std::fmt;
 use std::str::FromStr;
 
 use aithreads_core::transport::TransportConfig;
-use aithreads_core::{Error, Result, SecretString};
+use aithreads_core::{Error, Result, SecretString, validate};
 
 /// The documented endpoint of the international site (seed 003).
 pub const DEFAULT_ENDPOINT: &str = "https://trtc.intl.tencentcloudapi.com";
@@ -137,7 +137,7 @@ impl TrtcConfig {
             .or_else(|| var("TENCENTCLOUD_SECURITY_TOKEN"))
             .map(SecretString::from);
         if let Some(region) = var("TENCENTCLOUD_REGION") {
-            check_region(&region)
+            validate::region(&region)
                 .map_err(|e| Error::config(format!("TENCENTCLOUD_REGION: {e}")))?;
             config.region = Some(region);
         }
@@ -207,30 +207,6 @@ impl TrtcConfig {
     /// The configured endpoint, as given.
     pub fn endpoint(&self) -> &str {
         &self.endpoint
-    }
-}
-
-/// Checks the shape of a Tencent Cloud region name: lowercase words joined by `-`, the first
-/// of two letters (`ap-singapore`, `na-siliconvalley`).
-pub(crate) fn check_region(region: &str) -> Result<()> {
-    let mut parts = region.split('-');
-    let area = parts.next().unwrap_or_default();
-    let rest: Vec<&str> = parts.collect();
-    let well_formed = area.len() == 2
-        && area.bytes().all(|b| b.is_ascii_lowercase())
-        && !rest.is_empty()
-        && rest.iter().all(|p| {
-            !p.is_empty()
-                && p.bytes()
-                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
-        });
-    if well_formed {
-        Ok(())
-    } else {
-        Err(Error::invalid_input(format!(
-            "`{}` is not a Tencent Cloud region name such as ap-singapore",
-            region.escape_debug()
-        )))
     }
 }
 

@@ -26,20 +26,7 @@ pub async fn run(cli: Cli) -> Result<(), Failure> {
         Command::Export(args) => export::run(&client(concurrency)?, args).await,
         Command::Items(args) => items::run(&client(concurrency)?, &output, args).await,
         Command::Trtc(command) => trtc::run(&client(concurrency)?, &output, command).await,
-        Command::Sim(SimCommand::Serve {
-            port,
-            threads,
-            seed,
-            faults,
-        }) => {
-            let config = aithreads_sim::SimConfig::default()
-                .with_port(port)
-                .with_threads(threads)
-                .with_seed(seed);
-            aithreads_sim::serve(config, faults.as_deref())
-                .await
-                .map_err(Failure::Usage)
-        }
+        Command::Sim(SimCommand::Serve(args)) => args.run().await.map_err(Failure::Usage),
         Command::Demo => crate::demo::run().await,
         Command::Completions { shell } => {
             clap_complete::generate(
@@ -75,7 +62,7 @@ pub fn query(provider: ProviderKind, selection: &Selection) -> Result<ListQuery,
             "--since ({since}) is after --until ({until})"
         )));
     }
-    let mut query = ListQuery::new().with_statuses(selection.status.iter().map(|s| (*s).into()));
+    let mut query = ListQuery::new().with_statuses(selection.status.iter().copied());
     query.since = since;
     query.until = (since.is_some() || selection.until.is_some()).then_some(until);
     query.user = selection.user.clone();

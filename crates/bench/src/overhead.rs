@@ -28,11 +28,13 @@ use serde::Deserialize;
 use serde::de::DeserializeOwned;
 
 use crate::Plan;
-use crate::measure::{alternate, rate};
+use crate::measure::{Best, alternate, rate};
 use crate::report::{Better, Row};
 
 /// Requests in flight at once, for both contenders.
 const CONCURRENCY: usize = 16;
+/// Requests per contender before measuring.
+const WARM_UP: usize = 4 * CONCURRENCY;
 /// The TRTC region of the tasks.
 const REGION: &str = "ap-singapore";
 /// What the core transport sends as `User-Agent`; the raw client sends the same.
@@ -53,7 +55,7 @@ pub async fn run(plan: &Plan) -> Result<Vec<Row>> {
             .map(|(_, value)| value.clone())
     };
     let raw = reqwest::Client::builder().user_agent(USER_AGENT).build()?;
-    let (pairs, requests) = plan.pick((8, 3_000), (1, 300));
+    let (pairs, requests) = plan.pick((20, 2_000), (1, 500));
     let mut rows = Vec::new();
 
     // RevCent: GET /v2/ai_threads/{id} with accept and x-api-key.
@@ -61,23 +63,20 @@ pub async fn run(plan: &Plan) -> Result<Vec<Row>> {
     let ids = sim.sim().revcent().ids_created_between(i64::MIN, i64::MAX);
     let key = sim.sim().config.credentials.revcent_api_key.clone();
     let base = sim.revcent_base_url();
-    let best = alternate(
+    let best = compare(
+        &ids,
         pairs,
-        Better::Higher,
-        || {
-            throughput(&ids, requests, |id| {
-                let client = &revcent;
-                async move { client.get_thread(&id).await.map(drop).map_err(Into::into) }
-            })
+        requests,
+        |id| {
+            let client = &revcent;
+            async move { client.get_thread(&id).await.map(drop).map_err(Into::into) }
         },
-        || {
-            throughput(&ids, requests, |id| {
-                let request = raw
-                    .get(format!("{base}/ai_threads/{id}"))
-                    .header("accept", "application/json")
-                    .header("x-api-key", &key);
-                async move { decode::<AiThread>(request.send().await?).await.map(drop) }
-            })
+        |id| {
+            let request = raw
+                .get(format!("{base}/ai_threads/{id}"))
+                .header("accept", "application/json")
+                .header("x-api-key", &key);
+            async move { decode::<AiThread>(request.send().await?).await.map(drop) }
         },
     )
     .await;
@@ -98,24 +97,21 @@ pub async fn run(plan: &Plan) -> Result<Vec<Row>> {
     let credentials = sim.sim().config.credentials.clone();
     let host = sim.addr().to_string();
     let url = format!("{}/", sim.base_url());
-    let best = alternate(
+    let best = compare(
+        &tasks,
         pairs,
-        Better::Higher,
-        || {
-            throughput(&tasks, requests, |id| {
-                let client = &trtc;
-                async move { client.get_thread(&id).await.map(drop).map_err(Into::into) }
-            })
+        requests,
+        |id| {
+            let client = &trtc;
+            async move { client.get_thread(&id).await.map(drop).map_err(Into::into) }
         },
-        || {
-            throughput(&tasks, requests, |id| {
-                let request = signed_describe(&raw, &url, &host, &credentials, id);
-                async move {
-                    let answer: Envelope = decode(request?.send().await?).await?;
-                    ensure!(answer.response.status.is_some(), "no status");
-                    Ok(())
-                }
-            })
+        |id| {
+            let request = signed_describe(&raw, &url, &host, &credentials, id);
+            async move {
+                let answer: Envelope = decode(request?.send().await?).await?;
+                ensure!(answer.response.status.is_some(), "no status");
+                Ok(())
+            }
         },
     )
     .await;
@@ -139,28 +135,25 @@ pub async fn run(plan: &Plan) -> Result<Vec<Row>> {
     };
     let bearer = format!("Bearer {}", credentials.openai_api_key);
     let base = sim.chatkit_base_url();
-    let best = alternate(
+    let best = compare(
+        &thread_ids,
         pairs,
-        Better::Higher,
-        || {
-            throughput(&thread_ids, requests, |id| {
-                let client = &chatkit;
-                async move { client.get_thread(&id).await.map(drop).map_err(Into::into) }
-            })
+        requests,
+        |id| {
+            let client = &chatkit;
+            async move { client.get_thread(&id).await.map(drop).map_err(Into::into) }
         },
-        || {
-            throughput(&thread_ids, requests, |id| {
-                let request = raw
-                    .get(format!("{base}/chatkit/threads/{id}"))
-                    .header("authorization", &bearer)
-                    .header("openai-beta", BETA_HEADER)
-                    .header("accept", "application/json");
-                async move {
-                    decode::<ThreadResource>(request.send().await?)
-                        .await
-                        .map(drop)
-                }
-            })
+        |id| {
+            let request = raw
+                .get(format!("{base}/chatkit/threads/{id}"))
+                .header("authorization", &bearer)
+                .header("openai-beta", BETA_HEADER)
+                .header("accept", "application/json");
+            async move {
+                decode::<ThreadResource>(request.send().await?)
+                    .await
+                    .map(drop)
+            }
         },
     )
     .await;
@@ -187,6 +180,32 @@ fn row(id: &str, name: &str, pair: (f64, f64), pairs: usize, requests: usize) ->
         "client vs raw reqwest + serde_json, same request and simulator; \
          best of {pairs} alternating rounds of {requests} requests"
     ))
+}
+
+/// Warms both contenders up (connections, allocator, caches), then runs them in alternating
+/// rounds of `requests` calls each.
+async fn compare<A, B, FA, FB>(
+    ids: &[String],
+    pairs: usize,
+    requests: usize,
+    ours: A,
+    raw: B,
+) -> Best
+where
+    A: Fn(String) -> FA,
+    B: Fn(String) -> FB,
+    FA: Future<Output = Result<()>>,
+    FB: Future<Output = Result<()>>,
+{
+    throughput(ids, WARM_UP, &ours).await;
+    throughput(ids, WARM_UP, &raw).await;
+    alternate(
+        pairs,
+        Better::Higher,
+        || throughput(ids, requests, &ours),
+        || throughput(ids, requests, &raw),
+    )
+    .await
 }
 
 /// Requests per second of `requests` calls, `CONCURRENCY` at a time, cycling through `ids`.

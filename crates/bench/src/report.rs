@@ -161,7 +161,7 @@ impl Summary {
                 quantity(row.ours, &row.unit),
                 row.baseline
                     .map_or_else(|| "—".into(), |b| quantity(b, &row.unit)),
-                row.ratio.map_or_else(|| "—".into(), |r| format!("{r:.2}×")),
+                row.ratio.map_or_else(|| "—".into(), ratio),
                 row.target.clone(),
                 match row.met {
                     Some(true) => "yes".into(),
@@ -216,7 +216,7 @@ impl Summary {
                 quantity(row.ours, &row.unit),
                 row.baseline
                     .map_or_else(|| "—".into(), |b| quantity(b, &row.unit)),
-                row.ratio.map_or_else(|| "—".into(), |r| format!("{r:.2}×")),
+                row.ratio.map_or_else(|| "—".into(), ratio),
                 row.target,
                 match row.met {
                     Some(true) => "yes",
@@ -257,12 +257,23 @@ impl Summary {
             };
             if worse {
                 found.push(format!(
-                    "{}: ratio {ratio:.2}× against {before:.2}× committed (more than 2× worse)",
-                    row.metric
+                    "{}: ratio {} against {} committed (more than 2× worse)",
+                    row.metric,
+                    self::ratio(ratio),
+                    self::ratio(before)
                 ));
             }
         }
         found
+    }
+}
+
+/// A ratio with enough digits to see which side of a target it falls.
+fn ratio(value: f64) -> String {
+    if value < 10.0 {
+        format!("{value:.3}×")
+    } else {
+        format!("{value:.1}×")
     }
 }
 

@@ -24,7 +24,7 @@ use anyhow::{Context, Result};
 
 use crate::Plan;
 use crate::measure::rate;
-use crate::report::{Better, Row};
+use crate::report::{Better, Figures, Row};
 
 /// The limit, requests per second, of the client and of the simulator.
 pub const RATE: u32 = 100;
@@ -75,7 +75,7 @@ pub async fn run(plan: &Plan) -> Result<Vec<Row>> {
                 crate::report::quantity(tasks as f64, "")
             ),
             "req/s",
-            (best.achieved, f64::from(RATE)),
+            Figures::new(best.achieved, f64::from(RATE)),
             Better::Higher,
             0.95,
         )

@@ -21,7 +21,7 @@ use serde::de::DeserializeOwned;
 
 use crate::Plan;
 use crate::measure::alternate_ns;
-use crate::report::{Better, Row};
+use crate::report::{Better, Figures, Row};
 
 /// GetAIThread's fields as plain types: strings where the models have open enums.
 #[allow(dead_code)] // Fields are decoded, never read: decoding is what is measured.
@@ -199,7 +199,7 @@ pub async fn run(plan: &Plan) -> Result<Vec<Row>> {
 }
 
 /// Throughput in MB/s of both decoders on `response`'s body.
-fn compare<Ours, Plain>(response: &Response, pairs: usize, calls: u32) -> Result<(f64, f64)>
+fn compare<Ours, Plain>(response: &Response, pairs: usize, calls: u32) -> Result<Figures>
 where
     Ours: DeserializeOwned,
     Plain: DeserializeOwned,
@@ -219,7 +219,7 @@ where
     );
     // Bytes per nanosecond are GB/s.
     let mb_per_s = |ns: f64| response.body.len() as f64 / ns * 1_000.0;
-    Ok((mb_per_s(best.ours), mb_per_s(best.baseline)))
+    Ok(Figures::new(mb_per_s(best.ours), mb_per_s(best.baseline)))
 }
 
 /// One simulator answer, read whole, as the transport hands it to decoders.

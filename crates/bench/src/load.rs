@@ -54,12 +54,11 @@ pub async fn run(plan: &Plan, exe: &Path, cli: &Path) -> Result<Vec<Row>> {
     let failed = Cell::new(0);
     let peak_mib = Cell::new(0.0_f64);
     let failure = RefCell::new(None);
-    let best = {
+    let figures = {
         let (sim, refs, parsed, library) = (&sim, &refs, &parsed, &library);
         let (failed, peak_mib, failure) = (&failed, &peak_mib, &failure);
         alternate(
             pairs,
-            Better::Higher,
             move || async move {
                 match run_cli(exe, cli, sim, "get", refs).await {
                     Ok(run) => {
@@ -91,14 +90,14 @@ pub async fn run(plan: &Plan, exe: &Path, cli: &Path) -> Result<Vec<Row>> {
             "load.get",
             format!("load: CLI get - ({}, c={CONCURRENCY})", thousands(count)),
             "req/s",
-            best.pair(),
+            figures,
             Better::Higher,
             0.0,
         )
         .reported()
         .note(format!(
             "aithreads --output ndjson get - vs Client::get_many in process; \
-             best of {pairs} alternating rounds"
+             medians of {pairs} alternating pairs"
         )),
     );
     let (get_failed, get_peak) = (failed.get(), peak_mib.get());

@@ -1,83 +1,66 @@
-//! Measuring two contenders fairly on a shared machine: alternating rounds, best of each.
+//! Measuring two contenders fairly on a shared machine: alternating rounds.
 //!
 //! The cores this runs on are shared, so a figure from one stretch of time says little about
-//! a figure from another. Each contender therefore runs in rounds that alternate (A B, B A,
-//! A B, …), so slow drifts in background load hit both alike, and each keeps its best round:
-//! interference only ever makes a round slower, so the best round is the closest to the
-//! contender's own cost.
+//! a figure from another. Both contenders therefore run in rounds that alternate (A B, B A,
+//! A B, …), so drifts in background load hit both alike, and the figures come from the rounds
+//! in one of two ways:
+//!
+//! - CPU-bound work in memory ([`alternate_ns`]): each contender's best round. Interference
+//!   only ever makes a round slower, so the best round is the closest to its own cost.
+//! - Work over the network with a server in the loop ([`alternate`]): the median of each
+//!   contender's rounds, and as the ratio the median of the per-pair ratios, so a burst of
+//!   background load that hits one round of a pair moves one ratio, not the result.
 
 use std::future::Future;
 use std::time::{Duration, Instant};
 
-use crate::report::Better;
+use crate::report::Figures;
 
-/// The best figure of each contender.
-#[derive(Debug, Clone, Copy)]
-pub struct Best {
-    /// Ours.
-    pub ours: f64,
-    /// The baseline.
-    pub baseline: f64,
-}
-
-impl Best {
-    /// As a pair, for [`Row::ratio`](crate::report::Row::ratio).
-    pub fn pair(self) -> (f64, f64) {
-        (self.ours, self.baseline)
-    }
-}
-
-/// Keeps the better of two figures.
-fn better(which: Better, a: f64, b: f64) -> f64 {
-    match which {
-        Better::Higher => a.max(b),
-        Better::Lower => a.min(b),
-    }
-}
-
-/// Runs `pairs` pairs of rounds, alternating which contender goes first.
-pub async fn alternate<A, B, FA, FB>(
-    pairs: usize,
-    which: Better,
-    mut ours: A,
-    mut baseline: B,
-) -> Best
+/// Runs `pairs` pairs of rounds, alternating which contender goes first: the median of each
+/// contender's figures and the median of the per-pair ratios.
+pub async fn alternate<A, B, FA, FB>(pairs: usize, mut ours: A, mut baseline: B) -> Figures
 where
     A: FnMut() -> FA,
     B: FnMut() -> FB,
     FA: Future<Output = f64>,
     FB: Future<Output = f64>,
 {
-    let worst = match which {
-        Better::Higher => f64::NEG_INFINITY,
-        Better::Lower => f64::INFINITY,
-    };
-    let mut best = Best {
-        ours: worst,
-        baseline: worst,
-    };
+    let mut rounds = Vec::new();
     for pair in 0..pairs.max(1) {
-        let (a, b) = if pair % 2 == 0 {
+        rounds.push(if pair % 2 == 0 {
             let a = ours().await;
             (a, baseline().await)
         } else {
             let b = baseline().await;
             (ours().await, b)
-        };
-        best.ours = better(which, best.ours, a);
-        best.baseline = better(which, best.baseline, b);
+        });
     }
-    best
+    Figures {
+        ours: median(rounds.iter().map(|r| r.0)),
+        baseline: median(rounds.iter().map(|r| r.1)),
+        ratio: median(rounds.iter().map(|r| r.0 / r.1)),
+    }
 }
 
-/// [`alternate`] for synchronous work: each round times `iterations` calls and yields
-/// nanoseconds per call.
+/// The median (the mean of the middle two for an even count); NaN for none.
+pub fn median(values: impl Iterator<Item = f64>) -> f64 {
+    let mut values: Vec<f64> = values.collect();
+    values.sort_by(f64::total_cmp);
+    match values.len() {
+        0 => f64::NAN,
+        n if n % 2 == 1 => values[n / 2],
+        n => (values[n / 2 - 1] + values[n / 2]) / 2.0,
+    }
+}
+
+/// Alternating rounds of synchronous work, each timing `iterations` calls: each contender's
+/// best nanoseconds per call.
 pub fn alternate_ns(
     pairs: usize,
     iterations: u32,
     mut ours: impl FnMut(),
     mut baseline: impl FnMut(),
-) -> Best {
+) -> Figures {
     let round = |f: &mut dyn FnMut()| {
         let started = Instant::now();
         for _ in 0..iterations {
@@ -85,10 +68,7 @@ pub fn alternate_ns(
         }
         started.elapsed().as_nanos() as f64 / f64::from(iterations)
     };
-    let mut best = Best {
-        ours: f64::INFINITY,
-        baseline: f64::INFINITY,
-    };
+    let (mut best_ours, mut best_baseline) = (f64::INFINITY, f64::INFINITY);
     for pair in 0..pairs.max(1) {
         let (a, b) = if pair % 2 == 0 {
             let a = round(&mut ours);
@@ -97,10 +77,10 @@ pub fn alternate_ns(
             let b = round(&mut baseline);
             (round(&mut ours), b)
         };
-        best.ours = best.ours.min(a);
-        best.baseline = best.baseline.min(b);
+        best_ours = best_ours.min(a);
+        best_baseline = best_baseline.min(b);
     }
-    best
+    Figures::new(best_ours, best_baseline)
 }
 
 /// Per second, from a count and the time it took.
@@ -113,20 +93,32 @@ mod tests {
     use super::*;
 
     #[tokio::test]
-    async fn alternation_keeps_each_contenders_best_round() {
+    async fn network_rounds_give_medians_and_the_median_pair_ratio() {
         let mut a = [3.0, 5.0, 4.0].into_iter();
         let mut b = [1.0, 2.0, 0.5].into_iter();
-        let best = alternate(
+        let figures = alternate(
             3,
-            Better::Higher,
             || std::future::ready(a.next().unwrap()),
             || std::future::ready(b.next().unwrap()),
         )
         .await;
-        assert_eq!(best.pair(), (5.0, 2.0));
+        // Pair ratios 3, 2.5 and 8: an outlier pair does not move the result.
+        assert_eq!(
+            figures,
+            Figures {
+                ours: 4.0,
+                baseline: 1.0,
+                ratio: 3.0
+            }
+        );
+        assert_eq!(median([4.0, 1.0, 3.0, 2.0].into_iter()), 2.5);
+    }
+
+    #[test]
+    fn memory_rounds_keep_each_contenders_best() {
         let mut calls = 0;
-        let best = alternate_ns(4, 10, || calls += 1, || {});
+        let figures = alternate_ns(4, 10, || calls += 1, || {});
         assert_eq!(calls, 40);
-        assert!(best.ours >= 0.0 && best.baseline >= 0.0);
+        assert!(figures.ours >= 0.0 && figures.baseline >= 0.0);
     }
 }

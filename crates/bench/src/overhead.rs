@@ -28,8 +28,8 @@ use serde::Deserialize;
 use serde::de::DeserializeOwned;
 
 use crate::Plan;
-use crate::measure::{Best, alternate, rate};
-use crate::report::{Better, Row};
+use crate::measure::{alternate, rate};
+use crate::report::{Better, Figures, Row};
 
 /// Requests in flight at once, for both contenders.
 const CONCURRENCY: usize = 16;
@@ -63,7 +63,7 @@ pub async fn run(plan: &Plan) -> Result<Vec<Row>> {
     let ids = sim.sim().revcent().ids_created_between(i64::MIN, i64::MAX);
     let key = sim.sim().config.credentials.revcent_api_key.clone();
     let base = sim.revcent_base_url();
-    let best = compare(
+    let figures = compare(
         &ids,
         pairs,
         requests,
@@ -83,7 +83,7 @@ pub async fn run(plan: &Plan) -> Result<Vec<Row>> {
     rows.push(row(
         "revcent",
         "RevCent get_thread",
-        best.pair(),
+        figures,
         pairs,
         requests,
     ));
@@ -97,7 +97,7 @@ pub async fn run(plan: &Plan) -> Result<Vec<Row>> {
     let credentials = sim.sim().config.credentials.clone();
     let host = sim.addr().to_string();
     let url = format!("{}/", sim.base_url());
-    let best = compare(
+    let figures = compare(
         &tasks,
         pairs,
         requests,
@@ -118,7 +118,7 @@ pub async fn run(plan: &Plan) -> Result<Vec<Row>> {
     rows.push(row(
         "trtc",
         "TRTC get_thread (Describe)",
-        best.pair(),
+        figures,
         pairs,
         requests,
     ));
@@ -135,7 +135,7 @@ pub async fn run(plan: &Plan) -> Result<Vec<Row>> {
     };
     let bearer = format!("Bearer {}", credentials.openai_api_key);
     let base = sim.chatkit_base_url();
-    let best = compare(
+    let figures = compare(
         &thread_ids,
         pairs,
         requests,
@@ -160,25 +160,26 @@ pub async fn run(plan: &Plan) -> Result<Vec<Row>> {
     rows.push(row(
         "chatkit",
         "ChatKit get_thread",
-        best.pair(),
+        figures,
         pairs,
         requests,
     ));
     Ok(rows)
 }
 
-fn row(id: &str, name: &str, pair: (f64, f64), pairs: usize, requests: usize) -> Row {
+fn row(id: &str, name: &str, figures: Figures, pairs: usize, requests: usize) -> Row {
     Row::ratio(
         &format!("overhead.{id}"),
         format!("request overhead: {name}, c={CONCURRENCY}"),
         "req/s",
-        pair,
+        figures,
         Better::Higher,
         0.95,
     )
     .note(format!(
         "client vs raw reqwest + serde_json, same request and simulator; \
-         best of {pairs} alternating rounds of {requests} requests"
+         medians of {pairs} alternating pairs of rounds of {requests} requests, ratio the \
+         median pair ratio"
     ))
 }
 
@@ -190,7 +191,7 @@ async fn compare<A, B, FA, FB>(
     requests: usize,
     ours: A,
     raw: B,
-) -> Best
+) -> Figures
 where
     A: Fn(String) -> FA,
     B: Fn(String) -> FB,
@@ -201,7 +202,6 @@ where
     throughput(ids, WARM_UP, &raw).await;
     alternate(
         pairs,
-        Better::Higher,
         || throughput(ids, requests, &ours),
         || throughput(ids, requests, &raw),
     )

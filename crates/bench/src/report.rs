@@ -17,6 +17,28 @@ pub enum Better {
     Lower,
 }
 
+/// Our figure, the baseline's, and how they compare.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Figures {
+    /// Ours.
+    pub ours: f64,
+    /// The baseline's.
+    pub baseline: f64,
+    /// `ours / baseline`, or a statistic of per-round ratios (see [`crate::measure`]).
+    pub ratio: f64,
+}
+
+impl Figures {
+    /// Two figures and their plain ratio.
+    pub fn new(ours: f64, baseline: f64) -> Self {
+        Self {
+            ours,
+            baseline,
+            ratio: ours / baseline,
+        }
+    }
+}
+
 /// One figure: ours, the baseline measured next to it, their ratio, and the target.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Row {
@@ -51,11 +73,15 @@ impl Row {
         id: &str,
         metric: impl Into<String>,
         unit: &str,
-        (ours, baseline): (f64, f64),
+        figures: Figures,
         better: Better,
         ratio_target: f64,
     ) -> Self {
-        let ratio = ours / baseline;
+        let Figures {
+            ours,
+            baseline,
+            ratio,
+        } = figures;
         let (met, sign) = match better {
             Better::Higher => (ratio >= ratio_target, "≥"),
             Better::Lower => (ratio <= ratio_target, "≤"),
@@ -331,9 +357,23 @@ mod tests {
 
     #[test]
     fn ratios_meet_targets_on_the_right_side() {
-        let up = Row::ratio("a", "a", "x", (96.0, 100.0), Better::Higher, 0.95);
+        let up = Row::ratio(
+            "a",
+            "a",
+            "x",
+            Figures::new(96.0, 100.0),
+            Better::Higher,
+            0.95,
+        );
         assert_eq!((up.ratio, up.met), (Some(0.96), Some(true)));
-        let down = Row::ratio("b", "b", "x", (140.0, 100.0), Better::Lower, 1.3);
+        let down = Row::ratio(
+            "b",
+            "b",
+            "x",
+            Figures::new(140.0, 100.0),
+            Better::Lower,
+            1.3,
+        );
         assert_eq!(down.met, Some(false));
         assert_eq!(down.target, "≤ 1.3×");
     }
@@ -341,18 +381,60 @@ mod tests {
     #[test]
     fn quick_runs_fail_on_a_ratio_twice_as_bad_or_a_broken_invariant() {
         let committed = summary(vec![
-            Row::ratio("up", "up", "x", (100.0, 100.0), Better::Higher, 0.9),
-            Row::ratio("down", "down", "x", (1.2, 1.0), Better::Lower, 1.3),
+            Row::ratio(
+                "up",
+                "up",
+                "x",
+                Figures::new(100.0, 100.0),
+                Better::Higher,
+                0.9,
+            ),
+            Row::ratio(
+                "down",
+                "down",
+                "x",
+                Figures::new(1.2, 1.0),
+                Better::Lower,
+                1.3,
+            ),
         ]);
         let fine = summary(vec![
-            Row::ratio("up", "up", "x", (60.0, 100.0), Better::Higher, 0.9),
-            Row::ratio("down", "down", "x", (2.3, 1.0), Better::Lower, 1.3),
+            Row::ratio(
+                "up",
+                "up",
+                "x",
+                Figures::new(60.0, 100.0),
+                Better::Higher,
+                0.9,
+            ),
+            Row::ratio(
+                "down",
+                "down",
+                "x",
+                Figures::new(2.3, 1.0),
+                Better::Lower,
+                1.3,
+            ),
             Row::absolute("new", "new", "", 0.0),
         ]);
         assert!(fine.regressions(&committed).is_empty());
         let worse = summary(vec![
-            Row::ratio("up", "up", "x", (40.0, 100.0), Better::Higher, 0.9),
-            Row::ratio("down", "down", "x", (2.5, 1.0), Better::Lower, 1.3),
+            Row::ratio(
+                "up",
+                "up",
+                "x",
+                Figures::new(40.0, 100.0),
+                Better::Higher,
+                0.9,
+            ),
+            Row::ratio(
+                "down",
+                "down",
+                "x",
+                Figures::new(2.5, 1.0),
+                Better::Lower,
+                1.3,
+            ),
             Row::absolute("errors", "errors", "", 3.0)
                 .target("0", false)
                 .invariant(),

@@ -67,7 +67,7 @@ pub fn run(plan: &Plan) -> Result<Vec<Row>> {
             "sign.tc3",
             "TC3 signing (StopAIConversation)",
             "ns",
-            best.pair(),
+            best,
             Better::Lower,
             1.3,
         )

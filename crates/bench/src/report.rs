@@ -305,7 +305,7 @@ fn ratio(value: f64) -> String {
 
 /// A figure with its unit, digits grouped.
 pub fn quantity(value: f64, unit: &str) -> String {
-    let number = if value.abs() >= 100.0 {
+    let number = if value.abs() >= 100.0 || value.fract() == 0.0 {
         group_thousands(value.round() as i64)
     } else if value.abs() >= 10.0 {
         format!("{value:.1}")
@@ -353,6 +353,7 @@ mod tests {
         assert_eq!(quantity(1_234_567.4, "req/s"), "1,234,567 req/s");
         assert_eq!(quantity(12.345, "MiB"), "12.3 MiB");
         assert_eq!(quantity(0.5, ""), "0.50");
+        assert_eq!(quantity(0.0, ""), "0");
     }
 
     #[test]

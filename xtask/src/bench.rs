@@ -2,9 +2,9 @@
 //! run every scenario (see `crates/bench`).
 //!
 //! The harness prints one table and writes it to `target/bench/summary.json` (and `.md`).
-//! `--quick` runs each scenario once at a small size and fails when a ratio is more than 2×
-//! worse than in the committed summary of a full run, `crates/bench/baseline.json`, or when a
-//! correctness figure (errors, refused requests) is not met.
+//! `--quick` runs each scenario briefly, at small sizes, and fails when a ratio is more than
+//! 2× worse than in the committed summary of a full run, `crates/bench/baseline.json`, or when
+//! a correctness figure (errors, refused requests) is not met.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;

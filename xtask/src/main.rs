@@ -23,7 +23,7 @@ commands:
                       bench --quick
   bench [--quick]     build the harness in release mode, run every benchmark, print one table
                       and write target/bench/summary.json (--quick: small sizes, fail on a
-                      ratio 2x worse than crates/bench/baseline.json)
+                      ratio 2x worse than crates/bench/baseline.json or on errors)
   fuzz [--time SECS] [TARGET...]
                       run the cargo-fuzz targets under fuzz/ (default 60 s each; needs nightly)";
 

@@ -161,7 +161,7 @@ pub async fn run(plan: &Plan) -> Result<Vec<Row>> {
         "the page should hold 25 threads"
     );
 
-    let (pairs, thread_calls, list_calls) = plan.pick((11, 5, 2_000), (1, 3, 500));
+    let (pairs, thread_calls, list_calls) = plan.pick((11, 5, 2_000), (3, 2, 200));
     let thread_row = compare::<AiThread, plain::Thread>(&thread, pairs, thread_calls)?;
     let list_row = compare::<AiThreadList, plain::List>(&list, pairs, list_calls)?;
     Ok(vec![

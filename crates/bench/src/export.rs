@@ -37,6 +37,11 @@ pub const RTT: Duration = Duration::from_millis(5);
 pub const CONCURRENCY: usize = 16;
 /// Seeded threads are created over the 30 days before "now"; the export covers them all.
 const RANGE_SECS: i64 = 30 * 86_400 + 3_600;
+/// The stream and the page loop are compared on this many seeded threads (in quick runs too:
+/// over fewer pages the ratio measures process start-up, not the walk)…
+const RATIO_THREADS: usize = 100_000;
+/// …over this many days of them.
+const RATIO_DAYS: i64 = 4;
 /// The peak RSS the 1M export must stay under.
 const RSS_LIMIT_MIB: f64 = 64.0;
 
@@ -87,71 +92,26 @@ impl Export {
 }
 
 pub async fn run(plan: &Plan, exe: &Path) -> Result<Vec<Row>> {
-    let (small, large) = plan.pick((100_000, 1_000_000), (10_000, 100_000));
-    let (pairs, ratio_days) = plan.pick((3, 4), (1, 2));
-
-    let sim = start(small).await?;
-    let until = sim.sim().config.now;
-    let since = until - ratio_days * 86_400 + 1;
-    // Pages and threads of the range, as the streaming rounds saw them.
-    let seen = Cell::new((0, 0));
-    let figures = {
-        let (sim, seen) = (&sim, &seen);
-        let round = move |mode| async move {
-            match export(exe, sim, mode, since, until).await {
-                Ok(e) => {
-                    seen.set((e.pages, e.threads));
-                    e.rate()
-                }
-                Err(error) => {
-                    eprintln!("export round failed: {error:#}");
-                    0.0
-                }
-            }
-        };
-        alternate(
-            pairs,
-            move || round(Mode::Stream),
-            move || round(Mode::Pages),
-        )
-        .await
-    };
-    let (pages, threads) = seen.get();
-    ensure!(threads > 0, "the exports failed");
-    let ratio_row = Row::ratio(
-        "export.vs_sequential",
-        format!(
-            "export: stream vs page loop, {} threads / {pages} pages",
-            thousands(threads)
-        ),
-        "threads/s",
-        figures,
-        Better::Higher,
-        5.0,
-    )
-    .note(format!(
-        "Client::export (RevCent concurrency {CONCURRENCY}) vs list_threads page by page over \
-         the same {ratio_days} days; simulator RTT {} ms; medians of {pairs} alternating pairs",
-        RTT.as_millis()
-    ));
-
-    let whole = |sim: &Simulator| {
+    let (small, large) = plan.pick((RATIO_THREADS, 1_000_000), (10_000, RATIO_THREADS));
+    let pairs = plan.pick(3, 1);
+    let mut ratio_row = None;
+    let mut exports = Vec::new();
+    for threads in [small, large] {
+        let sim = start(threads).await?;
+        if threads == RATIO_THREADS {
+            ratio_row = Some(compare(exe, &sim, pairs).await?);
+        }
         let until = sim.sim().config.now;
-        (until - RANGE_SECS, until)
-    };
-    let (from, to) = whole(&sim);
-    let small_export = export(exe, &sim, Mode::Stream, from, to).await?;
-    drop(sim);
-    let sim = start(large).await?;
-    let (from, to) = whole(&sim);
-    let large_export = export(exe, &sim, Mode::Stream, from, to).await?;
-    drop(sim);
-    ensure!(
-        small_export.threads == small && large_export.threads == large,
-        "exports yielded {} and {} threads, not {small} and {large}",
-        small_export.threads,
-        large_export.threads
-    );
+        let export = export(exe, &sim, Mode::Stream, until - RANGE_SECS, until).await?;
+        ensure!(
+            export.threads == threads,
+            "the export yielded {} threads, not {threads}",
+            export.threads
+        );
+        exports.push(export);
+    }
+    let [small_export, large_export] =
+        <[Export; 2]>::try_from(exports).map_err(|_| anyhow::anyhow!("two exports expected"))?;
     let windows = (RANGE_SECS + MAX_RANGE_SECS - 1) / MAX_RANGE_SECS;
     let rss = (large_export.peak_rss_mib, small_export.peak_rss_mib);
     let flat = rss.0 / rss.1 <= 1.25;
@@ -189,7 +149,57 @@ pub async fn run(plan: &Plan, exe: &Path) -> Result<Vec<Row>> {
         thousands(small),
         RTT.as_millis()
     ));
-    Ok(vec![ratio_row, rate_row, rss_row])
+    Ok(ratio_row.into_iter().chain([rate_row, rss_row]).collect())
+}
+
+/// The stream against the page loop over [`RATIO_DAYS`] of `sim`'s threads, in alternating
+/// child processes.
+async fn compare(exe: &Path, sim: &Simulator, pairs: usize) -> Result<Row> {
+    let until = sim.sim().config.now;
+    let since = until - RATIO_DAYS * 86_400 + 1;
+    // Pages and threads of the range, as the streaming rounds saw them.
+    let seen = Cell::new((0, 0));
+    let figures = {
+        let seen = &seen;
+        let round = move |mode| async move {
+            match export(exe, sim, mode, since, until).await {
+                Ok(e) => {
+                    seen.set((e.pages, e.threads));
+                    e.rate()
+                }
+                Err(error) => {
+                    eprintln!("export round failed: {error:#}");
+                    0.0
+                }
+            }
+        };
+        alternate(
+            pairs,
+            move || round(Mode::Stream),
+            move || round(Mode::Pages),
+        )
+        .await
+    };
+    let (pages, threads) = seen.get();
+    ensure!(threads > 0, "the exports failed");
+    Ok(Row::ratio(
+        "export.vs_sequential",
+        format!(
+            "export: stream vs page loop, {} threads / {pages} pages",
+            thousands(threads)
+        ),
+        "threads/s",
+        figures,
+        Better::Higher,
+        5.0,
+    )
+    .note(format!(
+        "Client::export (RevCent concurrency {CONCURRENCY}) vs list_threads page by page over \
+         the same {RATIO_DAYS} days of {} threads; simulator RTT {} ms; medians of {pairs} \
+         alternating pairs",
+        thousands(RATIO_THREADS),
+        RTT.as_millis()
+    )))
 }
 
 /// A simulator with `threads` RevCent threads, answering after [`RTT`].

@@ -45,7 +45,7 @@ pub fn run(plan: &Plan) -> Result<Vec<Row>> {
     let root_key = format!("TC3{}", PARAMS.secret_key);
     let date = sign::scope_date(PARAMS.timestamp)?;
 
-    let (pairs, iterations) = plan.pick((40, 5_000), (2, 5_000));
+    let (pairs, iterations) = plan.pick((40, 5_000), (10, 2_000));
     let best = alternate_ns(
         pairs,
         iterations,

@@ -195,8 +195,8 @@ async fn compare(exe: &Path, sim: &Simulator, pairs: usize) -> Result<Row> {
     )
     .note(format!(
         "Client::export (RevCent concurrency {CONCURRENCY}) vs list_threads page by page over \
-         the same {RATIO_DAYS} days of {} threads; simulator RTT {} ms; medians of {pairs} \
-         alternating pairs",
+         the same {RATIO_DAYS} days of {} threads; simulator RTT {} ms; the median \
+         pair of {pairs} alternating pairs",
         thousands(RATIO_THREADS),
         RTT.as_millis()
     )))

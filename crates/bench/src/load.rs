@@ -40,7 +40,7 @@ pub async fn run(plan: &Plan, exe: &Path, cli: &Path) -> Result<Vec<Row>> {
     // Quick runs keep the full count: the CLI's start-up and output weigh more on fewer
     // references, which would move the ratio compared with the committed one.
     let count = 10_000;
-    let pairs = plan.pick(2, 1);
+    let pairs = plan.pick(3, 1);
     let mut rows = Vec::new();
 
     // get: every seeded thread, with its transcript.
@@ -99,7 +99,7 @@ pub async fn run(plan: &Plan, exe: &Path, cli: &Path) -> Result<Vec<Row>> {
         .reported()
         .note(format!(
             "aithreads --output ndjson get - vs Client::get_many in process; \
-             medians of {pairs} alternating pairs"
+             the median pair of {pairs} alternating pairs"
         )),
     );
     let (get_failed, get_peak) = (failed.get(), peak_mib.get());

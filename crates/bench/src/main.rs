@@ -16,6 +16,7 @@
 //! | [`load`] | the CLI's `get -` / `cancel -` with 10,000 refs | `Client::get_many` |
 //!
 //! Build it in release mode (`cargo xtask bench` does): debug figures mean nothing.
+#![deny(missing_docs)]
 
 mod bulk_stop;
 mod decoding;

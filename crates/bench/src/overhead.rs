@@ -55,7 +55,7 @@ pub async fn run(plan: &Plan) -> Result<Vec<Row>> {
             .map(|(_, value)| value.clone())
     };
     let raw = reqwest::Client::builder().user_agent(USER_AGENT).build()?;
-    let (pairs, requests) = plan.pick((20, 2_000), (1, 500));
+    let (pairs, requests) = plan.pick((21, 2_000), (1, 500));
     let mut rows = Vec::new();
 
     // RevCent: GET /v2/ai_threads/{id} with accept and x-api-key.
@@ -178,8 +178,7 @@ fn row(id: &str, name: &str, figures: Figures, pairs: usize, requests: usize) ->
     )
     .note(format!(
         "client vs raw reqwest + serde_json, same request and simulator; \
-         medians of {pairs} alternating pairs of rounds of {requests} requests, ratio the \
-         median pair ratio"
+         the median pair of {pairs} alternating pairs of rounds of {requests} requests"
     ))
 }
 

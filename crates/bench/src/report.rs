@@ -24,7 +24,7 @@ pub struct Figures {
     pub ours: f64,
     /// The baseline's.
     pub baseline: f64,
-    /// `ours / baseline`, or a statistic of per-round ratios (see [`crate::measure`]).
+    /// `ours / baseline`.
     pub ratio: f64,
 }
 

@@ -1,4 +1,5 @@
-//! `cargo xtask ci`: the checks CI runs, each a cargo command, stopping at the first failure.
+//! `cargo xtask ci`: the checks CI runs, each a cargo command, stopping at the first failure,
+//! then a quick benchmark run.
 
 use std::path::Path;
 use std::process::{Command, Stdio};
@@ -6,7 +7,7 @@ use std::time::Instant;
 
 use anyhow::{Context, Result, bail};
 
-use crate::codegen;
+use crate::{bench, codegen};
 
 /// Feature sets of the facade crate that must each compile.
 const FACADE_FEATURES: [&str; 4] = ["", "revcent", "tencent-trtc", "openai-chatkit"];
@@ -78,6 +79,7 @@ pub fn run(root: &Path) -> Result<()> {
         &["doc", "--workspace", "--no-deps", "--locked"],
         &[("RUSTDOCFLAGS", "-D warnings")],
     )?;
+    step("bench --quick", || bench::run(root, true))?;
     println!("xtask ci: all checks passed");
     Ok(())
 }

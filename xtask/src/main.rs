@@ -2,8 +2,10 @@
 //!
 //! - `codegen [--check]`: regenerate the providers' wire models from `specs/` (or fail if stale);
 //! - `ci`: everything CI checks, in order: fmt, clippy, codegen freshness, feature
-//!   combinations, tests, docs.
+//!   combinations, tests, docs, a quick benchmark run;
+//! - `bench [--quick]`: the benchmarks of `crates/bench`, one table against baselines.
 
+mod bench;
 mod ci;
 mod codegen;
 mod fuzz;
@@ -17,7 +19,11 @@ const USAGE: &str = "usage: cargo xtask <command>
 
 commands:
   codegen [--check]   regenerate crates/*/src/generated.rs from specs/ (--check: fail if stale)
-  ci                  fmt, clippy, codegen --check, feature combinations, tests, docs
+  ci                  fmt, clippy, codegen --check, feature combinations, tests, docs,
+                      bench --quick
+  bench [--quick]     build the harness in release mode, run every benchmark, print one table
+                      and write target/bench/summary.json (--quick: small sizes, fail on a
+                      ratio 2x worse than crates/bench/baseline.json or on errors)
   fuzz [--time SECS] [TARGET...]
                       run the cargo-fuzz targets under fuzz/ (default 60 s each; needs nightly)";
 
@@ -38,6 +44,8 @@ fn run(args: Vec<String>) -> Result<()> {
         ["codegen"] => codegen::run(&root, false),
         ["codegen", "--check"] => codegen::run(&root, true),
         ["ci"] => ci::run(&root),
+        ["bench"] => bench::run(&root, false),
+        ["bench", "--quick"] => bench::run(&root, true),
         ["fuzz", rest @ ..] => {
             let (seconds, targets) = fuzz_args(rest)?;
             fuzz::run(&root, seconds, &targets)

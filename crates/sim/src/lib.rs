@@ -63,6 +63,9 @@ pub struct SimConfig {
     pub port: u16,
     /// Enforce each TRTC action's documented request limit, answering `RequestLimitExceeded`.
     pub enforce_trtc_rate_limits: bool,
+    /// A request limit (per second) for every TRTC action instead of the documented ones,
+    /// for load tests at other rates; `None` keeps the documented limits.
+    pub trtc_rate_limit: Option<u32>,
 }
 
 impl Default for SimConfig {
@@ -74,6 +77,7 @@ impl Default for SimConfig {
             now: unix_now(),
             port: 0,
             enforce_trtc_rate_limits: true,
+            trtc_rate_limit: None,
         }
     }
 }
@@ -112,6 +116,13 @@ impl SimConfig {
     /// Turns the TRTC request limits on or off.
     pub fn with_trtc_rate_limits(mut self, enforce: bool) -> Self {
         self.enforce_trtc_rate_limits = enforce;
+        self
+    }
+
+    /// Enforces `per_second` requests per second for every TRTC action instead of the
+    /// documented limits (which stay the default).
+    pub fn with_trtc_rate_limit(mut self, per_second: u32) -> Self {
+        self.trtc_rate_limit = Some(per_second);
         self
     }
 }

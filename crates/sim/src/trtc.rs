@@ -15,7 +15,8 @@
 //!    `AuthFailure.SignatureFailure` (a body changed after signing fails here);
 //! 3. version: `NoSuchVersion`; action: `InvalidAction`; region present and listed for the
 //!    action: `MissingParameter` / `UnsupportedRegion`; JSON content type;
-//! 4. the action's documented rate, when [`SimConfig::enforce_trtc_rate_limits`] is on:
+//! 4. the action's documented rate (or [`SimConfig::trtc_rate_limit`]), when
+//!    [`SimConfig::enforce_trtc_rate_limits`] is on:
 //!    `RequestLimitExceeded` (a token bucket holding one second's requests, refilled at the
 //!    documented rate, so a client spacing requests `1/rate` s apart never trips it);
 //! 5. the body against the action's request type: `MissingParameter`, `InvalidParameter`,
@@ -112,9 +113,10 @@ impl Task {
     }
 }
 
-/// A request budget: `capacity` requests at once, refilled at `rate` per second.
+/// A request budget: `rate` requests at once, refilled at `rate` per second.
 #[derive(Debug)]
 struct Bucket {
+    rate: u32,
     tokens: f64,
     capacity: f64,
     last: Instant,
@@ -123,6 +125,7 @@ struct Bucket {
 impl Bucket {
     fn new(rate: u32) -> Self {
         Self {
+            rate,
             tokens: f64::from(rate),
             capacity: f64::from(rate),
             last: Instant::now(),
@@ -163,7 +166,10 @@ impl State {
             tasks: HashMap::new(),
             buckets: ACTIONS
                 .iter()
-                .map(|a| (a.name, Bucket::new(a.rate_limit_per_second)))
+                .map(|a| {
+                    let rate = config.trtc_rate_limit.unwrap_or(a.rate_limit_per_second);
+                    (a.name, Bucket::new(rate))
+                })
                 .collect(),
             errors: HashMap::new(),
             rng: StdRng::seed_from_u64(config.seed ^ 0x7472_7463),
@@ -299,10 +305,16 @@ impl State {
         found
     }
 
-    fn take_token(&mut self, action: &ActionSpec) -> bool {
-        self.buckets
-            .get_mut(action.name)
-            .is_none_or(|bucket| bucket.take(Instant::now()))
+    /// Takes a request from the action's budget; `Err` with the limit when it is spent.
+    fn take_token(&mut self, action: &ActionSpec) -> Result<(), u32> {
+        let Some(bucket) = self.buckets.get_mut(action.name) else {
+            return Ok(());
+        };
+        if bucket.take(Instant::now()) {
+            Ok(())
+        } else {
+            Err(bucket.rate)
+        }
     }
 
     fn start(
@@ -548,12 +560,14 @@ fn serve(
     request_id: String,
 ) -> Result<Value, Failure> {
     let call = auth::check(&config.credentials, crate::unix_now(), headers, body)?;
-    if config.enforce_trtc_rate_limits && !state.take_token(call.action) {
+    if config.enforce_trtc_rate_limits
+        && let Err(limit) = state.take_token(call.action)
+    {
         return Err(Failure::new(
             "RequestLimitExceeded",
             format!(
-                "The request frequency exceeds the limit of {} requests per second for {}. Please reduce the frequency of calls.",
-                call.action.rate_limit_per_second, call.action.name
+                "The request frequency exceeds the limit of {limit} requests per second for {}. Please reduce the frequency of calls.",
+                call.action.name
             ),
         ));
     }
@@ -659,6 +673,24 @@ mod tests {
         state.set_timings(PREPARE_TIME, Duration::ZERO);
         state.stop("ap-tokyo", &id);
         assert_eq!(state.task_status("ap-tokyo", &id), None);
+    }
+
+    #[test]
+    fn a_configured_limit_replaces_the_documented_ones() {
+        let stop = ACTIONS
+            .iter()
+            .find(|a| a.name == "StopAIConversation")
+            .unwrap();
+        let mut documented = State::seeded(&SimConfig::default());
+        assert_eq!(
+            (0..30)
+                .filter(|_| documented.take_token(stop).is_ok())
+                .count(),
+            20
+        );
+        let mut state = State::seeded(&SimConfig::default().with_trtc_rate_limit(5));
+        assert_eq!((0..8).filter(|_| state.take_token(stop).is_ok()).count(), 5);
+        assert_eq!(state.take_token(stop), Err(5));
     }
 
     #[test]

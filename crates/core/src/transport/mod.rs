@@ -388,8 +388,7 @@ impl Transport {
             let sent = Instant::now();
             let timeout = self.config.request_timeout.min(remaining);
             let response =
-                match tokio::time::timeout(timeout, self.exchange(request, timeout, attempt)).await
-                {
+                match tokio::time::timeout(timeout, self.exchange(request, attempt)).await {
                     Ok(result) => result,
                     Err(_) => Err(self.timeout(started)),
                 };
@@ -408,39 +407,39 @@ impl Transport {
         .await
     }
 
-    async fn exchange(
-        &self,
-        request: Request,
-        timeout: Duration,
-        attempt: u32,
-    ) -> Result<Response> {
+    async fn exchange(&self, request: Request, attempt: u32) -> Result<Response> {
+        // The caller bounds the whole exchange with its own timeout, so reqwest's per-request
+        // timer would only be a second clock.
         let mut builder = self
             .client
             .request(request.method, request.url)
-            .headers(request.headers)
-            .timeout(timeout);
+            .headers(request.headers);
         if let Some(body) = request.body {
             builder = builder.body(body);
         }
         let mut response = builder.send().await.map_err(|e| self.reqwest_error(e))?;
+        let status = response.status();
+        let headers = std::mem::take(response.headers_mut());
         let limit = self.config.max_response_bytes;
-        if response
-            .content_length()
-            .is_some_and(|len| len > limit as u64)
-        {
-            return Err(self.too_large());
-        }
-        let mut body = Vec::new();
-        while let Some(chunk) = response.chunk().await.map_err(|e| self.reqwest_error(e))? {
-            if body.len() + chunk.len() > limit {
-                return Err(self.too_large());
+        let body = match response.content_length() {
+            Some(len) if len > limit as u64 => return Err(self.too_large()),
+            // A declared length within the limit: HTTP framing stops the read there.
+            Some(_) => response.bytes().await.map_err(|e| self.reqwest_error(e))?,
+            None => {
+                let mut body = Vec::new();
+                while let Some(chunk) = response.chunk().await.map_err(|e| self.reqwest_error(e))? {
+                    if body.len() + chunk.len() > limit {
+                        return Err(self.too_large());
+                    }
+                    body.extend_from_slice(&chunk);
+                }
+                body.into()
             }
-            body.extend_from_slice(&chunk);
-        }
+        };
         Ok(Response {
-            status: response.status(),
-            headers: response.headers().clone(),
-            body: body.into(),
+            status,
+            headers,
+            body,
             attempt,
         })
     }

@@ -3,7 +3,7 @@
 use std::future::Future;
 
 use crate::{Error, ThreadRef};
-use futures::stream::{self, StreamExt};
+use futures::stream::{self, Stream, StreamExt};
 
 /// The outcome of a bulk operation for one input.
 #[derive(Debug)]
@@ -27,19 +27,20 @@ pub fn summarize<T>(results: &[ItemResult<T>]) -> (usize, usize) {
     (ok, results.len() - ok)
 }
 
-/// Runs `op` on every input with at most `concurrency` in flight, returning exactly one
-/// result per input, in input order.
-pub(crate) async fn run_all<T, F, Fut>(
-    refs: &[ThreadRef],
+/// Runs `op` on every input with at most `concurrency` in flight, yielding exactly one
+/// result per input, in input order, as soon as it and those before it are done.
+pub(crate) fn run_each<'a, T, F, Fut>(
+    refs: &'a [ThreadRef],
     concurrency: usize,
     op: F,
-) -> Vec<ItemResult<T>>
+) -> impl Stream<Item = ItemResult<T>> + 'a
 where
-    F: Fn(ThreadRef) -> Fut,
-    Fut: Future<Output = Result<T, Error>>,
+    F: Fn(ThreadRef) -> Fut + 'a,
+    Fut: Future<Output = Result<T, Error>> + 'a,
+    T: 'a,
 {
     stream::iter(refs.iter().cloned())
-        .map(|thread| {
+        .map(move |thread| {
             let fut = op(thread.clone());
             async move {
                 ItemResult {
@@ -49,8 +50,19 @@ where
             }
         })
         .buffered(concurrency.max(1))
-        .collect()
-        .await
+}
+
+/// [`run_each`], collected.
+pub(crate) async fn run_all<T, F, Fut>(
+    refs: &[ThreadRef],
+    concurrency: usize,
+    op: F,
+) -> Vec<ItemResult<T>>
+where
+    F: Fn(ThreadRef) -> Fut,
+    Fut: Future<Output = Result<T, Error>>,
+{
+    run_each(refs, concurrency, op).collect().await
 }
 
 #[cfg(test)]

@@ -11,7 +11,7 @@ use aithreads_revcent::{RevCentClient, RevCentConfig};
 #[cfg(feature = "tencent-trtc")]
 use aithreads_tencent_trtc::{TrtcClient, TrtcConfig};
 
-use crate::bulk::{ItemResult, run_all};
+use crate::bulk::{ItemResult, run_all, run_each};
 use crate::{
     CancelOutcome, Error, ListQuery, ProviderKind, Result, Thread, ThreadProvider, ThreadRef,
 };
@@ -209,12 +209,16 @@ impl Client {
 
     /// Fetches many threads, one result per input in input order.
     pub async fn get_many(&self, threads: &[ThreadRef]) -> Vec<ItemResult<Thread>> {
-        run_all(
-            threads,
-            self.concurrency,
-            |t| async move { self.get(&t).await },
-        )
-        .await
+        self.get_each(threads).collect().await
+    }
+
+    /// Like [`get_many`](Self::get_many), but yields each result as soon as it and those
+    /// before it are in, so a caller can write them out without holding them all.
+    pub fn get_each<'a>(&'a self, threads: &'a [ThreadRef]) -> BoxStream<'a, ItemResult<Thread>> {
+        run_each(threads, self.concurrency, move |t| async move {
+            self.get(&t).await
+        })
+        .boxed()
     }
 
     /// Cancels or stops many threads, one result per input in input order.

@@ -58,22 +58,20 @@ impl Output {
 
     /// Full threads with their transcripts (`get`), with failures in place.
     pub fn thread_details(&self, results: &[ItemResult<Thread>]) -> io::Result<()> {
-        if self.format != OutputFormat::Table {
-            return self.results(results, |thread| {
-                serde_json::to_value(thread).unwrap_or(Value::Null)
-            });
+        let mut writer = self.details(io::stdout().lock());
+        for item in results {
+            writer.write(item)?;
         }
-        let mut out = io::stdout().lock();
-        for (i, item) in results.iter().enumerate() {
-            if i > 0 {
-                writeln!(out)?;
-            }
-            match &item.result {
-                Err(error) => writeln!(out, "{}  FAILED: {error}", item.thread)?,
-                Ok(thread) => write_thread(&mut out, thread)?,
-            }
+        writer.finish()
+    }
+
+    /// A writer of `get` results one at a time, so they need not all be held.
+    pub fn details<W: Write>(&self, out: W) -> DetailWriter<W> {
+        DetailWriter {
+            format: self.format,
+            out,
+            written: 0,
         }
-        Ok(())
     }
 
     /// Per-item results of a bulk command (`cancel`, `delete`): one row or object per input.
@@ -138,6 +136,61 @@ impl Output {
         }
         writeln!(out)
     }
+}
+
+/// Writes `get` results as they arrive: detail blocks, a JSON array, or NDJSON lines.
+pub struct DetailWriter<W: Write> {
+    format: OutputFormat,
+    out: W,
+    written: usize,
+}
+
+impl<W: Write> DetailWriter<W> {
+    /// Writes one result.
+    pub fn write(&mut self, item: &ItemResult<Thread>) -> io::Result<()> {
+        let first = self.written == 0;
+        self.written += 1;
+        let out = &mut self.out;
+        match self.format {
+            OutputFormat::Table => {
+                if !first {
+                    writeln!(out)?;
+                }
+                match &item.result {
+                    Err(error) => writeln!(out, "{}  FAILED: {error}", item.thread),
+                    Ok(thread) => write_thread(out, thread),
+                }
+            }
+            OutputFormat::Json => {
+                out.write_all(if first { b"[\n" } else { b",\n" })?;
+                serde_json::to_writer_pretty(
+                    &mut *out,
+                    &result_json(&item.thread, &item.result, thread_json),
+                )?;
+                Ok(())
+            }
+            OutputFormat::Ndjson => {
+                serde_json::to_writer(
+                    &mut *out,
+                    &result_json(&item.thread, &item.result, thread_json),
+                )?;
+                writeln!(out)
+            }
+        }
+    }
+
+    /// Closes the output (the JSON array's bracket).
+    pub fn finish(mut self) -> io::Result<()> {
+        if self.format == OutputFormat::Json {
+            self.out
+                .write_all(if self.written == 0 { b"[]\n" } else { b"\n]\n" })?;
+        }
+        self.out.flush()
+    }
+}
+
+fn thread_json(thread: &Thread) -> Value {
+    serde_json::to_value(thread).unwrap_or(Value::Null)
 }
 
 /// The JSON of one bulk result: `{"ref", "ok", "result"}` or `{"ref", "ok": false, "error"}`.

@@ -3,19 +3,32 @@
 use std::io::{self, BufRead, IsTerminal, Write};
 
 use aithreads::{CancelOutcome, Client};
+use futures::StreamExt;
 use serde_json::Value;
 
-use super::report_failures;
+use super::{report_failure, report_failures};
 use crate::Failure;
 use crate::args::{DeleteArgs, RefsArgs};
 use crate::output::Output;
 use crate::refs::parse_refs;
 
+/// Prints each thread as soon as it and those before it are in, so memory stays flat
+/// however many references come in.
 pub async fn get(client: &Client, output: &Output, args: &RefsArgs) -> Result<(), Failure> {
     let refs = parse_refs(&args.refs, io::stdin().lock())?;
-    let results = client.get_many(&refs).await;
-    output.thread_details(&results)?;
-    report_failures(&results)
+    let mut writer = output.details(io::BufWriter::new(io::stdout().lock()));
+    let mut results = client.get_each(&refs);
+    let mut failed = false;
+    while let Some(item) = results.next().await {
+        writer.write(&item)?;
+        failed |= report_failure(&item);
+    }
+    writer.finish()?;
+    if failed {
+        Err(Failure::SomeItemsFailed)
+    } else {
+        Ok(())
+    }
 }
 
 pub async fn cancel(client: &Client, output: &Output, args: &RefsArgs) -> Result<(), Failure> {

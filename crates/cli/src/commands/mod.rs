@@ -71,16 +71,21 @@ pub fn query(provider: ProviderKind, selection: &Selection) -> Result<ListQuery,
 
 /// Reports each failed item on stderr, one line each; `Err` when any failed.
 pub fn report_failures<T>(results: &[aithreads::ItemResult<T>]) -> Result<(), Failure> {
-    let mut failed = false;
-    for item in results {
-        if let Err(error) = &item.result {
-            eprintln!("aithreads: {}: {error}", item.thread);
-            failed = true;
-        }
-    }
-    if failed {
+    let failed = results.iter().filter(|item| report_failure(item)).count();
+    if failed > 0 {
         Err(Failure::SomeItemsFailed)
     } else {
         Ok(())
+    }
+}
+
+/// Reports one item on stderr if it failed; true when it did.
+pub fn report_failure<T>(item: &aithreads::ItemResult<T>) -> bool {
+    match &item.result {
+        Err(error) => {
+            eprintln!("aithreads: {}: {error}", item.thread);
+            true
+        }
+        Ok(_) => false,
     }
 }

@@ -178,9 +178,14 @@ pub fn canonical_request(request: &SignableRequest<'_>) -> CanonicalRequest {
 
 /// The `YYYY-MM-DD` date of the credential scope: the **UTC** date of `timestamp`, whatever
 /// the local time zone (a local date fails around midnight).
+///
+/// Only the years 1970 to 9999 are accepted: `X-TC-Timestamp` is a unix time, so an earlier
+/// one is a caller's bug, not a date to sign (found by fuzzing: negative timestamps used to
+/// sign with dates such as `-0001-12-31`).
 pub fn scope_date(timestamp: i64) -> Result<String> {
-    OffsetDateTime::from_unix_timestamp(timestamp)
-        .ok()
+    (timestamp >= 0)
+        .then(|| OffsetDateTime::from_unix_timestamp(timestamp).ok())
+        .flatten()
         .and_then(|t| t.format(format_description!("[year]-[month]-[day]")).ok())
         .ok_or_else(|| Error::invalid_input(format!("timestamp {timestamp} is out of range")))
 }
@@ -325,6 +330,16 @@ mod tests {
         // The doc's warning: 1551113065 is already 2019-02-26 in UTC+8, still 02-25 in UTC.
         assert_eq!(scope_date(1_551_113_065).unwrap(), "2019-02-25");
         assert!(scope_date(i64::MAX).unwrap_err().is_invalid_input());
+        // Years before 1970 (fuzzing found them signed as `-0001-12-31` and the like).
+        assert_eq!(scope_date(0).unwrap(), "1970-01-01");
+        for before in [-1, -4_737_097, -377_705_116_800, i64::MIN] {
+            assert!(
+                scope_date(before).unwrap_err().is_invalid_input(),
+                "{before}"
+            );
+        }
+        assert_eq!(scope_date(253_402_300_799).unwrap(), "9999-12-31");
+        assert!(scope_date(253_402_300_800).is_err());
     }
 
     #[test]

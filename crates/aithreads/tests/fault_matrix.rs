@@ -20,27 +20,25 @@
 //! A retried cancel or stop whose first attempt landed (timeout, truncation) succeeds as
 //! `AlreadyEnded`; a retried ChatKit delete answered 404 succeeds.
 
+mod common;
+
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use aithreads::providers::chatkit::{
-    ChatKitClient, ChatKitConfig, CreateChatSessionBody, ListItemsParams, ListThreadsParams,
-};
-use aithreads::providers::revcent::{
-    AiThreadListParams, AiThreadStatus, MAX_RANGE_SECS, RevCentClient, RevCentConfig,
-};
+use aithreads::providers::chatkit::{CreateChatSessionBody, ListItemsParams, ListThreadsParams};
+use aithreads::providers::revcent::{AiThreadListParams, AiThreadStatus, MAX_RANGE_SECS};
 use aithreads::providers::trtc::{
     AgentConfig, ControlAIConversationRequest, ControlCommand, DescribeAIConversationRequest,
-    InvokeLLM, StartAIConversationRequest, StopAIConversationRequest, TaskStatus, TrtcClient,
-    TrtcConfig, UpdateAIConversationRequest,
+    InvokeLLM, StartAIConversationRequest, StopAIConversationRequest, TaskStatus,
+    UpdateAIConversationRequest,
 };
 use aithreads::transport::{RetryPolicy, TransportConfig};
 use aithreads::{CancelOutcome, Client, Error, ProviderKind, ThreadRef};
 use aithreads_sim::revcent::NewThread;
 use aithreads_sim::{Fault, FaultRule, SimConfig, Simulator};
+use common::{Clients, REGION};
 use tokio::sync::Semaphore;
 
-const REGION: &str = "ap-singapore";
 /// Attempts per call in the matrix.
 const ATTEMPTS: u32 = 3;
 /// Per-attempt timeout: what a `timeout` fault costs.
@@ -65,41 +63,6 @@ fn transport(attempts: u32, budget: Duration) -> TransportConfig {
                 .with_max_elapsed(budget),
         )
         .with_max_response_bytes(MAX_BODY)
-}
-
-/// The three provider clients, configured from the simulator's environment.
-#[derive(Clone)]
-struct Clients {
-    revcent: RevCentClient,
-    trtc: TrtcClient,
-    chatkit: ChatKitClient,
-}
-
-impl Clients {
-    fn new(sim: &Simulator, transport: TransportConfig) -> Self {
-        let env = sim.client_env();
-        let var = |name: &str| env.iter().find(|(n, _)| *n == name).map(|(_, v)| v.clone());
-        Self {
-            revcent: RevCentClient::new(
-                RevCentConfig::from_vars(var)
-                    .unwrap()
-                    .with_transport(transport.clone()),
-            )
-            .unwrap(),
-            trtc: TrtcClient::new(
-                TrtcConfig::from_vars(var)
-                    .unwrap()
-                    .with_transport(transport.clone()),
-            )
-            .unwrap(),
-            chatkit: ChatKitClient::new(
-                ChatKitConfig::from_vars(var)
-                    .unwrap()
-                    .with_transport(transport),
-            )
-            .unwrap(),
-        }
-    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

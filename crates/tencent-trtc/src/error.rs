@@ -2,7 +2,8 @@
 //!
 //! Tencent answers API errors inside an HTTP 200:
 //! `{"Response": {"Error": {"Code", "Message"}, "RequestId"}}`; any other status comes from
-//! a gateway or proxy, not the API, and is a transport-level failure.
+//! a gateway or proxy, not the API: `Provider` with that status, transient for 408 and 5xx,
+//! except a 429, which is `RateLimited` with the gateway's `Retry-After`.
 //!
 //! | `Error.Code` | [`Error`] |
 //! |---|---|

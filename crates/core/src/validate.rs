@@ -2,14 +2,17 @@
 
 use crate::error::{Error, Result};
 
+/// The longest id accepted, in characters: far more than any id these APIs issue (RevCent
+/// 20, ChatKit and TRTC under 100), few enough that pasted text never becomes a request.
+pub const MAX_ID_CHARS: usize = 1024;
+
 /// Checks that `value` can be placed in a URL path as one segment without escaping: not empty,
-/// ASCII, and none of `/ ? # %`, whitespace or control characters.
+/// at most [`MAX_ID_CHARS`], ASCII, and none of `/ ? # % \`, whitespace or control
+/// characters.
 ///
 /// `label` names the value in the error (`"RevCent thread id"`).
 pub fn path_segment(label: &str, value: &str) -> Result<()> {
-    if value.is_empty() {
-        return Err(Error::invalid_input(format!("{label} is empty")));
-    }
+    not_empty_or_too_long(label, value)?;
     if value == "." || value == ".." {
         return Err(Error::invalid_input(format!(
             "{label} `{value}` is a relative path segment"
@@ -64,13 +67,13 @@ pub fn in_range<T: PartialOrd + std::fmt::Display>(
     Ok(())
 }
 
-/// Checks an opaque id sent in a JSON body (TRTC TaskId): not empty, no whitespace or control
-/// characters.
+/// Checks an opaque id sent in a JSON body or a query (TRTC TaskId, cursors): not empty, at
+/// most [`MAX_ID_CHARS`], printable ASCII (no whitespace, control or non-ASCII characters).
+/// Path characters such as `/` are allowed: TRTC TaskIds are base64-like and never part of
+/// a URL path.
 pub fn opaque_id(label: &str, value: &str) -> Result<()> {
-    if value.is_empty() {
-        return Err(Error::invalid_input(format!("{label} is empty")));
-    }
-    if let Some(bad) = value.chars().find(|c| c.is_whitespace() || c.is_control()) {
+    not_empty_or_too_long(label, value)?;
+    if let Some(bad) = value.chars().find(|c| !c.is_ascii_graphic()) {
         return Err(Error::invalid_input(format!(
             "{label} {} contains {}, which is not allowed",
             quoted(value),
@@ -103,6 +106,20 @@ pub fn region(region: &str) -> Result<()> {
             region.escape_debug()
         )))
     }
+}
+
+fn not_empty_or_too_long(label: &str, value: &str) -> Result<()> {
+    if value.is_empty() {
+        return Err(Error::invalid_input(format!("{label} is empty")));
+    }
+    // Bytes bound characters from above, so only long values are counted.
+    if value.len() > MAX_ID_CHARS && value.chars().count() > MAX_ID_CHARS {
+        return Err(Error::invalid_input(format!(
+            "{label} {} has more than {MAX_ID_CHARS} characters",
+            quoted(value)
+        )));
+    }
+    Ok(())
 }
 
 fn is_path_safe(c: char) -> bool {
@@ -149,6 +166,37 @@ mod tests {
         }
         for good in ["cthr_abc123", "abcdefghij0123456789", "A-b.c~d_e"] {
             path_segment("id", good).unwrap();
+        }
+    }
+
+    #[test]
+    fn ids_are_bounded_in_length() {
+        let longest = "a".repeat(MAX_ID_CHARS);
+        path_segment("id", &longest).unwrap();
+        opaque_id("id", &longest).unwrap();
+        let too_long = format!("{longest}a");
+        for check in [path_segment, opaque_id] {
+            let err = check("id", &too_long).unwrap_err();
+            assert!(err.to_string().contains("more than 1024"), "{err}");
+            assert!(err.to_string().len() < 200, "{err}");
+        }
+    }
+
+    #[test]
+    fn opaque_ids_are_printable_ascii_and_may_hold_path_characters() {
+        for good in [
+            "SV1FR+XTtvzAjRxZZ+aof1DfJF00VSBBNE0zR9W-PEpgCPBmt402.",
+            "a/b",
+            "../x",
+            "a?b",
+        ] {
+            opaque_id("TaskId", good).unwrap();
+        }
+        for bad in ["", "a b", "a\tb", "a\u{0}b", "é", "タスク", "a\u{a0}b"] {
+            assert!(
+                opaque_id("TaskId", bad).unwrap_err().is_invalid_input(),
+                "{bad:?}"
+            );
         }
     }
 

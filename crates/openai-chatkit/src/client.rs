@@ -111,22 +111,12 @@ impl ChatKitClient {
     pub async fn delete_thread(&self, thread_id: &str) -> Result<DeletedThreadResource> {
         check_id("thread id", thread_id)?;
         let url = self.url(&["chatkit", "threads", thread_id], Vec::new());
-        let decode = |response: Response| {
-            if response.attempt > 1 && response.status.as_u16() == 404 {
-                return Ok(DeletedThreadResource {
-                    id: thread_id.to_owned(),
-                    object: "chatkit.thread.deleted".to_owned(),
-                    deleted: true,
-                });
-            }
-            error::decode(response)
-        };
         self.inner
             .transport
             .send(
                 Call::idempotent("DeleteThreadMethod"),
                 || self.request(Method::DELETE, url.clone(), None),
-                decode,
+                |response| decode_delete(thread_id, response),
             )
             .await
     }
@@ -290,6 +280,19 @@ impl ChatKitClient {
         }
         Ok(request)
     }
+}
+
+/// DeleteThreadMethod's answer: a 404 on a retry means an earlier attempt, whose answer was
+/// lost, deleted the thread.
+pub fn decode_delete(thread_id: &str, response: Response) -> Result<DeletedThreadResource> {
+    if response.attempt > 1 && response.status.as_u16() == 404 {
+        return Ok(DeletedThreadResource {
+            id: thread_id.to_owned(),
+            object: "chatkit.thread.deleted".to_owned(),
+            deleted: true,
+        });
+    }
+    error::decode(response)
 }
 
 /// Checks an id that goes into the URL path.

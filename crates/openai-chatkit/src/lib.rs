@@ -91,3 +91,36 @@ pub use params::{
     MAX_USER_CHARS,
 };
 pub use provider::ThreadRecord;
+
+/// The decoders [`ChatKitClient`] runs on every answer (status, headers and body in, typed
+/// value or [`Error`] out), exposed for the fuzz targets and property tests. Not a stable API.
+#[doc(hidden)]
+pub mod decoders {
+    use crate::core::transport::Response;
+    use crate::generated::{
+        ChatSessionResource, ThreadItemListResource, ThreadListResource, ThreadResource,
+    };
+    use crate::{Result, error};
+
+    pub use crate::client::decode_delete;
+
+    /// GetThreadMethod's answer.
+    pub fn decode_thread(response: Response) -> Result<ThreadResource> {
+        error::decode(response)
+    }
+
+    /// ListThreadsMethod's answer.
+    pub fn decode_thread_list(response: Response) -> Result<ThreadListResource> {
+        error::decode(response)
+    }
+
+    /// ListThreadItemsMethod's answer.
+    pub fn decode_item_list(response: Response) -> Result<ThreadItemListResource> {
+        error::decode(response)
+    }
+
+    /// CreateChatSessionMethod's and CancelChatSessionMethod's answer.
+    pub fn decode_session(response: Response) -> Result<ChatSessionResource> {
+        error::decode(response)
+    }
+}

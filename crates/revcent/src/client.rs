@@ -114,10 +114,7 @@ impl RevCentClient {
             .send(
                 Call::idempotent("GetAIThread"),
                 || self.request(Method::GET, url.clone()),
-                // The 200 body is the thread's fields next to api_call_id/code; unknown
-                // fields are skipped, so it decodes straight into AiThread. An error envelope
-                // decodes too, as a thread without an id: only then is it read as one.
-                |response| error::decode(&response, |thread: &AiThread| thread.id.is_none()),
+                decode_thread,
             )
             .await
     }
@@ -137,7 +134,7 @@ impl RevCentClient {
             .send(
                 Call::idempotent("GetAIThreads"),
                 || self.request(Method::GET, url.clone()),
-                |response| error::decode(&response, |list: &AiThreadList| list.code != Some(1)),
+                decode_list,
             )
             .await
     }
@@ -197,10 +194,22 @@ impl RevCentClient {
     }
 }
 
-/// A retry (attempt 2 or later) refused with a plain provider error means the thread is no
-/// longer Running or Timer; authentication, not-found, throttling and server errors keep
-/// their meaning.
-fn decode_cancel(response: Response) -> Result<CancelResponse> {
+/// GetAIThread's answer. The 200 body is the thread's fields next to api_call_id/code;
+/// unknown fields are skipped, so it decodes straight into AiThread. An error envelope decodes
+/// too, as a thread without an id: only then is it read as one.
+pub fn decode_thread(response: Response) -> Result<AiThread> {
+    error::decode(&response, |thread: &AiThread| thread.id.is_none())
+}
+
+/// GetAIThreads' answer; a body whose `code` is not 1 may be an error envelope.
+pub fn decode_list(response: Response) -> Result<AiThreadList> {
+    error::decode(&response, |list: &AiThreadList| list.code != Some(1))
+}
+
+/// CancelAIThread's answer. A retry (attempt 2 or later) refused with a plain provider error
+/// means the thread is no longer Running or Timer; authentication, not-found, throttling and
+/// server errors keep their meaning.
+pub fn decode_cancel(response: Response) -> Result<CancelResponse> {
     if response.attempt > 1
         && let Some(envelope) = error::standard_error(&response)
         && matches!(

@@ -95,3 +95,11 @@ pub use error::error_codes;
 pub use generated::*;
 pub use provider::RETENTION;
 pub use query::{FIRST_PAGE, MAX_LIMIT, MAX_RANGE_SECS, ThreadFilters};
+
+/// The decoders [`RevCentClient`] runs on every answer (status, headers and body in, typed
+/// value or [`core::Error`] out), exposed for the fuzz targets and property tests. Not a
+/// stable API.
+#[doc(hidden)]
+pub mod decoders {
+    pub use crate::client::{decode_cancel, decode_list, decode_thread};
+}

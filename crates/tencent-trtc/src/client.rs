@@ -209,20 +209,7 @@ impl TrtcClient {
         request: &StopAIConversationRequest,
     ) -> Result<StopOutcome> {
         input::stop(request)?;
-        self.send(&STOP_AI_CONVERSATION, request, |response| {
-            match decode::<StopAIConversationResponse>(&response) {
-                Ok(answer) => Ok(StopOutcome {
-                    outcome: CancelOutcome::Cancelled,
-                    request_id: Some(answer.request_id),
-                }),
-                Err(error) if error.is_not_found() && response.attempt > 1 => Ok(StopOutcome {
-                    outcome: CancelOutcome::AlreadyEnded,
-                    request_id: error.request_id().map(str::to_owned),
-                }),
-                Err(error) => Err(error),
-            }
-        })
-        .await
+        self.send(&STOP_AI_CONVERSATION, request, decode_stop).await
     }
 
     async fn call<T: DeserializeOwned>(
@@ -318,6 +305,22 @@ impl TrtcClient {
             request = request.secret_header("x-tc-token", token.expose_secret())?;
         }
         Ok(request)
+    }
+}
+
+/// StopAIConversation's answer: `TaskNotExist` on a retry means an earlier attempt stopped
+/// the task.
+pub fn decode_stop(response: Response) -> Result<StopOutcome> {
+    match decode::<StopAIConversationResponse>(&response) {
+        Ok(answer) => Ok(StopOutcome {
+            outcome: CancelOutcome::Cancelled,
+            request_id: Some(answer.request_id),
+        }),
+        Err(error) if error.is_not_found() && response.attempt > 1 => Ok(StopOutcome {
+            outcome: CancelOutcome::AlreadyEnded,
+            request_id: error.request_id().map(str::to_owned),
+        }),
+        Err(error) => Err(error),
     }
 }
 

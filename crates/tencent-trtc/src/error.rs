@@ -2,7 +2,8 @@
 //!
 //! Tencent answers API errors inside an HTTP 200:
 //! `{"Response": {"Error": {"Code", "Message"}, "RequestId"}}`; any other status comes from
-//! a gateway or proxy, not the API, and is a transport-level failure.
+//! a gateway or proxy, not the API: `Provider` with that status, transient for 408 and 5xx,
+//! except a 429, which is `RateLimited` with the gateway's `Retry-After`.
 //!
 //! | `Error.Code` | [`Error`] |
 //! |---|---|
@@ -62,6 +63,10 @@ pub(crate) fn decode<T: DeserializeOwned>(response: &Response) -> Result<T> {
 }
 
 /// A status other than 200: Tencent's API never answers one, so a gateway or proxy did.
+///
+/// A 429 is throttling whoever sent it: [`Error::RateLimited`] with the gateway's
+/// `Retry-After`, so the wait it asks for is honoured and a start or control that surely did
+/// not land is retried.
 fn http_status_error(response: &Response) -> Error {
     let status = response.status.as_u16();
     let details = ApiError::new(format!(
@@ -69,10 +74,13 @@ fn http_status_error(response: &Response) -> Error {
         response.body_excerpt()
     ))
     .with_status(status);
+    if status == 429 {
+        return response.status_error(PROVIDER, details);
+    }
     Error::Provider {
         provider: PROVIDER,
         details: Box::new(details),
-        transient: matches!(status, 408 | 429 | 500..=599),
+        transient: matches!(status, 408 | 500..=599),
     }
 }
 
@@ -139,6 +147,37 @@ mod tests {
             Error::Provider { .. } => Kind::Permanent,
             other => panic!("unexpected {other:?}"),
         }
+    }
+
+    fn http(status: u16, headers: &[(&'static str, &str)], body: &str) -> Response {
+        let mut map = http::HeaderMap::new();
+        for (name, value) in headers {
+            map.insert(*name, value.parse().unwrap());
+        }
+        Response {
+            status: http::StatusCode::from_u16(status).unwrap(),
+            headers: map,
+            body: body.to_owned().into(),
+            attempt: 1,
+        }
+    }
+
+    #[test]
+    fn a_gateway_429_is_rate_limiting_with_its_retry_after() {
+        // Found by the fault matrix: a 429 used to be a transient provider error, so its
+        // Retry-After was ignored and a start that surely did not land was not retried.
+        let error = decode::<serde_json::Value>(&http(
+            429,
+            &[("retry-after", "2"), ("content-type", "text/plain")],
+            "Too Many Requests",
+        ))
+        .unwrap_err();
+        assert!(error.is_rate_limited(), "{error:?}");
+        assert_eq!(error.retry_after(), Some(std::time::Duration::from_secs(2)));
+        assert_eq!(error.status(), Some(429));
+        assert!(error.request_not_processed());
+        let error = decode::<serde_json::Value>(&http(502, &[], "bad gateway")).unwrap_err();
+        assert_eq!(kind(&error), Kind::Transient);
     }
 
     #[test]

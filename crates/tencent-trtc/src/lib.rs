@@ -76,3 +76,37 @@ pub use config::{API_VERSION, DEFAULT_ENDPOINT, Language, SERVICE, TrtcConfig};
 pub use engines::{FLOW_TTS_MODEL, LlmConfig, TtsConfig};
 pub use generated::*;
 pub use provider::{thread_from_describe, unified_status};
+
+/// The decoders [`TrtcClient`] runs on every answer (status, headers and body in, typed value
+/// or [`core::Error`] out), exposed for the fuzz targets and property tests. Not a stable API.
+#[doc(hidden)]
+pub mod decoders {
+    use crate::core::Result;
+    use crate::core::transport::Response;
+    use crate::generated::{
+        ControlAIConversationResponse, DescribeAIConversationResponse, StartAIConversationResponse,
+        UpdateAIConversationResponse,
+    };
+
+    pub use crate::client::decode_stop;
+
+    /// StartAIConversation's answer.
+    pub fn decode_start(response: Response) -> Result<StartAIConversationResponse> {
+        crate::error::decode(&response)
+    }
+
+    /// DescribeAIConversation's answer.
+    pub fn decode_describe(response: Response) -> Result<DescribeAIConversationResponse> {
+        crate::error::decode(&response)
+    }
+
+    /// UpdateAIConversation's answer.
+    pub fn decode_update(response: Response) -> Result<UpdateAIConversationResponse> {
+        crate::error::decode(&response)
+    }
+
+    /// ControlAIConversation's answer.
+    pub fn decode_control(response: Response) -> Result<ControlAIConversationResponse> {
+        crate::error::decode(&response)
+    }
+}

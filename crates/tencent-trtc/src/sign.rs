@@ -205,6 +205,10 @@ pub fn canonical_request(request: &SignableRequest<'_>) -> CanonicalRequest {
 
 /// The `YYYY-MM-DD` date of the credential scope: the **UTC** date of `timestamp`, whatever
 /// the local time zone (a local date fails around midnight).
+///
+/// Only the years 1970 to 9999 are accepted: `X-TC-Timestamp` is a unix time, so an earlier
+/// one is a caller's bug, not a date to sign (found by fuzzing: negative timestamps used to
+/// sign with dates such as `-0001-12-31`).
 pub fn scope_date(timestamp: i64) -> Result<String> {
     let mut date = String::with_capacity(11);
     push_scope_date(&mut date, timestamp)?;
@@ -217,11 +221,8 @@ fn push_scope_date(out: &mut String, timestamp: i64) -> Result<()> {
     let (year, month, day) = OffsetDateTime::from_unix_timestamp(timestamp)
         .map_err(|_| out_of_range())?
         .to_calendar_date();
-    if !(-9999..=9999).contains(&year) {
+    if timestamp < 0 || year > 9999 {
         return Err(out_of_range());
-    }
-    if year < 0 {
-        out.push('-');
     }
     push_digits(out, year.unsigned_abs(), 4);
     out.push('-');
@@ -485,6 +486,16 @@ mod tests {
         // The doc's warning: 1551113065 is already 2019-02-26 in UTC+8, still 02-25 in UTC.
         assert_eq!(scope_date(1_551_113_065).unwrap(), "2019-02-25");
         assert!(scope_date(i64::MAX).unwrap_err().is_invalid_input());
+        // Years before 1970 (fuzzing found them signed as `-0001-12-31` and the like).
+        assert_eq!(scope_date(0).unwrap(), "1970-01-01");
+        for before in [-1, -4_737_097, -377_705_116_800, i64::MIN] {
+            assert!(
+                scope_date(before).unwrap_err().is_invalid_input(),
+                "{before}"
+            );
+        }
+        assert_eq!(scope_date(253_402_300_799).unwrap(), "9999-12-31");
+        assert!(scope_date(253_402_300_800).is_err());
     }
 
     #[test]
@@ -493,10 +504,10 @@ mod tests {
         let format = format_description!("[year]-[month]-[day]");
         for timestamp in [
             0,
-            -1,
-            -62_135_596_800,
-            -62_135_596_801,
-            -377_705_116_800,
+            1,
+            59,
+            86_399,
+            86_400,
             951_782_400,
             1_740_441_599,
             253_402_300_799,

@@ -334,7 +334,7 @@ impl Transport {
             };
             let error = match result {
                 Ok(value) => return Ok(value),
-                Err(error) => self.scrub(error),
+                Err(error) => error,
             };
             let Some(wait) = policy.delay_before_retry(&error, call.idempotent, attempt + 1) else {
                 return Err(error);
@@ -373,7 +373,7 @@ impl Transport {
         started: Instant,
         remaining: Duration,
     ) -> Result<T> {
-        let request = build()?;
+        let request = build().map_err(|e| self.scrub(e))?;
         let span = tracing::info_span!(
             "aithreads.request",
             provider = %self.provider,
@@ -397,7 +397,9 @@ impl Transport {
             if let Ok(response) = &response {
                 span.record("status", response.status.as_u16());
             }
-            let result = response.and_then(decode);
+            // Scrubbed before anything sees it, the log line below included: the secret
+            // audit found this line printing keys a server had echoed.
+            let result = response.and_then(decode).map_err(|e| self.scrub(e));
             if let Err(error) = &result {
                 tracing::debug!(%error, "attempt failed");
             }

@@ -1,0 +1,126 @@
+//! RevCent's response decoders (GetAIThread, GetAIThreads, CancelAIThread, and the
+//! `APIStandardErrors` envelope each of them reads) on any answer: never a panic; an error
+//! names RevCent and keeps a short excerpt; a success comes from a 2xx answer, except a
+//! retried cancel that RevCent refused because the thread already ended.
+
+use crate::shaping::{Vocabulary, check_error, response};
+use aithreads_core::ProviderKind;
+use aithreads_revcent::decoders::{decode_cancel, decode_list, decode_thread};
+use aithreads_revcent::{AiThread, CancelResponse};
+use arbitrary::Unstructured;
+
+const VOCABULARY: Vocabulary = Vocabulary {
+    examples: &[
+        include_str!("../../crates/revcent/tests/fixtures/get_thread.json"),
+        include_str!("../../crates/revcent/tests/fixtures/list_threads.json"),
+        include_str!("../../crates/revcent/tests/fixtures/cancel_thread.json"),
+        include_str!("../../crates/revcent/tests/fixtures/error.json"),
+    ],
+    keys: &[
+        "ai_assistant",
+        "ai_thread_id",
+        "api_account",
+        "api_call",
+        "api_call_id",
+        "api_call_unix",
+        "code",
+        "content",
+        "created_date_unix",
+        "current_count",
+        "current_page",
+        "error_code",
+        "first_name",
+        "function_args",
+        "function_name",
+        "id",
+        "last_name",
+        "message",
+        "message_count",
+        "messages",
+        "name",
+        "notation",
+        "page",
+        "previous_ai_thread",
+        "result",
+        "results",
+        "role",
+        "source",
+        "status",
+        "third_party",
+        "third_party_integration",
+        "third_party_model",
+        "third_party_name",
+        "time_delay_expires",
+        "tool_call_id",
+        "tool_calls",
+        "total_count",
+        "total_pages",
+        "total_time_ms",
+        "total_tokens",
+        "trigger",
+        "type",
+        "updated_date_unix",
+        "username",
+        "web_user",
+    ],
+    strings: &[
+        "Running",
+        "Timer",
+        "Complete",
+        "Cancelled",
+        "Error",
+        "user",
+        "assistant",
+        "system",
+        "tool",
+        "api",
+        "web_app",
+        "account_event",
+        "function",
+        "unauthorized",
+        "not_found",
+        "invalid_parameter",
+        "invalid_status",
+        "Xk29dLq0PzR7mNs4TbVa",
+    ],
+};
+
+/// Runs the target on one input; panics on a finding.
+pub fn check(data: &[u8]) {
+    let mut u = Unstructured::new(data);
+    let Ok(which) = u.int_in_range(0..=2u8) else {
+        return;
+    };
+    let Ok(response) = response(&mut u, &VOCABULARY) else {
+        return;
+    };
+    let (status, attempt) = (response.status, response.attempt);
+    let check = |error: &aithreads_core::Error| check_error(error, ProviderKind::RevCent);
+    match which {
+        0 => match decode_thread(response) {
+            Ok(thread) => {
+                assert!(status.is_success());
+                let _ = thread.into_thread();
+            }
+            Err(error) => check(&error),
+        },
+        1 => match decode_list(response) {
+            Ok(list) => {
+                assert!(status.is_success());
+                list.results
+                    .into_iter()
+                    .flatten()
+                    .for_each(|t: AiThread| drop(t.into_thread()));
+            }
+            Err(error) => check(&error),
+        },
+        _ => match decode_cancel(response) {
+            Ok(CancelResponse::Cancelled(_)) => assert!(status.is_success()),
+            Ok(CancelResponse::AlreadyEnded(envelope)) => {
+                assert!(attempt > 1);
+                assert_eq!(envelope.code, Some(0));
+            }
+            Err(error) => check(&error),
+        },
+    }
+}

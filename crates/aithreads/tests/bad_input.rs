@@ -369,11 +369,10 @@ async fn trtc_refuses_bad_regions_before_sending() {
         })
     );
     // No region at all.
-    let env = sim.client_env();
     let regionless = TrtcClient::new(
         TrtcConfig::from_vars(|name| {
             (name != "TENCENTCLOUD_REGION")
-                .then(|| env.iter().find(|(n, _)| *n == name).map(|(_, v)| v.clone()))
+                .then(|| sim.client_var(name))
                 .flatten()
         })
         .unwrap(),

@@ -10,10 +10,7 @@ async fn setup(threads: usize) -> (Simulator, Client) {
     let sim = Simulator::start(SimConfig::default().with_threads(threads))
         .await
         .unwrap();
-    let env = sim.client_env();
-    let client =
-        Client::from_vars(|name| env.iter().find(|(n, _)| *n == name).map(|(_, v)| v.clone()))
-            .unwrap();
+    let client = Client::from_vars(|name: &str| sim.client_var(name)).unwrap();
     (sim, client)
 }
 

@@ -454,9 +454,7 @@ async fn the_simulator_runs_show_no_key() {
     for thread in exported {
         shown.result("facade export", thread);
     }
-    let env = sim.client_env();
-    let from_env =
-        Client::from_vars(|name| env.iter().find(|(n, _)| *n == name).map(|(_, v)| v.clone()));
+    let from_env = Client::from_vars(|name: &str| sim.client_var(name));
     shown.result("facade from_vars", from_env);
 
     // Input refused before sending.

@@ -112,12 +112,7 @@ async fn stop_all(tasks: usize) -> Result<Run> {
             .with_trtc_rate_limit(RATE),
     )
     .await?;
-    let env = sim.client_env();
-    let var = |name: &str| {
-        env.iter()
-            .find(|(key, _)| *key == name)
-            .map(|(_, value)| value.clone())
-    };
+    let var = |name: &str| sim.client_var(name);
     let limit = RateLimit::per_second(NonZeroU32::new(RATE).unwrap_or(NonZeroU32::MIN));
     let trtc = TrtcClient::new(
         TrtcConfig::from_vars(var)?

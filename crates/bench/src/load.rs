@@ -190,12 +190,7 @@ async fn start(threads: usize) -> Result<Simulator> {
 
 /// The facade over a RevCent client pointed at `sim`, with the CLI's concurrency.
 fn library_client(sim: &Simulator) -> Result<Client> {
-    let env = sim.client_env();
-    let var = |name: &str| {
-        env.iter()
-            .find(|(key, _)| *key == name)
-            .map(|(_, value)| value.clone())
-    };
+    let var = |name: &str| sim.client_var(name);
     Ok(Client::builder()
         .with_revcent(RevCentClient::new(RevCentConfig::from_vars(var)?)?)
         .with_concurrency(CONCURRENCY)

@@ -48,12 +48,7 @@ pub async fn run(plan: &Plan) -> Result<Vec<Row>> {
             .with_trtc_rate_limits(false),
     )
     .await?;
-    let env = sim.client_env();
-    let var = |name: &str| {
-        env.iter()
-            .find(|(key, _)| *key == name)
-            .map(|(_, value)| value.clone())
-    };
+    let var = |name: &str| sim.client_var(name);
     let raw = reqwest::Client::builder().user_agent(USER_AGENT).build()?;
     let (pairs, requests) = plan.pick((21, 2_000), (1, 500));
     let mut rows = Vec::new();

@@ -36,9 +36,7 @@ pub async fn run() -> Result<(), Failure> {
         "simulator    {} ({THREADS} threads per provider, loopback only)",
         sim.base_url()
     );
-    let env = sim.client_env();
-    let client =
-        Client::from_vars(|name| env.iter().find(|(n, _)| *n == name).map(|(_, v)| v.clone()))?;
+    let client = Client::from_vars(|name: &str| sim.client_var(name))?;
     println!(
         "clients      configured from REVCENT_*, TENCENTCLOUD_* and OPENAI_* variables pointing at it\n"
     );

@@ -48,11 +48,9 @@ async fn main() -> ExitCode {
                 return ExitCode::FAILURE;
             }
         };
-        let env = started.client_env();
+        let config = ChatKitConfig::from_vars(|name: &str| started.client_var(name));
         sim = Some(started);
-        ChatKitConfig::from_vars(|name| {
-            env.iter().find(|(k, _)| *k == name).map(|(_, v)| v.clone())
-        })
+        config
     } else {
         ChatKitConfig::from_env()
     };

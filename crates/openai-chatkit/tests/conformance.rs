@@ -51,11 +51,7 @@ async fn chatkit_keeps_the_thread_provider_contract() {
     let sim = Simulator::start(SimConfig::default().with_threads(40).with_seed(4))
         .await
         .unwrap();
-    let env = sim.client_env();
-    let config = ChatKitConfig::from_vars(|name| {
-        env.iter().find(|(k, _)| *k == name).map(|(_, v)| v.clone())
-    })
-    .unwrap();
+    let config = ChatKitConfig::from_vars(|name: &str| sim.client_var(name)).unwrap();
     let client = Arc::new(ChatKitClient::new(config).unwrap());
     run(&ChatKitHarness { sim, client }).await;
 }

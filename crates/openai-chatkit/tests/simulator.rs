@@ -22,8 +22,7 @@ async fn sim(threads: usize) -> Simulator {
 }
 
 fn config(sim: &Simulator) -> ChatKitConfig {
-    let env = sim.client_env();
-    ChatKitConfig::from_vars(|name| env.iter().find(|(k, _)| *k == name).map(|(_, v)| v.clone()))
+    ChatKitConfig::from_vars(|name: &str| sim.client_var(name))
         .unwrap()
         .with_transport(common::fast_transport())
 }

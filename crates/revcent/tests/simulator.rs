@@ -41,14 +41,9 @@ fn transport() -> TransportConfig {
 
 /// A client configured the way users do: from the environment the simulator prints.
 fn client(sim: &Simulator) -> RevCentClient {
-    let env = sim.client_env();
-    let config = RevCentConfig::from_vars(|name| {
-        env.iter()
-            .find(|(key, _)| *key == name)
-            .map(|(_, value)| value.clone())
-    })
-    .unwrap()
-    .with_transport(transport());
+    let config = RevCentConfig::from_vars(|name: &str| sim.client_var(name))
+        .unwrap()
+        .with_transport(transport());
     RevCentClient::new(config).unwrap()
 }
 

@@ -321,6 +321,15 @@ impl Simulator {
         self.sim.requests_seen()
     }
 
+    /// One of [`client_env`](Self::client_env)'s variables, for the clients' `from_vars`:
+    /// `RevCentConfig::from_vars(|name| sim.client_var(name))`.
+    pub fn client_var(&self, name: &str) -> Option<String> {
+        self.client_env()
+            .into_iter()
+            .find(|(key, _)| *key == name)
+            .map(|(_, value)| value)
+    }
+
     /// The environment variables that point every client at this simulator with the
     /// credentials it accepts (the configuration path users use).
     pub fn client_env(&self) -> Vec<(&'static str, String)> {

@@ -31,12 +31,7 @@ async fn main() -> Result<()> {
                 .await
                 .map_err(|e| aithreads_tencent_trtc::core::Error::config(e.to_string()))?;
             println!("started the TRTC simulator at {}", sim.base_url());
-            let env = sim.client_env();
-            let config = TrtcConfig::from_vars(|name| {
-                env.iter()
-                    .find(|(key, _)| *key == name)
-                    .map(|(_, value)| value.clone())
-            })?;
+            let config = TrtcConfig::from_vars(|name: &str| sim.client_var(name))?;
             simulator = Some(sim);
             config
         }

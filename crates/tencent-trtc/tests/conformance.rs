@@ -70,14 +70,9 @@ async fn trtc_keeps_the_thread_provider_contract() {
     )
     .await
     .unwrap();
-    let env = sim.client_env();
-    let config = TrtcConfig::from_vars(|name| {
-        env.iter()
-            .find(|(key, _)| *key == name)
-            .map(|(_, value)| value.clone())
-    })
-    .unwrap()
-    .with_transport(fast_retries(3));
+    let config = TrtcConfig::from_vars(|name: &str| sim.client_var(name))
+        .unwrap()
+        .with_transport(fast_retries(3));
     let client = TrtcClient::new(config).unwrap();
     conformance::run(&Trtc { sim, client }).await;
 }

@@ -34,14 +34,9 @@ async fn simulator(rate_limits: bool) -> Simulator {
 /// A client configured the way users configure it: from the environment the simulator
 /// prints.
 fn config_for(sim: &Simulator) -> TrtcConfig {
-    let env = sim.client_env();
-    TrtcConfig::from_vars(|name| {
-        env.iter()
-            .find(|(key, _)| *key == name)
-            .map(|(_, value)| value.clone())
-    })
-    .unwrap()
-    .with_transport(fast_retries(3))
+    TrtcConfig::from_vars(|name: &str| sim.client_var(name))
+        .unwrap()
+        .with_transport(fast_retries(3))
 }
 
 fn client_for(sim: &Simulator) -> TrtcClient {

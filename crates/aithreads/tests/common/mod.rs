@@ -21,8 +21,7 @@ pub struct Clients {
 
 impl Clients {
     pub fn new(sim: &Simulator, transport: TransportConfig) -> Self {
-        let env = sim.client_env();
-        let var = |name: &str| env.iter().find(|(n, _)| *n == name).map(|(_, v)| v.clone());
+        let var = |name: &str| sim.client_var(name);
         Self {
             revcent: RevCentClient::new(
                 RevCentConfig::from_vars(var)

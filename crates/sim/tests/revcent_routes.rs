@@ -2,68 +2,13 @@
 //! filters and cancel state, seen from a plain HTTP client.
 
 use aithreads_revcent::AiThreadStatus;
-use aithreads_sim::revcent::{NewThread, State};
-use aithreads_sim::{SimConfig, Simulator};
+use aithreads_sim::SimConfig;
+use aithreads_sim::revcent::State;
 use serde_json::Value;
 
-const NOW: i64 = 1_760_000_000;
-const DAY: i64 = 86_400;
+mod common;
 
-struct Api {
-    sim: Simulator,
-    http: reqwest::Client,
-    key: String,
-}
-
-impl Api {
-    async fn start(threads: usize) -> Self {
-        let sim = Simulator::start(
-            SimConfig::default()
-                .with_threads(threads)
-                .with_seed(5)
-                .with_now(NOW),
-        )
-        .await
-        .unwrap();
-        let key = sim.sim().config.credentials.revcent_api_key.clone();
-        Self {
-            sim,
-            http: reqwest::Client::new(),
-            key,
-        }
-    }
-
-    fn url(&self, path: &str) -> String {
-        format!("{}{path}", self.sim.revcent_base_url())
-    }
-
-    async fn send(&self, request: reqwest::RequestBuilder) -> (u16, Value) {
-        let response = request.send().await.unwrap();
-        (response.status().as_u16(), response.json().await.unwrap())
-    }
-
-    async fn get(&self, path: &str) -> (u16, Value) {
-        self.send(self.http.get(self.url(path)).header("x-api-key", &self.key))
-            .await
-    }
-
-    async fn list(&self, start: i64, end: i64, limit: i64, page: i64, extra: &str) -> Value {
-        let (status, body) = self
-            .get(&format!(
-                "/ai_threads?date_start={start}&date_end={end}&limit={limit}&page={page}{extra}"
-            ))
-            .await;
-        assert_eq!(status, 200, "{body}");
-        body
-    }
-
-    fn insert(&self, created: i64, status: AiThreadStatus) -> String {
-        self.sim
-            .sim()
-            .revcent()
-            .insert(NewThread::new(created, status))
-    }
-}
+use common::{Api, DAY, NOW};
 
 fn ids(body: &Value) -> Vec<String> {
     body["results"]
@@ -84,7 +29,7 @@ fn assert_refused(status: u16, body: &Value, http: u16, code: &str) {
 
 #[tokio::test]
 async fn a_missing_or_wrong_key_is_unauthorized() {
-    let api = Api::start(3).await;
+    let api = Api::start(3, 5).await;
     for key in [None, Some("wrong-key")] {
         let mut request = api
             .http
@@ -99,7 +44,7 @@ async fn a_missing_or_wrong_key_is_unauthorized() {
 
 #[tokio::test]
 async fn list_pages_are_ordered_inclusive_and_counted() {
-    let api = Api::start(0).await;
+    let api = Api::start(0, 5).await;
     let start = NOW - 2 * DAY;
     // Two threads in the same second keep insertion order; both bounds are inclusive.
     let first = api.insert(start, AiThreadStatus::Complete);
@@ -150,7 +95,7 @@ async fn list_pages_are_ordered_inclusive_and_counted() {
 
 #[tokio::test]
 async fn assistant_filters_keep_only_that_assistants_threads() {
-    let api = Api::start(300).await;
+    let api = Api::start(300, 5).await;
     let all = api.list(NOW - 2 * DAY, NOW, 25, 1, "").await;
     let assistant = all["results"][0]["ai_assistant"]["id"]
         .as_str()
@@ -177,7 +122,7 @@ async fn assistant_filters_keep_only_that_assistants_threads() {
 
 #[tokio::test]
 async fn invalid_list_queries_are_refused() {
-    let api = Api::start(3).await;
+    let api = Api::start(3, 5).await;
     let ok = "date_start=0&date_end=172800&limit=25&page=1";
     for query in [
         "date_end=1&limit=1&page=1".to_owned(),
@@ -206,7 +151,7 @@ async fn invalid_list_queries_are_refused() {
 
 #[tokio::test]
 async fn get_answers_one_object_or_not_found() {
-    let api = Api::start(20).await;
+    let api = Api::start(20, 5).await;
     let id = api
         .sim
         .sim()
@@ -230,7 +175,7 @@ async fn get_answers_one_object_or_not_found() {
 
 #[tokio::test]
 async fn cancel_moves_running_and_timer_threads_only() {
-    let api = Api::start(0).await;
+    let api = Api::start(0, 5).await;
     let running = api.insert(NOW - 10, AiThreadStatus::Running);
     let timer = api.insert(NOW - 9, AiThreadStatus::Timer);
     let complete = api.insert(NOW - 8, AiThreadStatus::Complete);

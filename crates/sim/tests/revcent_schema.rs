@@ -5,12 +5,12 @@ use std::path::Path;
 
 use aithreads_revcent::AiThreadStatus;
 use aithreads_sim::revcent::NewThread;
-use aithreads_sim::{SimConfig, Simulator};
 use jsonschema::Validator;
 use serde_json::{Value, json};
 
-const NOW: i64 = 1_760_000_000;
-const DAY: i64 = 86_400;
+mod common;
+
+use common::{Api, DAY, NOW};
 
 fn spec(name: &str) -> Value {
     let path = Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -72,60 +72,10 @@ fn check(validator: &Validator, body: &Value, what: &str) {
     );
 }
 
-struct Api {
-    sim: Simulator,
-    http: reqwest::Client,
-    key: String,
-}
-
-impl Api {
-    async fn start(threads: usize) -> Self {
-        let sim = Simulator::start(
-            SimConfig::default()
-                .with_threads(threads)
-                .with_seed(11)
-                .with_now(NOW),
-        )
-        .await
-        .unwrap();
-        let key = sim.sim().config.credentials.revcent_api_key.clone();
-        Self {
-            sim,
-            http: reqwest::Client::new(),
-            key,
-        }
-    }
-
-    async fn send(&self, request: reqwest::RequestBuilder) -> (u16, Value) {
-        let response = request.send().await.unwrap();
-        let status = response.status().as_u16();
-        assert_eq!(response.headers()["content-type"], "application/json");
-        (status, response.json().await.unwrap())
-    }
-
-    async fn get(&self, path: &str) -> (u16, Value) {
-        let url = format!("{}{path}", self.sim.revcent_base_url());
-        self.send(self.http.get(url).header("x-api-key", &self.key))
-            .await
-    }
-
-    async fn cancel(&self, id: &str) -> (u16, Value) {
-        let url = format!("{}/ai_threads/{id}/cancel", self.sim.revcent_base_url());
-        self.send(
-            self.http
-                .post(url)
-                .header("x-api-key", &self.key)
-                .header("content-type", "application/json")
-                .body("{}"),
-        )
-        .await
-    }
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_list_get_and_cancel_answer_matches_the_seed_schemas() {
     let schemas = Schemas::load();
-    let api = Api::start(400).await;
+    let api = Api::start(400, 11).await;
     let big = api
         .sim
         .sim()

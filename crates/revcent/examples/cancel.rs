@@ -23,7 +23,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         let active =
             ThreadFilters::new().with_statuses([StatusFilter::Running, StatusFilter::Timer]);
         ids = client
-            .threads(now - Duration::days(2)..=now, active)
+            .ai_threads(now - Duration::days(2)..=now, active)
             .map_ok(|thread| thread.id.unwrap_or_default())
             .try_collect()
             .await?;
@@ -36,7 +36,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .map(|id| {
             let client = client.clone();
             async move {
-                let result = client.cancel_thread(&id).await;
+                let result = client.cancel_ai_thread(&id).await;
                 (id, result)
             }
         })

@@ -25,7 +25,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     };
     let client = RevCentClient::from_env()?;
     let now = OffsetDateTime::now_utc();
-    let mut threads = client.threads(now - Duration::days(days)..=now, ThreadFilters::new());
+    let mut threads = client.ai_threads(now - Duration::days(days)..=now, ThreadFilters::new());
     let mut by_status = BTreeMap::<String, usize>::new();
     while let Some(thread) = threads.next().await {
         let thread = thread?;

@@ -1,14 +1,13 @@
-//! [`RevCentClient`]: the three AI thread operations over the shared transport.
+//! [`RevCentClient`]: the three AI thread operations over the shared transport, and the
+//! window walk built on GetAIThreads.
 
 use std::fmt;
 use std::ops::RangeInclusive;
 use std::sync::Arc;
 
 use aithreads_core::transport::{Call, Request, Response, Transport, endpoint};
-use aithreads_core::{
-    CancelOutcome, Error, ExposeSecret, REVCENT_ID_LEN, Result, SecretString, validate,
-};
-use futures::stream::BoxStream;
+use aithreads_core::{CancelOutcome, Error, ExposeSecret, Result, SecretString};
+use futures::stream::{self, BoxStream, StreamExt};
 use http::Method;
 use time::OffsetDateTime;
 use url::Url;
@@ -18,7 +17,7 @@ use crate::error::{self, PROVIDER};
 use crate::generated::{
     AiThread, AiThreadList, AiThreadListParams, ApiStandardError, CancelAiThreadResult,
 };
-use crate::query::ThreadFilters;
+use crate::input::{ThreadFilters, check_list_params, check_thread_id};
 use crate::windows::{self, Position};
 
 /// A RevCent v2 client for AI threads. Cheap to clone; clones share connections.
@@ -30,8 +29,9 @@ pub struct RevCentClient {
     inner: Arc<Inner>,
 }
 
+/// What every clone shares: where to send, the key to send, the transport, the settings.
 struct Inner {
-    base: Url,
+    base_url: Url,
     api_key: SecretString,
     transport: Transport,
     concurrency: usize,
@@ -40,14 +40,15 @@ struct Inner {
 impl fmt::Debug for RevCentClient {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("RevCentClient")
-            .field("base_url", &self.inner.base.as_str())
+            .field("base_url", &self.inner.base_url.as_str())
+            .field("api_key", &"[redacted]")
             .field("transport", &self.inner.transport)
             .field("concurrency", &self.inner.concurrency)
             .finish_non_exhaustive()
     }
 }
 
-/// What a successful [`RevCentClient::cancel_thread`] call achieved.
+/// What a successful [`RevCentClient::cancel_ai_thread`] call achieved.
 #[derive(Debug, Clone, PartialEq)]
 pub enum CancelResponse {
     /// This call cancelled the thread; RevCent's answer.
@@ -77,13 +78,13 @@ impl RevCentClient {
                 "missing {API_KEY_VAR}: set it or call with_api_key"
             ))
         })?;
-        let base = config
+        let base_url = config
             .transport
             .check_base_url(PROVIDER, &config.base_url)?;
         let transport = Transport::new(PROVIDER, config.transport, vec![api_key.clone()])?;
         Ok(Self {
             inner: Arc::new(Inner {
-                base,
+                base_url,
                 api_key,
                 transport,
                 concurrency: config.concurrency,
@@ -98,7 +99,7 @@ impl RevCentClient {
 
     /// The base URL requests go to.
     pub fn base_url(&self) -> &Url {
-        &self.inner.base
+        &self.inner.base_url
     }
 
     /// GetAIThread: `GET {base}/ai_threads/{id}`, the thread with its messages.
@@ -106,9 +107,9 @@ impl RevCentClient {
     /// The id must be exactly 20 URL-safe ASCII characters; anything else is refused with
     /// [`Error::InvalidInput`] before a request is sent. An unknown id is
     /// [`Error::NotFound`].
-    pub async fn get_thread(&self, id: &str) -> Result<AiThread> {
+    pub async fn get_ai_thread(&self, id: &str) -> Result<AiThread> {
         check_thread_id(id)?;
-        let url = endpoint(&self.inner.base, &["ai_threads", id]);
+        let url = endpoint(&self.inner.base_url, &["ai_threads", id]);
         self.inner
             .transport
             .send(
@@ -125,9 +126,9 @@ impl RevCentClient {
     /// The query is checked first: `date_start <= date_end`, a range of at most 2 days,
     /// limit 1 to 25, page from 1, 20-character assistant ids, known statuses. Pages count
     /// from 1 (see [`FIRST_PAGE`](crate::FIRST_PAGE)).
-    pub async fn list_threads(&self, params: &AiThreadListParams) -> Result<AiThreadList> {
-        params.validate()?;
-        let mut url = endpoint(&self.inner.base, &["ai_threads"]);
+    pub async fn get_ai_threads(&self, params: &AiThreadListParams) -> Result<AiThreadList> {
+        check_list_params(params)?;
+        let mut url = endpoint(&self.inner.base_url, &["ai_threads"]);
         params.append_to(&mut url);
         self.inner
             .transport
@@ -146,9 +147,9 @@ impl RevCentClient {
     /// (timeout, reset): when the retry is refused because the thread is no longer
     /// cancellable, the earlier attempt most likely landed, and the call returns
     /// [`CancelResponse::AlreadyEnded`].
-    pub async fn cancel_thread(&self, id: &str) -> Result<CancelResponse> {
+    pub async fn cancel_ai_thread(&self, id: &str) -> Result<CancelResponse> {
         check_thread_id(id)?;
-        let url = endpoint(&self.inner.base, &["ai_threads", id, "cancel"]);
+        let url = endpoint(&self.inner.base_url, &["ai_threads", id, "cancel"]);
         self.inner
             .transport
             .send(
@@ -160,8 +161,8 @@ impl RevCentClient {
     }
 
     /// Every thread created in `range`, across as many 2-day windows and pages as it takes,
-    /// as GetAIThreads lists them (without messages: [`get_thread`](Self::get_thread) fetches
-    /// a transcript).
+    /// as GetAIThreads lists them (without messages: [`get_ai_thread`](Self::get_ai_thread)
+    /// fetches a transcript).
     ///
     /// - The range is cut into windows of at most 172,800 s (the API's limit), each
     ///   `[start, start + 172_799]`, so no second is listed twice; fractions of seconds are
@@ -174,17 +175,29 @@ impl RevCentClient {
     /// - The stream ends after the first error, which it yields; an invalid filter is that
     ///   first error, before any request.
     /// - RevCent keeps threads for 60 days: older ranges are accepted and yield nothing.
-    pub fn threads(
+    pub fn ai_threads(
         &self,
         range: RangeInclusive<OffsetDateTime>,
         filters: ThreadFilters,
     ) -> BoxStream<'static, Result<AiThread>> {
-        let start = Position::first(range.start().unix_timestamp(), range.end().unix_timestamp());
-        windows::walk(self.clone(), start, filters)
+        match Position::first(range.start().unix_timestamp(), range.end().unix_timestamp()) {
+            Ok(start) => self.walk(start, filters),
+            Err(error) => stream::iter([Err(error)]).boxed(),
+        }
     }
 
-    pub(crate) fn concurrency(&self) -> usize {
-        self.inner.concurrency
+    /// The window walk from `start`, one [`get_ai_threads`](Self::get_ai_threads) per page.
+    pub(crate) fn walk(
+        &self,
+        start: Position,
+        filters: ThreadFilters,
+    ) -> BoxStream<'static, Result<AiThread>> {
+        let client = self.clone();
+        let get_page = move |params: AiThreadListParams| {
+            let client = client.clone();
+            async move { client.get_ai_threads(&params).await }
+        };
+        windows::walk(start, filters, self.inner.concurrency, get_page)
     }
 
     fn request(&self, method: Method, url: Url) -> Result<Request> {
@@ -226,9 +239,4 @@ pub fn decode_cancel(response: Response) -> Result<CancelResponse> {
         result.code != Some(1)
     })
     .map(CancelResponse::Cancelled)
-}
-
-/// Thread ids are exactly 20 characters (seeds 000–002) and go into the URL path.
-pub(crate) fn check_thread_id(id: &str) -> Result<()> {
-    validate::fixed_length_id("RevCent thread id", id, REVCENT_ID_LEN)
 }

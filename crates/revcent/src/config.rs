@@ -14,7 +14,7 @@ pub const API_KEY_VAR: &str = "REVCENT_API_KEY";
 /// Environment variable overriding the base URL (a proxy, the simulator).
 pub const BASE_URL_VAR: &str = "REVCENT_BASE_URL";
 
-/// Pages [`threads`](crate::RevCentClient::threads) fetches at once by default.
+/// Pages [`ai_threads`](crate::RevCentClient::ai_threads) fetches at once by default.
 pub const DEFAULT_CONCURRENCY: usize = 4;
 
 /// How to reach RevCent.
@@ -52,6 +52,11 @@ impl Default for RevCentConfig {
 }
 
 impl RevCentConfig {
+    /// No API key, the documented endpoint, default transport settings.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
     /// Reads `REVCENT_API_KEY` and `REVCENT_BASE_URL` (default
     /// `https://api.revcent.com/v2`). A missing key is reported when the client is built,
     /// so it can still be supplied with [`with_api_key`](Self::with_api_key).
@@ -60,14 +65,14 @@ impl RevCentConfig {
     }
 
     /// Like [`from_env`](Self::from_env), reading variables through `var` (for tests).
-    /// Empty values count as unset.
+    /// Empty and whitespace-only values count as unset.
     pub fn from_vars(var: impl Fn(&str) -> Option<String>) -> Result<Self> {
-        let get = |name: &str| var(name).filter(|v| !v.trim().is_empty());
-        let mut config = Self::default();
-        if let Some(key) = get(API_KEY_VAR) {
+        let var = |name: &str| var(name).filter(|value| !value.trim().is_empty());
+        let mut config = Self::new();
+        if let Some(key) = var(API_KEY_VAR) {
             config = config.with_api_key(key);
         }
-        if let Some(url) = get(BASE_URL_VAR) {
+        if let Some(url) = var(BASE_URL_VAR) {
             config = config.with_base_url(url.trim());
         }
         Ok(config)
@@ -92,7 +97,7 @@ impl RevCentConfig {
         self
     }
 
-    /// Sets how many list pages [`threads`](crate::RevCentClient::threads) fetches at once
+    /// Sets how many list pages [`ai_threads`](crate::RevCentClient::ai_threads) fetches at once
     /// (at least 1; default 4): up to this many first pages of the coming windows, and this
     /// many pages of the current window.
     pub fn with_concurrency(mut self, pages: usize) -> Self {
@@ -110,7 +115,7 @@ impl RevCentConfig {
         &self.transport
     }
 
-    /// Pages fetched at once by `threads`.
+    /// Pages fetched at once by `ai_threads`.
     pub fn concurrency(&self) -> usize {
         self.concurrency
     }

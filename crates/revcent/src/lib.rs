@@ -9,22 +9,22 @@
 //! use futures::StreamExt;
 //! use time::{Duration, OffsetDateTime};
 //!
-//! # async fn run() -> Result<(), aithreads_revcent::core::Error> {
+//! # async fn run() -> aithreads_revcent::Result<()> {
 //! // REVCENT_API_KEY, and REVCENT_BASE_URL to point elsewhere (the simulator, a proxy).
 //! let client = RevCentClient::from_env()?;
 //!
 //! // Every thread of the last 9 days: 2-day windows and pages are walked for you.
 //! let now = OffsetDateTime::now_utc();
-//! let mut threads = client.threads(now - Duration::days(9)..=now, ThreadFilters::new());
+//! let mut threads = client.ai_threads(now - Duration::days(9)..=now, ThreadFilters::new());
 //! while let Some(thread) = threads.next().await {
 //!     let thread = thread?;
 //!     println!("{:?} {:?}", thread.id, thread.status);
 //! }
 //!
 //! // One thread with its messages, then cancel it.
-//! let thread = client.get_thread("Xk29dLq0PzR7mNs4TbVa").await?;
+//! let thread = client.get_ai_thread("Xk29dLq0PzR7mNs4TbVa").await?;
 //! println!("{} messages", thread.messages.iter().flatten().count());
-//! let outcome = client.cancel_thread("Xk29dLq0PzR7mNs4TbVa").await?.outcome();
+//! let outcome = client.cancel_ai_thread("Xk29dLq0PzR7mNs4TbVa").await?.outcome();
 //! println!("{outcome:?}");
 //! # Ok(())
 //! # }
@@ -32,12 +32,16 @@
 //!
 //! # Operations
 //!
+//! Each method is named after the RevCent operation it calls; the
+//! [`ThreadProvider`](core::ThreadProvider) methods (`get_thread`, `list_threads`, …) keep
+//! the trait's names and answer in the unified model.
+//!
 //! | method | RevCent operation | request |
 //! |---|---|---|
-//! | [`RevCentClient::get_thread`] | GetAIThread | `GET {base}/ai_threads/{id}` |
-//! | [`RevCentClient::list_threads`] | GetAIThreads | `GET {base}/ai_threads?date_start&date_end&limit&page[&ai_assistant_filter…][&status_filter…]` |
-//! | [`RevCentClient::cancel_thread`] | CancelAIThread | `POST {base}/ai_threads/{id}/cancel`, body `{}` |
-//! | [`RevCentClient::threads`] | GetAIThreads, repeated | every window and page of a range |
+//! | [`RevCentClient::get_ai_thread`] | GetAIThread | `GET {base}/ai_threads/{id}` |
+//! | [`RevCentClient::get_ai_threads`] | GetAIThreads | `GET {base}/ai_threads?date_start&date_end&limit&page[&ai_assistant_filter…][&status_filter…]` |
+//! | [`RevCentClient::cancel_ai_thread`] | CancelAIThread | `POST {base}/ai_threads/{id}/cancel`, body `{}` |
+//! | [`RevCentClient::ai_threads`] | GetAIThreads, repeated | every window and page of a range |
 //!
 //! `base` is `https://api.revcent.com/v2` unless `REVCENT_BASE_URL` or
 //! [`RevCentConfig::with_base_url`] says otherwise. Every request sends `x-api-key`.
@@ -59,7 +63,7 @@
 //! # Decisions where RevCent's documentation is silent
 //!
 //! - **Page numbers start at 1** ([`FIRST_PAGE`]): not stated anywhere that was found.
-//! - **`date_start` and `date_end` are both inclusive**; [`RevCentClient::threads`] uses
+//! - **`date_start` and `date_end` are both inclusive**; [`RevCentClient::ai_threads`] uses
 //!   windows `[s, s + 172_799]` so that no second is listed twice.
 //! - **Threads within a window** are yielded in the order RevCent returns them (the simulator
 //!   lists oldest first, then by creation order).
@@ -77,28 +81,39 @@
 //! As a [`ThreadProvider`](core::ThreadProvider) (see the impl on [`RevCentClient`]): statuses
 //! map `Running` → running, `Timer` → pending, `Complete` → completed, `Cancelled` →
 //! cancelled, `Error` → failed (others → unknown, the raw value kept), and
-//! [`Thread::record`](core::Thread::record) is the typed [`AiThread`].
+//! [`Thread::record`](core::Thread::record) is the typed [`AiThread`]
+//! ([`AiThread::into_thread`]).
+//!
+//! # Wire models
+//!
+//! Every model of RevCent's spec is in [`generated`]. Re-exported here: the list query
+//! ([`AiThreadListParams`]), each operation's answer, and the enums.
 #![deny(missing_docs)]
 
 mod client;
 mod config;
 mod error;
-mod generated;
+pub mod generated;
+mod input;
 mod provider;
-mod query;
 mod windows;
 
 pub use aithreads_core as core;
+pub use aithreads_core::{Error, Result};
 pub use client::{CancelResponse, RevCentClient};
 pub use config::{API_KEY_VAR, BASE_URL_VAR, DEFAULT_BASE_URL, DEFAULT_CONCURRENCY, RevCentConfig};
 pub use error::error_codes;
-pub use generated::*;
+pub use generated::{
+    AiThread, AiThreadList, AiThreadListParams, AiThreadStatus, ApiStandardError,
+    CancelAiThreadResult, MessageRole, StatusFilter, TriggerSource,
+};
+pub use input::{FIRST_PAGE, MAX_LIMIT, MAX_RANGE_SECS, ThreadFilters};
 pub use provider::RETENTION;
-pub use query::{FIRST_PAGE, MAX_LIMIT, MAX_RANGE_SECS, ThreadFilters};
 
 /// The decoders [`RevCentClient`] runs on every answer (status, headers and body in, typed
-/// value or [`core::Error`] out), exposed for the fuzz targets and property tests. Not a
-/// stable API.
+/// value or [`Error`] out), for the fuzz targets and property tests (cargo feature
+/// `fuzzing`). Not a stable API.
+#[cfg(feature = "fuzzing")]
 #[doc(hidden)]
 pub mod decoders {
     pub use crate::client::{decode_cancel, decode_list, decode_thread};

@@ -13,8 +13,8 @@ use time::{Duration, OffsetDateTime};
 use crate::client::RevCentClient;
 use crate::error::PROVIDER;
 use crate::generated::{self, AiThread, AiThreadStatus, MessageRole, StatusFilter};
-use crate::query::{MAX_LIMIT, ThreadFilters};
-use crate::windows::{self, Position};
+use crate::input::{MAX_LIMIT, ThreadFilters};
+use crate::windows::Position;
 
 /// How long RevCent keeps AI threads: "stored for a maximum of 60 days since creation"
 /// (GetAIThreads). A [`ListQuery`] without `since` starts this long before its end.
@@ -184,9 +184,9 @@ fn status_filter(status: Status) -> Option<StatusFilter> {
 ///   filtered by RevCent; a set that includes any other status (cancelled) is filtered here
 ///   instead, so such pages may hold fewer items. `user` and `order: desc` are refused.
 ///   [`Page::total`] is not known across windows and is `None`.
-/// - `cancel_thread`: CancelAIThread; see [`RevCentClient::cancel_thread`].
+/// - `cancel_thread`: CancelAIThread; see [`RevCentClient::cancel_ai_thread`].
 /// - `delete_thread`: RevCent cannot delete threads: [`Error::Unsupported`].
-/// - `threads`: the concurrent window walk of [`RevCentClient::threads`].
+/// - `threads`: the concurrent window walk of [`RevCentClient::ai_threads`].
 #[async_trait]
 impl ThreadProvider for RevCentClient {
     fn kind(&self) -> ProviderKind {
@@ -198,16 +198,14 @@ impl ThreadProvider for RevCentClient {
     }
 
     async fn get_thread(&self, id: &str) -> Result<Thread> {
-        RevCentClient::get_thread(self, id)
-            .await
-            .map(AiThread::into_thread)
+        self.get_ai_thread(id).await.map(AiThread::into_thread)
     }
 
     async fn list_threads(&self, query: &ListQuery) -> Result<Page<Thread>> {
         let plan = Plan::new(query)?;
         let mut position = plan.start;
         loop {
-            let list = RevCentClient::list_threads(self, &position.params(&plan.filters)).await?;
+            let list = self.get_ai_threads(&position.params(&plan.filters)).await?;
             let next = position.next(list.total_pages.unwrap_or(0));
             let results = list.results.unwrap_or_default();
             match next {
@@ -225,7 +223,7 @@ impl ThreadProvider for RevCentClient {
     }
 
     async fn cancel_thread(&self, id: &str) -> Result<CancelOutcome> {
-        RevCentClient::cancel_thread(self, id)
+        self.cancel_ai_thread(id)
             .await
             .map(|response| response.outcome())
     }
@@ -239,7 +237,7 @@ impl ThreadProvider for RevCentClient {
             Ok(plan) => Arc::new(plan),
             Err(error) => return futures::stream::iter([Err(error)]).boxed(),
         };
-        windows::walk((*self).clone(), Ok(plan.start), plan.filters.clone())
+        self.walk(plan.start, plan.filters.clone())
             .map(|thread| thread.map(AiThread::into_thread))
             .filter(move |thread| {
                 let keep = thread.as_ref().map_or(true, |t| plan.keeps(t));

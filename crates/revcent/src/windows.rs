@@ -5,15 +5,19 @@
 //! `date_start`/`date_end` are read here and by the simulator), which never share a second.
 //! A [`Position`] (window start, range end, page) is everything needed to continue a walk,
 //! and is what the trait's list cursor encodes.
+//!
+//! The walk knows nothing of HTTP: it is handed the function that fetches one page, so this
+//! module depends only on the query types, and the client depends on it.
+
+use std::future::Future;
 
 use aithreads_core::pagination::stop_after_error;
 use aithreads_core::{Error, Result};
 use futures::future;
 use futures::stream::{self, BoxStream, StreamExt};
 
-use crate::client::RevCentClient;
 use crate::generated::{AiThread, AiThreadList, AiThreadListParams};
-use crate::query::{FIRST_PAGE, MAX_RANGE_SECS, ThreadFilters};
+use crate::input::{FIRST_PAGE, MAX_RANGE_SECS, ThreadFilters, check_date_range};
 
 /// Seconds in one window: a window `[s, s + WINDOW_SECS - 1]` spans `WINDOW_SECS - 1` s,
 /// within the API's 172,800 s limit, and the next window starts right after it.
@@ -33,20 +37,10 @@ pub(crate) struct Position {
 impl Position {
     /// The first page of the first window of `[range_start, range_end]`.
     ///
-    /// A range starting before 1970 is refused here, as GetAIThreads refuses a negative
-    /// `date_start`: found by the bad input suite, which saw later windows fetched before
-    /// the first one was refused.
+    /// The whole range is checked here, before any window is fetched: the bad input suite
+    /// saw later windows fetched before a range starting before 1970 was refused.
     pub fn first(range_start: i64, range_end: i64) -> Result<Self> {
-        if range_start < 0 {
-            return Err(Error::invalid_input(format!(
-                "the date range starts before 1970 ({range_start}); RevCent dates are unix times"
-            )));
-        }
-        if range_end < range_start {
-            return Err(Error::invalid_input(format!(
-                "the date range ends ({range_end}) before it starts ({range_start})"
-            )));
-        }
+        check_date_range(range_start, range_end)?;
         Ok(Self {
             window_start: range_start,
             range_end,
@@ -119,24 +113,21 @@ impl Position {
 
 /// Every thread from `start` to the end of its range, in order: windows oldest first, pages
 /// in order. Window heads (their first pages, which tell how many pages follow) are fetched
-/// up to `concurrency` at a time, and so are the remaining pages of each window.
-pub(crate) fn walk(
-    client: RevCentClient,
-    start: Result<Position>,
+/// up to `concurrency` at a time, and so are the remaining pages of each window. `get_page`
+/// fetches one page (GetAIThreads).
+pub(crate) fn walk<F, Fut>(
+    start: Position,
     filters: ThreadFilters,
-) -> BoxStream<'static, Result<AiThread>> {
-    let start = match start {
-        Ok(start) => start,
-        Err(error) => return stream::iter([Err(error)]).boxed(),
-    };
-    let concurrency = client.concurrency();
+    concurrency: usize,
+    get_page: F,
+) -> BoxStream<'static, Result<AiThread>>
+where
+    F: Fn(AiThreadListParams) -> Fut + Clone + Send + 'static,
+    Fut: Future<Output = Result<AiThreadList>> + Send + 'static,
+{
     let fetch = move |position: Position| {
-        let client = client.clone();
-        let params = position.params(&filters);
-        async move {
-            let list = client.list_threads(&params).await?;
-            Ok::<_, Error>((position, list))
-        }
+        let page = get_page(position.params(&filters));
+        async move { Ok::<_, Error>((position, page.await?)) }
     };
     let windows = std::iter::successors(Some(start), Position::next_window);
     let rest_fetch = fetch.clone();

@@ -25,7 +25,7 @@ async fn sends_an_empty_json_object_and_decodes_the_result() {
                 .body(fixture("cancel_thread.json"));
         })
         .await;
-    let response = client(&server).cancel_thread(THREAD_ID).await.unwrap();
+    let response = client(&server).cancel_ai_thread(THREAD_ID).await.unwrap();
     mock.assert_calls_async(1).await;
     let CancelResponse::Cancelled(result) = &response else {
         panic!("{response:?}");
@@ -50,7 +50,10 @@ async fn a_first_refusal_is_an_error_with_the_envelope() {
                 .body(fixture("error.json"));
         })
         .await;
-    let err = client(&server).cancel_thread(THREAD_ID).await.unwrap_err();
+    let err = client(&server)
+        .cancel_ai_thread(THREAD_ID)
+        .await
+        .unwrap_err();
     mock.assert_calls_async(1).await;
     assert!(
         matches!(
@@ -89,7 +92,7 @@ async fn cancel_after_a_lost_answer(
                 .body(body);
         })
         .await;
-    let result = client(&server).cancel_thread(THREAD_ID).await;
+    let result = client(&server).cancel_ai_thread(THREAD_ID).await;
     (
         result,
         [lost.calls_async().await, retried.calls_async().await],
@@ -161,7 +164,7 @@ async fn invalid_ids_are_refused_without_a_request() {
         .await;
     let client = client_with(&server, transport().with_retry(RetryPolicy::never()));
     for id in INVALID_IDS {
-        let err = client.cancel_thread(id).await.unwrap_err();
+        let err = client.cancel_ai_thread(id).await.unwrap_err();
         assert!(err.is_invalid_input(), "{id:?}: {err}");
     }
     assert_eq!(any.calls_async().await, 0);

@@ -22,7 +22,7 @@ async fn sends_the_exact_request_and_decodes_every_field() {
                 .body(fixture("get_thread.json"));
         })
         .await;
-    let thread = client(&server).get_thread(THREAD_ID).await.unwrap();
+    let thread = client(&server).get_ai_thread(THREAD_ID).await.unwrap();
     mock.assert_calls_async(1).await;
 
     assert_eq!(thread.id.as_deref(), Some(THREAD_ID));
@@ -142,7 +142,7 @@ fn every_enum_value_decodes_and_unknown_ones_are_kept() {
         );
     }
     for role in ["user", "assistant", "system", "tool"] {
-        let m: aithreads_revcent::Message =
+        let m: aithreads_revcent::generated::Message =
             serde_json::from_str(&format!(r#"{{"role":"{role}"}}"#)).unwrap();
         assert_eq!(m.role.as_ref().unwrap().as_str(), role);
         assert_eq!(
@@ -151,7 +151,7 @@ fn every_enum_value_decodes_and_unknown_ones_are_kept() {
         );
     }
     for source in ["api", "web_app", "account_event", "schedule"] {
-        let t: aithreads_revcent::Trigger =
+        let t: aithreads_revcent::generated::Trigger =
             serde_json::from_str(&format!(r#"{{"source":"{source}"}}"#)).unwrap();
         assert_eq!(t.source.as_ref().unwrap().as_str(), source);
         assert_eq!(
@@ -221,7 +221,7 @@ async fn error_envelopes_map_whatever_the_status() {
                     .body(error_body(code));
             })
             .await;
-        let err = client(&server).get_thread(THREAD_ID).await.unwrap_err();
+        let err = client(&server).get_ai_thread(THREAD_ID).await.unwrap_err();
         assert!(check(&err), "{status} {code}: {err:?}");
         assert_eq!(err.code(), Some(code));
         assert_eq!(err.request_id(), Some("Er7mT2vLp9Rk4sNw8ZbF"));
@@ -244,7 +244,7 @@ async fn server_errors_are_retried_and_decode_errors_name_the_path() {
             then.status(503).body("<html>unavailable</html>");
         })
         .await;
-    let err = client(&server).get_thread(THREAD_ID).await.unwrap_err();
+    let err = client(&server).get_ai_thread(THREAD_ID).await.unwrap_err();
     assert!(err.is_retryable(), "{err:?}");
     assert_eq!(err.status(), Some(503));
     failing.assert_calls_async(4).await;
@@ -258,7 +258,7 @@ async fn server_errors_are_retried_and_decode_errors_name_the_path() {
                 .body(r#"{"id":"Xk29dLq0PzR7mNs4TbVa","messages":[{"role":"user"},{"created_date_unix":"soon"}]}"#);
         })
         .await;
-    match client(&server).get_thread(THREAD_ID).await.unwrap_err() {
+    match client(&server).get_ai_thread(THREAD_ID).await.unwrap_err() {
         Error::Decode { path, .. } => {
             assert_eq!(path.as_deref(), Some("messages[1].created_date_unix"))
         }
@@ -277,7 +277,7 @@ async fn invalid_ids_are_refused_without_a_request() {
         .await;
     let client = client(&server);
     for id in INVALID_IDS {
-        let err = client.get_thread(id).await.unwrap_err();
+        let err = client.get_ai_thread(id).await.unwrap_err();
         assert!(err.is_invalid_input(), "{id:?}: {err}");
     }
     assert_eq!(any.calls_async().await, 0);

@@ -37,7 +37,7 @@ async fn sends_the_exact_query_with_repeated_filters() {
         .with_limit(10)
         .with_ai_assistants(["As5sI7sT8aN9tI0dA1bC", "Hn4bV6cX8zL1kJ3hG5fD"])
         .with_statuses([StatusFilter::Running, StatusFilter::Timer]);
-    let list = client(&server).list_threads(&params).await.unwrap();
+    let list = client(&server).get_ai_threads(&params).await.unwrap();
     mock.assert_calls_async(1).await;
 
     assert_eq!(list.api_call_id.as_deref(), Some("Lq3mT2vLp9Rk4sNw8ZbD"));
@@ -101,7 +101,7 @@ async fn invalid_queries_are_refused_without_a_request() {
         ok.clone()
             .with_statuses([StatusFilter::Unknown("cancelled".into())]),
     ] {
-        let err = client.list_threads(&bad).await.unwrap_err();
+        let err = client.get_ai_threads(&bad).await.unwrap_err();
         assert!(err.is_invalid_input(), "{bad:?}: {err}");
     }
     let provider: &dyn ThreadProvider = &client;
@@ -129,7 +129,7 @@ async fn an_error_envelope_in_a_200_is_an_error() {
         })
         .await;
     let err = client(&server)
-        .list_threads(&AiThreadListParams::new(START, START + 10))
+        .get_ai_threads(&AiThreadListParams::new(START, START + 10))
         .await
         .unwrap_err();
     assert!(

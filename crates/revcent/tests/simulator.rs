@@ -62,7 +62,7 @@ async fn threads_yields_every_seeded_thread_once_in_listing_order() {
     let expected = sim.sim().revcent().ids_created_between(NOW - 30 * DAY, NOW);
     assert_eq!(expected.len(), 700);
     let ids: Vec<String> = client
-        .threads(month(), ThreadFilters::new())
+        .ai_threads(month(), ThreadFilters::new())
         .map(|t| t.unwrap().id.unwrap())
         .collect()
         .await;
@@ -70,7 +70,7 @@ async fn threads_yields_every_seeded_thread_once_in_listing_order() {
 
     // Smaller pages, the same threads.
     let ids: Vec<String> = client
-        .threads(month(), ThreadFilters::new().with_limit(7))
+        .ai_threads(month(), ThreadFilters::new().with_limit(7))
         .map(|t| t.unwrap().id.unwrap())
         .collect()
         .await;
@@ -137,13 +137,13 @@ async fn server_side_filters_are_applied() {
     let sim = simulator(300).await;
     let client = client(&sim);
     let all: Vec<_> = client
-        .threads(month(), ThreadFilters::new())
+        .ai_threads(month(), ThreadFilters::new())
         .map(|t| t.unwrap())
         .collect()
         .await;
     let assistant = all[0].ai_assistant.as_ref().unwrap().id.clone().unwrap();
     let mine: Vec<_> = client
-        .threads(
+        .ai_threads(
             month(),
             ThreadFilters::new()
                 .with_ai_assistants([assistant.clone()])
@@ -176,7 +176,9 @@ async fn get_list_and_cancel_round_trip() {
         .insert(NewThread::new(NOW - 60, AiThreadStatus::Timer));
 
     let list = client
-        .list_threads(&AiThreadListParams::new(NOW - 120, NOW).with_statuses([StatusFilter::Timer]))
+        .get_ai_threads(
+            &AiThreadListParams::new(NOW - 120, NOW).with_statuses([StatusFilter::Timer]),
+        )
         .await
         .unwrap();
     assert_eq!(list.total_count, Some(1));
@@ -185,7 +187,7 @@ async fn get_list_and_cancel_round_trip() {
         Some(id.as_str())
     );
 
-    let thread = client.get_thread(&id).await.unwrap();
+    let thread = client.get_ai_thread(&id).await.unwrap();
     assert_eq!(thread.status, Some(AiThreadStatus::Timer));
     assert!(thread.time_delay_expires.unwrap() > NOW);
     assert_eq!(
@@ -193,18 +195,18 @@ async fn get_list_and_cancel_round_trip() {
         Some(thread.messages.as_ref().unwrap().len() as i64)
     );
 
-    let response = client.cancel_thread(&id).await.unwrap();
+    let response = client.cancel_ai_thread(&id).await.unwrap();
     let CancelResponse::Cancelled(result) = response else {
         panic!("{response:?}")
     };
     assert_eq!(result.ai_thread_id.as_deref(), Some(id.as_str()));
     assert_eq!(
-        client.get_thread(&id).await.unwrap().status,
+        client.get_ai_thread(&id).await.unwrap().status,
         Some(AiThreadStatus::Cancelled)
     );
 
     // A second cancel is refused: the thread is no longer Running or Timer.
-    let err = client.cancel_thread(&id).await.unwrap_err();
+    let err = client.cancel_ai_thread(&id).await.unwrap_err();
     assert!(
         matches!(
             err,
@@ -224,13 +226,16 @@ async fn get_list_and_cancel_round_trip() {
 async fn errors_carry_the_providers_details() {
     let sim = simulator(5).await;
     let client = client(&sim);
-    let err = client.get_thread("AAAAAAAAAAAAAAAAAAAA").await.unwrap_err();
+    let err = client
+        .get_ai_thread("AAAAAAAAAAAAAAAAAAAA")
+        .await
+        .unwrap_err();
     assert!(err.is_not_found(), "{err:?}");
     assert_eq!(err.code(), Some("not_found"));
     assert_eq!(err.status(), Some(404));
     assert_eq!(err.provider(), Some(ProviderKind::RevCent));
     let err = client
-        .cancel_thread("AAAAAAAAAAAAAAAAAAAA")
+        .cancel_ai_thread("AAAAAAAAAAAAAAAAAAAA")
         .await
         .unwrap_err();
     assert!(err.is_not_found(), "{err:?}");
@@ -242,7 +247,7 @@ async fn errors_carry_the_providers_details() {
     )
     .unwrap();
     let err = wrong
-        .list_threads(&AiThreadListParams::new(NOW - 10, NOW))
+        .get_ai_threads(&AiThreadListParams::new(NOW - 10, NOW))
         .await
         .unwrap_err();
     assert!(matches!(err, Error::Authentication { .. }), "{err:?}");
@@ -251,10 +256,16 @@ async fn errors_carry_the_providers_details() {
 
     let before = sim.requests_seen();
     for id in ["short", "AAAAAAAAA/AAAAAAAAAA", "AAAAAAAAAAAAAAAAAAA\u{e9}"] {
-        assert!(client.get_thread(id).await.unwrap_err().is_invalid_input());
         assert!(
             client
-                .cancel_thread(id)
+                .get_ai_thread(id)
+                .await
+                .unwrap_err()
+                .is_invalid_input()
+        );
+        assert!(
+            client
+                .cancel_ai_thread(id)
                 .await
                 .unwrap_err()
                 .is_invalid_input()
@@ -262,7 +273,7 @@ async fn errors_carry_the_providers_details() {
     }
     assert!(
         client
-            .list_threads(&AiThreadListParams::new(NOW - 3 * DAY, NOW))
+            .get_ai_threads(&AiThreadListParams::new(NOW - 3 * DAY, NOW))
             .await
             .unwrap_err()
             .is_invalid_input()
@@ -290,7 +301,7 @@ async fn cancel_with_lost_answer(
     .unwrap();
     sim.faults()
         .set(vec![FaultRule::next(Some(ProviderKind::RevCent), fault, 1)]);
-    let response = client.cancel_thread(&id).await.unwrap();
+    let response = client.cancel_ai_thread(&id).await.unwrap();
     assert_eq!(
         sim.sim().revcent().status(&id),
         Some(AiThreadStatus::Cancelled)
@@ -334,7 +345,7 @@ async fn transient_faults_are_retried() {
         FaultRule::next(Some(ProviderKind::RevCent), Fault::Reset, 1),
     ]);
     let ids: Vec<_> = client
-        .threads(month(), ThreadFilters::new())
+        .ai_threads(month(), ThreadFilters::new())
         .map(|t| t.unwrap())
         .collect()
         .await;

@@ -88,7 +88,7 @@ async fn a_nine_day_range_hits_every_window_and_page_once() {
     let server = MockServer::start_async().await;
     let (pages, other) = mock_windows(&server).await;
     let ids: Vec<String> = client(&server)
-        .threads(range(), ThreadFilters::new())
+        .ai_threads(range(), ThreadFilters::new())
         .map(|thread| thread.unwrap().id.unwrap())
         .collect()
         .await;
@@ -157,7 +157,7 @@ async fn the_stream_ends_after_the_first_error() {
     let (_pages, _) = mock_windows(&server).await;
     let client = client_with(&server, transport().with_retry(RetryPolicy::never()));
     let items: Vec<_> = client
-        .threads(range(), ThreadFilters::new())
+        .ai_threads(range(), ThreadFilters::new())
         .collect()
         .await;
     assert_eq!(
@@ -190,7 +190,7 @@ async fn bad_ranges_and_filters_fail_first_without_a_request() {
             ThreadFilters::new().with_ai_assistants(["nope"]),
         ),
     ] {
-        let items: Vec<_> = client.threads(range, filters).collect().await;
+        let items: Vec<_> = client.ai_threads(range, filters).collect().await;
         assert_eq!(items.len(), 1);
         assert!(items[0].as_ref().unwrap_err().is_invalid_input());
     }

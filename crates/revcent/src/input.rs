@@ -1,4 +1,6 @@
-//! The GetAIThreads query: building, checking and encoding [`AiThreadListParams`].
+//! What callers send RevCent: thread ids, the GetAIThreads query ([`AiThreadListParams`],
+//! built here and encoded into the URL) and the [`ThreadFilters`] of a window walk, with the
+//! limits RevCent documents and the checks run before any request.
 
 use aithreads_core::{Error, REVCENT_ID_LEN, Result, validate};
 use url::Url;
@@ -61,42 +63,6 @@ impl AiThreadListParams {
         self
     }
 
-    /// Checks the query as RevCent documents it, so a bad one is never sent.
-    pub(crate) fn validate(&self) -> Result<()> {
-        if self.date_start < 0 {
-            return Err(Error::invalid_input(format!(
-                "date_start is {}; it must be a unix time (seconds since 1970)",
-                self.date_start
-            )));
-        }
-        if self.date_end < self.date_start {
-            return Err(Error::invalid_input(format!(
-                "date_end ({}) is before date_start ({})",
-                self.date_end, self.date_start
-            )));
-        }
-        let span = self.date_end - self.date_start;
-        if span > MAX_RANGE_SECS {
-            return Err(Error::invalid_input(format!(
-                "the date range spans {span} s; RevCent lists at most {MAX_RANGE_SECS} s (2 days) per call: use threads() for longer ranges"
-            )));
-        }
-        validate::in_range("limit", self.limit, 1, MAX_LIMIT)?;
-        validate::in_range("page", self.page, FIRST_PAGE, i64::from(i32::MAX))?;
-        for id in self.ai_assistant_filter.iter().flatten() {
-            validate::fixed_length_id("RevCent AI assistant id", id, REVCENT_ID_LEN)?;
-        }
-        for status in self.status_filter.iter().flatten() {
-            if let StatusFilter::Unknown(other) = status {
-                return Err(Error::invalid_input(format!(
-                    "status filter `{}` is not one of running, timer, complete, error",
-                    other.escape_debug()
-                )));
-            }
-        }
-        Ok(())
-    }
-
     /// Appends the query string: the four required parameters, then each filter value under
     /// its own name (`style: form, explode: true`: `status_filter=running&status_filter=timer`).
     pub(crate) fn append_to(&self, url: &mut Url) {
@@ -115,7 +81,55 @@ impl AiThreadListParams {
     }
 }
 
-/// What [`threads`](crate::RevCentClient::threads) lists, besides the date range.
+/// Thread ids are exactly 20 characters (seeds 000–002) and go into the URL path.
+pub(crate) fn check_thread_id(id: &str) -> Result<()> {
+    validate::fixed_length_id("RevCent thread id", id, REVCENT_ID_LEN)
+}
+
+/// A date range in unix seconds, both ends inclusive: it starts in 1970 or later, as
+/// GetAIThreads refuses a negative `date_start`, and does not end before it starts. Checked
+/// for every GetAIThreads call and for a whole range before its windows are walked (so a bad
+/// range is refused before any window is fetched).
+pub(crate) fn check_date_range(start: i64, end: i64) -> Result<()> {
+    if start < 0 {
+        return Err(Error::invalid_input(format!(
+            "the date range starts before 1970 ({start}); RevCent dates are unix times"
+        )));
+    }
+    if end < start {
+        return Err(Error::invalid_input(format!(
+            "the date range ends ({end}) before it starts ({start})"
+        )));
+    }
+    Ok(())
+}
+
+/// Checks a GetAIThreads query as RevCent documents it, so a bad one is never sent.
+pub(crate) fn check_list_params(params: &AiThreadListParams) -> Result<()> {
+    check_date_range(params.date_start, params.date_end)?;
+    let span = params.date_end - params.date_start;
+    if span > MAX_RANGE_SECS {
+        return Err(Error::invalid_input(format!(
+            "the date range spans {span} s; RevCent lists at most {MAX_RANGE_SECS} s (2 days) per call: use ai_threads() for longer ranges"
+        )));
+    }
+    validate::in_range("limit", params.limit, 1, MAX_LIMIT)?;
+    validate::in_range("page", params.page, FIRST_PAGE, i64::from(i32::MAX))?;
+    for id in params.ai_assistant_filter.iter().flatten() {
+        validate::fixed_length_id("RevCent AI assistant id", id, REVCENT_ID_LEN)?;
+    }
+    for status in params.status_filter.iter().flatten() {
+        if let StatusFilter::Unknown(other) = status {
+            return Err(Error::invalid_input(format!(
+                "status filter `{}` is not one of running, timer, complete, error",
+                other.escape_debug()
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// What [`ai_threads`](crate::RevCentClient::ai_threads) lists, besides the date range.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct ThreadFilters {
@@ -172,7 +186,7 @@ mod tests {
             .with_limit(10)
             .with_ai_assistants(["AAAAAAAAAAAAAAAAAAAA", "BBBBBBBBBBBBBBBBBBBB"])
             .with_statuses([StatusFilter::Running, StatusFilter::Timer]);
-        params.validate().unwrap();
+        check_list_params(&params).unwrap();
         let mut url = Url::parse("https://api.revcent.com/v2/ai_threads").unwrap();
         params.append_to(&mut url);
         assert_eq!(
@@ -188,7 +202,7 @@ mod tests {
     #[test]
     fn bad_queries_are_refused() {
         let ok = AiThreadListParams::new(0, MAX_RANGE_SECS);
-        ok.validate().unwrap();
+        check_list_params(&ok).unwrap();
         for bad in [
             AiThreadListParams::new(-1, 5),
             AiThreadListParams::new(10, 9),
@@ -202,7 +216,7 @@ mod tests {
             ok.clone()
                 .with_statuses([StatusFilter::Unknown("cancelled".into())]),
         ] {
-            let err = bad.validate().unwrap_err();
+            let err = check_list_params(&bad).unwrap_err();
             assert!(err.is_invalid_input(), "{bad:?}: {err}");
         }
     }

@@ -7,7 +7,6 @@ use aithreads_core::{CancelOutcome, ProviderKind};
 use aithreads_tencent_trtc::decoders::{
     decode_control, decode_describe, decode_start, decode_stop, decode_update,
 };
-use aithreads_tencent_trtc::thread_from_describe;
 use arbitrary::Unstructured;
 
 const VOCABULARY: Vocabulary = Vocabulary {
@@ -60,7 +59,7 @@ pub fn check(data: &[u8]) {
     let check = |error: &aithreads_core::Error| check_error(error, ProviderKind::TencentTrtc);
     let ok = match which {
         0 => decode_start(response).map(drop),
-        1 => decode_describe(response).map(|answer| drop(thread_from_describe("t", answer))),
+        1 => decode_describe(response).map(|answer| drop(answer.into_thread("t"))),
         2 => decode_update(response).map(drop),
         3 => decode_control(response).map(drop),
         _ => decode_stop(response).map(|stopped| {

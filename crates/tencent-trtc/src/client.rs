@@ -59,17 +59,21 @@ pub struct StopOutcome {
 /// region of the client; the region must be one the action's documentation lists.
 #[derive(Clone)]
 pub struct TrtcClient {
-    shared: Arc<Shared>,
+    inner: Arc<Inner>,
+    /// Outside [`Inner`]: [`with_region`](Self::with_region) makes a client for another region
+    /// that shares everything else.
     region: Option<String>,
 }
 
-struct Shared {
-    transport: Transport,
-    url: Url,
+/// What every clone shares: where to send, the credentials, the transport, the settings.
+struct Inner {
+    endpoint: Url,
+    /// The `Host` header, signed and sent.
     host: String,
     secret_id: String,
     secret_key: SecretString,
     token: Option<SecretString>,
+    transport: Transport,
     language: Option<Language>,
     /// One budget per action, at its documented rate; `None` when turned off.
     limits: Option<Vec<(&'static str, RateLimit)>>,
@@ -78,12 +82,14 @@ struct Shared {
 impl fmt::Debug for TrtcClient {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("TrtcClient")
-            .field("endpoint", &self.shared.url.as_str())
+            .field("endpoint", &self.inner.endpoint.as_str())
             .field("region", &self.region)
-            .field("secret_id", &self.shared.secret_id)
-            .field("token", &self.shared.token.as_ref().map(|_| "[redacted]"))
-            .field("language", &self.shared.language)
-            .field("rate_limits", &self.shared.limits.is_some())
+            .field("secret_id", &self.inner.secret_id)
+            .field("secret_key", &"[redacted]")
+            .field("token", &self.inner.token.as_ref().map(|_| "[redacted]"))
+            .field("transport", &self.inner.transport)
+            .field("language", &self.inner.language)
+            .field("rate_limits", &self.inner.limits.is_some())
             .finish_non_exhaustive()
     }
 }
@@ -106,8 +112,8 @@ impl TrtcClient {
         if let Some(region) = &config.region {
             validate::region(region).map_err(|e| Error::config(e.to_string()))?;
         }
-        let url = endpoint_url(&config.transport, &config.endpoint)?;
-        let host = host_header(&url)?;
+        let endpoint = endpoint_url(&config.transport, &config.endpoint)?;
+        let host = host_header(&endpoint)?;
         let mut secrets = vec![secret_key.clone()];
         secrets.extend(config.token.clone());
         let transport = Transport::new(ProviderKind::TencentTrtc, config.transport, secrets)?;
@@ -122,13 +128,13 @@ impl TrtcClient {
                 .collect()
         });
         Ok(Self {
-            shared: Arc::new(Shared {
-                transport,
-                url,
+            inner: Arc::new(Inner {
+                endpoint,
                 host,
                 secret_id,
                 secret_key,
                 token: config.token,
+                transport,
                 language: config.language,
                 limits,
             }),
@@ -146,9 +152,14 @@ impl TrtcClient {
         let region = region.into();
         validate::region(&region)?;
         Ok(Self {
-            shared: self.shared.clone(),
+            inner: self.inner.clone(),
             region: Some(region),
         })
+    }
+
+    /// The endpoint requests go to (`scheme://host[:port]/`).
+    pub fn endpoint(&self) -> &Url {
+        &self.inner.endpoint
     }
 
     /// The region calls go to.
@@ -164,7 +175,7 @@ impl TrtcClient {
         &self,
         request: &StartAIConversationRequest,
     ) -> Result<StartAIConversationResponse> {
-        input::start(request)?;
+        input::check_start(request)?;
         self.call(&START_AI_CONVERSATION, request).await
     }
 
@@ -173,7 +184,7 @@ impl TrtcClient {
         &self,
         request: &DescribeAIConversationRequest,
     ) -> Result<DescribeAIConversationResponse> {
-        input::describe(request)?;
+        input::check_describe(request)?;
         self.call(&DESCRIBE_AI_CONVERSATION, request).await
     }
 
@@ -183,7 +194,7 @@ impl TrtcClient {
         &self,
         request: &UpdateAIConversationRequest,
     ) -> Result<UpdateAIConversationResponse> {
-        input::update(request)?;
+        input::check_update(request)?;
         self.call(&UPDATE_AI_CONVERSATION, request).await
     }
 
@@ -193,7 +204,7 @@ impl TrtcClient {
         &self,
         request: &ControlAIConversationRequest,
     ) -> Result<ControlAIConversationResponse> {
-        input::control(request)?;
+        input::check_control(request)?;
         self.call(&CONTROL_AI_CONVERSATION, request).await
     }
 
@@ -208,7 +219,7 @@ impl TrtcClient {
         &self,
         request: &StopAIConversationRequest,
     ) -> Result<StopOutcome> {
-        input::stop(request)?;
+        input::check_stop(request)?;
         self.send(&STOP_AI_CONVERSATION, request, decode_stop).await
     }
 
@@ -239,7 +250,7 @@ impl TrtcClient {
             Call::non_idempotent(action.name)
         }
         .with_rate_limit(self.rate_limit(action));
-        self.shared
+        self.inner
             .transport
             .send(call, || self.signed_request(action, region, &body), decode)
             .await
@@ -264,7 +275,7 @@ impl TrtcClient {
     }
 
     fn rate_limit(&self, action: &ActionSpec) -> Option<&RateLimit> {
-        self.shared
+        self.inner
             .limits
             .as_ref()?
             .iter()
@@ -274,34 +285,34 @@ impl TrtcClient {
 
     /// One attempt's request, signed at the current time.
     fn signed_request(&self, action: &ActionSpec, region: &str, body: &Bytes) -> Result<Request> {
-        let shared = &self.shared;
+        let inner = &self.inner;
         let timestamp = unix_now();
         let signed_headers = [
             ("content-type", CONTENT_TYPE),
-            ("host", shared.host.as_str()),
+            ("host", inner.host.as_str()),
         ];
         let signed = sign::sign(
             &SignableRequest::post(&signed_headers, body),
             &SigningParams {
-                secret_id: &shared.secret_id,
-                secret_key: shared.secret_key.expose_secret(),
+                secret_id: &inner.secret_id,
+                secret_key: inner.secret_key.expose_secret(),
                 service: SERVICE,
                 timestamp,
             },
         )?;
-        let mut request = Request::new(Method::POST, shared.url.clone())
+        let mut request = Request::new(Method::POST, inner.endpoint.clone())
             .json_body(body.clone())
             .header("content-type", CONTENT_TYPE)?
-            .header("host", &shared.host)?
+            .header("host", &inner.host)?
             .header("x-tc-action", action.name)?
             .header("x-tc-version", API_VERSION)?
             .header("x-tc-region", region)?
             .header("x-tc-timestamp", &timestamp.to_string())?
             .secret_header("authorization", &signed.authorization)?;
-        if let Some(language) = shared.language {
+        if let Some(language) = inner.language {
             request = request.header("x-tc-language", language.as_str())?;
         }
-        if let Some(token) = &shared.token {
+        if let Some(token) = &inner.token {
             request = request.secret_header("x-tc-token", token.expose_secret())?;
         }
         Ok(request)
@@ -392,6 +403,23 @@ mod tests {
         ] {
             assert!(endpoint_url(&transport, bad).is_err(), "{bad}");
         }
+    }
+
+    #[test]
+    fn the_client_reports_its_endpoint() {
+        let client = TrtcClient::new(
+            TrtcConfig::new()
+                .with_credentials("AKIDexample", "secret-key")
+                .with_endpoint("trtc.tencentcloudapi.com"),
+        )
+        .unwrap();
+        assert_eq!(
+            client.endpoint().as_str(),
+            "https://trtc.tencentcloudapi.com/"
+        );
+        let text = format!("{client:?}");
+        assert!(!text.contains("secret-key"), "{text}");
+        assert!(text.contains("[redacted]"), "{text}");
     }
 
     #[test]

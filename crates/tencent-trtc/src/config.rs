@@ -15,6 +15,24 @@ pub const API_VERSION: &str = "2019-07-22";
 /// The service name in the signature's credential scope, whatever the endpoint's host.
 pub const SERVICE: &str = "trtc";
 
+/// Environment variable holding the SecretId (the official SDKs' name).
+pub const SECRET_ID_VAR: &str = "TENCENTCLOUD_SECRET_ID";
+
+/// Environment variable holding the SecretKey (the official SDKs' name).
+pub const SECRET_KEY_VAR: &str = "TENCENTCLOUD_SECRET_KEY";
+
+/// Environment variable holding the session token of temporary credentials (tccli's name).
+pub const TOKEN_VAR: &str = "TENCENTCLOUD_TOKEN";
+
+/// Read when [`TOKEN_VAR`] is unset: the other name tools use for the session token.
+pub const SECURITY_TOKEN_VAR: &str = "TENCENTCLOUD_SECURITY_TOKEN";
+
+/// Environment variable naming the region, e.g. `ap-singapore`.
+pub const REGION_VAR: &str = "TENCENTCLOUD_REGION";
+
+/// Environment variable overriding the endpoint (a proxy, the simulator).
+pub const ENDPOINT_VAR: &str = "TENCENTCLOUD_TRTC_ENDPOINT";
+
 /// The language of error messages (`X-TC-Language`); the official SDKs accept only these two.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Language {
@@ -75,6 +93,7 @@ pub struct TrtcConfig {
 }
 
 impl Default for TrtcConfig {
+    /// No credentials, no region, the default endpoint, client-side rate limits on.
     fn default() -> Self {
         Self {
             secret_id: None,
@@ -91,11 +110,13 @@ impl Default for TrtcConfig {
 
 impl fmt::Debug for TrtcConfig {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let set = |present: bool| if present { "[redacted]" } else { "[unset]" };
         f.debug_struct("TrtcConfig")
             .field("secret_id", &self.secret_id)
-            .field("secret_key", &set(self.secret_key.is_some()))
-            .field("token", &set(self.token.is_some()))
+            .field(
+                "secret_key",
+                &self.secret_key.as_ref().map(|_| "[redacted]"),
+            )
+            .field("token", &self.token.as_ref().map(|_| "[redacted]"))
             .field("region", &self.region)
             .field("endpoint", &self.endpoint)
             .field("language", &self.language)
@@ -120,7 +141,7 @@ impl TrtcConfig {
     /// | `TENCENTCLOUD_REGION` | region, e.g. `ap-singapore` (optional here) |
     /// | `TENCENTCLOUD_TRTC_ENDPOINT` | endpoint, default [`DEFAULT_ENDPOINT`] |
     ///
-    /// Empty values count as unset. Missing credentials are reported by
+    /// Empty and whitespace-only values count as unset. Missing credentials are reported by
     /// [`TrtcClient::new`](crate::TrtcClient::new), so they can still be set here with
     /// [`with_credentials`](Self::with_credentials).
     pub fn from_env() -> Result<Self> {
@@ -128,21 +149,21 @@ impl TrtcConfig {
     }
 
     /// Like [`from_env`](Self::from_env), reading variables through `var`.
+    /// A malformed region is an [`Error::Config`] naming the variable.
     pub fn from_vars(var: impl Fn(&str) -> Option<String>) -> Result<Self> {
-        let var = |name: &str| var(name).filter(|value| !value.is_empty());
+        let var = |name: &str| var(name).filter(|value| !value.trim().is_empty());
         let mut config = Self::new();
-        config.secret_id = var("TENCENTCLOUD_SECRET_ID");
-        config.secret_key = var("TENCENTCLOUD_SECRET_KEY").map(SecretString::from);
-        config.token = var("TENCENTCLOUD_TOKEN")
-            .or_else(|| var("TENCENTCLOUD_SECURITY_TOKEN"))
+        config.secret_id = var(SECRET_ID_VAR);
+        config.secret_key = var(SECRET_KEY_VAR).map(SecretString::from);
+        config.token = var(TOKEN_VAR)
+            .or_else(|| var(SECURITY_TOKEN_VAR))
             .map(SecretString::from);
-        if let Some(region) = var("TENCENTCLOUD_REGION") {
-            validate::region(&region)
-                .map_err(|e| Error::config(format!("TENCENTCLOUD_REGION: {e}")))?;
+        if let Some(region) = var(REGION_VAR) {
+            validate::region(&region).map_err(|e| Error::config(format!("{REGION_VAR}: {e}")))?;
             config.region = Some(region);
         }
-        if let Some(endpoint) = var("TENCENTCLOUD_TRTC_ENDPOINT") {
-            config.endpoint = endpoint;
+        if let Some(endpoint) = var(ENDPOINT_VAR) {
+            config = config.with_endpoint(endpoint.trim());
         }
         Ok(config)
     }
@@ -208,6 +229,11 @@ impl TrtcConfig {
     pub fn endpoint(&self) -> &str {
         &self.endpoint
     }
+
+    /// The transport settings.
+    pub fn transport(&self) -> &TransportConfig {
+        &self.transport
+    }
 }
 
 #[cfg(test)]
@@ -244,11 +270,14 @@ mod tests {
     #[test]
     fn the_security_token_name_is_a_fallback_and_empty_values_are_unset() {
         let config = TrtcConfig::from_vars(vars(&[
+            ("TENCENTCLOUD_SECRET_ID", " \t"),
             ("TENCENTCLOUD_TOKEN", ""),
             ("TENCENTCLOUD_SECURITY_TOKEN", "sts"),
             ("TENCENTCLOUD_REGION", ""),
+            ("TENCENTCLOUD_TRTC_ENDPOINT", "  "),
         ]))
         .unwrap();
+        assert_eq!(config.secret_id, None);
         use aithreads_core::ExposeSecret;
         assert_eq!(config.token.as_ref().unwrap().expose_secret(), "sts");
         assert_eq!(config.region(), None);

@@ -1,19 +1,5 @@
-//! Reading Tencent's response envelopes and mapping its error codes into [`Error`].
-//!
-//! Tencent answers API errors inside an HTTP 200:
-//! `{"Response": {"Error": {"Code", "Message"}, "RequestId"}}`; any other status comes from
-//! a gateway or proxy, not the API: `Provider` with that status, transient for 408 and 5xx,
-//! except a 429, which is `RateLimited` with the gateway's `Retry-After`.
-//!
-//! | `Error.Code` | [`Error`] |
-//! |---|---|
-//! | `FailedOperation.TaskNotExist`, `ResourceNotFound*` | `NotFound` |
-//! | `AuthFailure.*`, `UnauthorizedOperation*` | `Authentication` |
-//! | `RequestLimitExceeded*` | `RateLimited` (retried) |
-//! | `InternalError*`, `ServiceUnavailable*`, `ResourceInsufficient*`, bare `FailedOperation` | `Provider`, transient (retried) |
-//! | anything else (`InvalidParameter.TaskId`, `MissingParameter`, `UnsupportedRegion`, ...) | `Provider`, not retried |
-//!
-//! Every variant keeps the code, the message and the `RequestId`.
+//! Reading Tencent's response envelopes and mapping its error codes into [`Error`], as the
+//! crate docs' "Errors" section tables them.
 
 use aithreads_core::transport::Response;
 use aithreads_core::{ApiError, Error, ProviderKind, Result};
@@ -84,8 +70,8 @@ fn http_status_error(response: &Response) -> Error {
     }
 }
 
-/// The [`Error`] for a Tencent `Error.Code`, per the table in the [module docs](self).
-pub fn api_error(code: &str, message: String, request_id: Option<String>) -> Error {
+/// The [`Error`] for a Tencent `Error.Code`, per the table in the crate docs.
+pub(crate) fn api_error(code: &str, message: String, request_id: Option<String>) -> Error {
     let mut details = ApiError::new(message).with_code(code);
     details.request_id = request_id;
     let details = Box::new(details);

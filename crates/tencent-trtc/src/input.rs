@@ -10,12 +10,13 @@ use crate::generated::{
     STTConfig, StartAIConversationRequest, StopAIConversationRequest, UpdateAIConversationRequest,
 };
 
-/// A TaskId: opaque text (`SV1FR+XTtvz…VH0.`), always sent in the JSON body.
-pub(crate) fn task_id(value: &str) -> Result<()> {
+/// A thread id here is a TaskId: opaque text (`SV1FR+XTtvz…VH0.`), always sent in the JSON
+/// body.
+pub(crate) fn check_thread_id(value: &str) -> Result<()> {
     opaque_id("TRTC TaskId", value)
 }
 
-pub(crate) fn start(request: &StartAIConversationRequest) -> Result<()> {
+pub(crate) fn check_start(request: &StartAIConversationRequest) -> Result<()> {
     if request.sdk_app_id == 0 {
         return Err(Error::invalid_input(
             "SdkAppId is 0; use the SdkAppId of your TRTC application",
@@ -88,14 +89,14 @@ fn speech_recognition(stt: &STTConfig) -> Result<()> {
     Ok(())
 }
 
-pub(crate) fn describe(request: &DescribeAIConversationRequest) -> Result<()> {
+pub(crate) fn check_describe(request: &DescribeAIConversationRequest) -> Result<()> {
     match (&request.task_id, &request.session_id) {
         (None, None) => Err(Error::invalid_input(
             "DescribeAIConversation needs a TaskId or a SessionId",
         )),
         (task, session) => {
             if let Some(task) = task {
-                task_id(task)?;
+                check_thread_id(task)?;
             }
             if let Some(session) = session {
                 opaque_id("SessionId", session)?;
@@ -105,15 +106,15 @@ pub(crate) fn describe(request: &DescribeAIConversationRequest) -> Result<()> {
     }
 }
 
-pub(crate) fn update(request: &UpdateAIConversationRequest) -> Result<()> {
-    task_id(&request.task_id)?;
+pub(crate) fn check_update(request: &UpdateAIConversationRequest) -> Result<()> {
+    check_thread_id(&request.task_id)?;
     flag("InterruptMode", request.interrupt_mode)?;
     json_object("LLMConfig", request.llm_config.as_deref())?;
     json_object("TTSConfig", request.tts_config.as_deref())
 }
 
-pub(crate) fn control(request: &ControlAIConversationRequest) -> Result<()> {
-    task_id(&request.task_id)?;
+pub(crate) fn check_control(request: &ControlAIConversationRequest) -> Result<()> {
+    check_thread_id(&request.task_id)?;
     match &request.command {
         ControlCommand::ServerPushText => {
             let Some(push) = &request.server_push_text else {
@@ -141,8 +142,8 @@ pub(crate) fn control(request: &ControlAIConversationRequest) -> Result<()> {
     }
 }
 
-pub(crate) fn stop(request: &StopAIConversationRequest) -> Result<()> {
-    task_id(&request.task_id)
+pub(crate) fn check_stop(request: &StopAIConversationRequest) -> Result<()> {
+    check_thread_id(&request.task_id)
 }
 
 fn non_empty(label: &str, value: &str) -> Result<()> {
@@ -193,7 +194,7 @@ mod tests {
 
     #[test]
     fn the_documented_start_example_passes() {
-        start(&valid_start()).unwrap();
+        check_start(&valid_start()).unwrap();
     }
 
     #[test]
@@ -231,7 +232,7 @@ mod tests {
         for (needle, spoil) in cases {
             let mut request = valid_start();
             spoil(&mut request);
-            let err = start(&request).unwrap_err();
+            let err = check_start(&request).unwrap_err();
             assert!(err.is_invalid_input(), "{needle}: {err:?}");
             assert!(err.to_string().contains(needle), "{needle}: {err}");
         }
@@ -245,26 +246,26 @@ mod tests {
             server_push_text: None,
             invoke_llm: None,
         };
-        assert!(control(&request).is_err());
+        assert!(check_control(&request).is_err());
         request.server_push_text = Some(ServerPushText {
             text: Some("Hello, happy to serve you.".into()),
             interrupt: Some(true),
             ..ServerPushText::default()
         });
-        control(&request).unwrap();
+        check_control(&request).unwrap();
         request.command = ControlCommand::InvokeLLM;
-        assert!(control(&request).is_err());
+        assert!(check_control(&request).is_err());
         request.invoke_llm = Some(InvokeLLM {
             content: Some("hi".into()),
             interrupt: None,
         });
-        control(&request).unwrap();
+        check_control(&request).unwrap();
     }
 
     #[test]
     fn describe_needs_a_task_or_a_session() {
-        assert!(describe(&DescribeAIConversationRequest::default()).is_err());
-        describe(&DescribeAIConversationRequest {
+        assert!(check_describe(&DescribeAIConversationRequest::default()).is_err());
+        check_describe(&DescribeAIConversationRequest {
             session_id: Some("s-1".into()),
             ..Default::default()
         })
@@ -273,10 +274,10 @@ mod tests {
 
     #[test]
     fn task_ids_keep_their_documented_punctuation() {
-        task_id("SV1FR+XTtvzAjRxZZ+aof1DfJF00VSBBNE0zR9W-PEpgCPBmt402.").unwrap();
-        task_id("a/b").unwrap();
+        check_thread_id("SV1FR+XTtvzAjRxZZ+aof1DfJF00VSBBNE0zR9W-PEpgCPBmt402.").unwrap();
+        check_thread_id("a/b").unwrap();
         for bad in ["", " x", "x\n"] {
-            assert!(task_id(bad).is_err(), "{bad:?}");
+            assert!(check_thread_id(bad).is_err(), "{bad:?}");
         }
     }
 }

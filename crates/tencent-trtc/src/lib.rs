@@ -14,8 +14,8 @@
 //!   text.
 //! - [`sign`]: TC3-HMAC-SHA256 as pure functions, checked against Tencent's published
 //!   vectors.
-//! - Errors: Tencent answers errors inside HTTP 200; [`error`] maps each `Error.Code` into
-//!   [`core::Error`], keeping code, message and `RequestId`.
+//! - Errors: Tencent answers errors inside HTTP 200; each `Error.Code` becomes an
+//!   [`Error`], keeping code, message and `RequestId` (see [Errors](#errors)).
 //!
 //! # Quick start
 //!
@@ -23,7 +23,7 @@
 //! use aithreads_tencent_trtc::{StopAIConversationRequest, TrtcClient};
 //!
 //! # #[tokio::main(flavor = "current_thread")]
-//! # async fn main() -> aithreads_tencent_trtc::core::Result<()> {
+//! # async fn main() -> aithreads_tencent_trtc::Result<()> {
 //! // TENCENTCLOUD_SECRET_ID, TENCENTCLOUD_SECRET_KEY, TENCENTCLOUD_REGION (e.g. ap-singapore)
 //! let client = TrtcClient::from_env()?;
 //! let stopped = client
@@ -44,7 +44,7 @@
 //! use aithreads_tencent_trtc::{TrtcClient, TrtcConfig};
 //!
 //! # #[tokio::main(flavor = "current_thread")]
-//! # async fn main() -> aithreads_tencent_trtc::core::Result<()> {
+//! # async fn main() -> aithreads_tencent_trtc::Result<()> {
 //! let client = TrtcClient::new(
 //!     TrtcConfig::from_env()?.with_credentials("AKID...", "secret-key"),
 //! )?;
@@ -58,27 +58,82 @@
 //! # Ok(())
 //! # }
 //! ```
+//!
+//! # Operations
+//!
+//! Each method is named after the TRTC action it calls; the
+//! [`ThreadProvider`](core::ThreadProvider) methods keep the trait's names and answer in the
+//! unified model.
+//!
+//! | method | TRTC action (`POST /`, `X-TC-Action`) |
+//! |---|---|
+//! | [`TrtcClient::start_ai_conversation`] | StartAIConversation |
+//! | [`TrtcClient::describe_ai_conversation`] | DescribeAIConversation |
+//! | [`TrtcClient::update_ai_conversation`] | UpdateAIConversation |
+//! | [`TrtcClient::control_ai_conversation`] | ControlAIConversation |
+//! | [`TrtcClient::stop_ai_conversation`] | StopAIConversation |
+//!
+//! # Errors
+//!
+//! Tencent answers API errors inside an HTTP 200:
+//! `{"Response": {"Error": {"Code", "Message"}, "RequestId"}}`; any other status comes from
+//! a gateway or proxy, not the API: `Provider` with that status, transient for 408 and 5xx,
+//! except a 429, which is `RateLimited` with the gateway's `Retry-After`.
+//!
+//! | `Error.Code` | [`Error`] |
+//! |---|---|
+//! | `FailedOperation.TaskNotExist`, `ResourceNotFound*` | `NotFound` |
+//! | `AuthFailure.*`, `UnauthorizedOperation*` | `Authentication` |
+//! | `RequestLimitExceeded*` | `RateLimited` (retried) |
+//! | `InternalError*`, `ServiceUnavailable*`, `ResourceInsufficient*`, bare `FailedOperation` | `Provider`, transient (retried) |
+//! | anything else (`InvalidParameter.TaskId`, `MissingParameter`, `UnsupportedRegion`, ...) | `Provider`, not retried |
+//!
+//! Every variant keeps the code, the message and the `RequestId`.
+//!
+//! # Unified model
+//!
+//! As a [`ThreadProvider`](core::ThreadProvider) (see the impl on [`TrtcClient`]): a thread
+//! is a task; statuses map `InProgress` → running, `Idle` and `Preparing` → pending,
+//! `Stopped` → completed (others → unknown, the raw value kept), and
+//! [`Thread::record`](core::Thread::record) is the typed [`DescribeAIConversationResponse`]
+//! ([`DescribeAIConversationResponse::into_thread`]).
+//!
+//! # Wire models
+//!
+//! Every model of the TRTC spec is in [`generated`]. Re-exported here: each action's request
+//! and every type it is built from, each action's response, and the enums.
 #![deny(missing_docs)]
-
-pub use aithreads_core as core;
 
 mod client;
 mod config;
 mod engines;
-pub mod error;
-mod generated;
+mod error;
+pub mod generated;
 mod input;
 mod provider;
 pub mod sign;
 
+pub use aithreads_core as core;
+pub use aithreads_core::{Error, Result};
 pub use client::{ACTIONS, StopOutcome, TrtcClient};
-pub use config::{API_VERSION, DEFAULT_ENDPOINT, Language, SERVICE, TrtcConfig};
+pub use config::{
+    API_VERSION, DEFAULT_ENDPOINT, ENDPOINT_VAR, Language, REGION_VAR, SECRET_ID_VAR,
+    SECRET_KEY_VAR, SECURITY_TOKEN_VAR, SERVICE, TOKEN_VAR, TrtcConfig,
+};
 pub use engines::{FLOW_TTS_MODEL, LlmConfig, TtsConfig};
-pub use generated::*;
-pub use provider::{thread_from_describe, unified_status};
+pub use generated::{
+    ActionSpec, AgentConfig, AmbientSound, ControlAIConversationRequest,
+    ControlAIConversationResponse, ControlCommand, DescribeAIConversationRequest,
+    DescribeAIConversationResponse, InvokeLLM, STTConfig, SemanticEagerness, ServerPushText,
+    StartAIConversationRequest, StartAIConversationResponse, StopAIConversationRequest,
+    StopAIConversationResponse, TaskStatus, TurnDetection, UpdateAIConversationRequest,
+    UpdateAIConversationResponse, VoicePrint,
+};
 
 /// The decoders [`TrtcClient`] runs on every answer (status, headers and body in, typed value
-/// or [`core::Error`] out), exposed for the fuzz targets and property tests. Not a stable API.
+/// or [`Error`] out), for the fuzz targets and property tests (cargo feature `fuzzing`). Not a
+/// stable API.
+#[cfg(feature = "fuzzing")]
 #[doc(hidden)]
 pub mod decoders {
     use crate::core::Result;

@@ -1,10 +1,5 @@
-//! [`ThreadProvider`] for TRTC: a thread is an AI conversation task, named by its TaskId.
-//!
-//! | trait method | TRTC action |
-//! |---|---|
-//! | `get_thread` | `DescribeAIConversation` by `TaskId` |
-//! | `cancel_thread` | `StopAIConversation` |
-//! | `list_threads`, `delete_thread` | none: the API has no listing and no deletion, so `Unsupported` |
+//! [`ThreadProvider`] for [`TrtcClient`]: a thread is an AI conversation task, named by its
+//! TaskId.
 
 use async_trait::async_trait;
 use time::OffsetDateTime;
@@ -22,35 +17,50 @@ use crate::generated::{
 };
 use crate::input;
 
-/// The unified status of a Describe `Status` (the table on [`Status`]).
-pub fn unified_status(status: &TaskStatus) -> Status {
-    match status {
-        TaskStatus::InProgress => Status::Running,
-        TaskStatus::Idle | TaskStatus::Preparing => Status::Pending,
-        TaskStatus::Stopped => Status::Completed,
-        TaskStatus::Unknown(_) => Status::Unknown,
+impl TaskStatus {
+    /// The unified status (the table on [`Status`]): `InProgress` → running, `Idle` and
+    /// `Preparing` → pending, `Stopped` → completed, anything else → unknown.
+    pub fn unified(&self) -> Status {
+        match self {
+            Self::InProgress => Status::Running,
+            Self::Idle | Self::Preparing => Status::Pending,
+            Self::Stopped => Status::Completed,
+            Self::Unknown(_) => Status::Unknown,
+        }
     }
 }
 
-/// A [`Thread`] from a Describe answer; the answer is kept whole as the record
-/// (`thread.record::<DescribeAIConversationResponse>()`).
-pub fn thread_from_describe(task_id: &str, answer: DescribeAIConversationResponse) -> Thread {
-    let (status, raw) = match &answer.status {
-        Some(status) => (unified_status(status), RawStatus::new(status.as_str())),
-        None => (Status::Unknown, RawStatus::new("")),
-    };
-    // StartTime's format is not documented (the doc example says "abc"): RFC 3339 is read,
-    // anything else stays only in the record.
-    let created = answer
-        .start_time
-        .as_deref()
-        .and_then(|t| OffsetDateTime::parse(t, &Rfc3339).ok());
-    let id = answer.task_id.clone().unwrap_or_else(|| task_id.to_owned());
-    let mut thread = Thread::new(ProviderKind::TencentTrtc, id, status, raw, answer);
-    thread.created_at = created;
-    thread
+impl DescribeAIConversationResponse {
+    /// This answer as a [`Thread`], kept whole as the record
+    /// (`thread.record::<DescribeAIConversationResponse>()`).
+    ///
+    /// The thread's id is the answer's `TaskId`, or `task_id` (the one asked about) when the
+    /// answer leaves it out.
+    pub fn into_thread(self, task_id: &str) -> Thread {
+        let (status, raw) = match &self.status {
+            Some(status) => (status.unified(), RawStatus::new(status.as_str())),
+            None => (Status::Unknown, RawStatus::new("")),
+        };
+        // StartTime's format is not documented (the doc example says "abc"): RFC 3339 is
+        // read, anything else stays only in the record.
+        let created = self
+            .start_time
+            .as_deref()
+            .and_then(|t| OffsetDateTime::parse(t, &Rfc3339).ok());
+        let id = self.task_id.clone().unwrap_or_else(|| task_id.to_owned());
+        let mut thread = Thread::new(ProviderKind::TencentTrtc, id, status, raw, self);
+        thread.created_at = created;
+        thread
+    }
 }
 
+/// TRTC in the unified model.
+///
+/// | trait method | TRTC action |
+/// |---|---|
+/// | `get_thread` | DescribeAIConversation by `TaskId` ([`DescribeAIConversationResponse::into_thread`]) |
+/// | `cancel_thread` | StopAIConversation; see [`TrtcClient::stop_ai_conversation`] |
+/// | `list_threads`, `delete_thread` | none: the API has no listing and no deletion, so [`Error::Unsupported`](aithreads_core::Error::Unsupported) |
 #[async_trait]
 impl ThreadProvider for TrtcClient {
     fn kind(&self) -> ProviderKind {
@@ -62,14 +72,14 @@ impl ThreadProvider for TrtcClient {
     }
 
     async fn get_thread(&self, id: &str) -> Result<Thread> {
-        input::task_id(id)?;
+        input::check_thread_id(id)?;
         let answer = self
             .describe_ai_conversation(&DescribeAIConversationRequest {
                 task_id: Some(id.to_owned()),
                 ..DescribeAIConversationRequest::default()
             })
             .await?;
-        Ok(thread_from_describe(id, answer))
+        Ok(answer.into_thread(id))
     }
 
     async fn list_threads(&self, _query: &ListQuery) -> Result<Page<Thread>> {
@@ -77,7 +87,7 @@ impl ThreadProvider for TrtcClient {
     }
 
     async fn cancel_thread(&self, id: &str) -> Result<CancelOutcome> {
-        input::task_id(id)?;
+        input::check_thread_id(id)?;
         let stopped = self
             .stop_ai_conversation(&StopAIConversationRequest {
                 task_id: id.to_owned(),
@@ -108,7 +118,7 @@ mod tests {
                 serde_json::json!({"Status": raw, "StartTime": "2025-02-24T08:00:00Z", "RequestId": "r"}),
             )
             .unwrap();
-            let thread = thread_from_describe("t-1", answer);
+            let thread = answer.into_thread("t-1");
             assert_eq!(thread.status, unified, "{raw}");
             assert_eq!(thread.raw_status.value, raw);
             assert_eq!(thread.id, "t-1");
@@ -132,7 +142,7 @@ mod tests {
         let answer: DescribeAIConversationResponse =
             serde_json::from_str(r#"{"StartTime": "abc", "Status": "abc", "RequestId": "abc"}"#)
                 .unwrap();
-        let thread = thread_from_describe("t-2", answer);
+        let thread = answer.into_thread("t-2");
         assert_eq!(thread.status, Status::Unknown);
         assert_eq!(thread.raw_status.value, "abc");
         assert_eq!(thread.created_at, None);

@@ -8,11 +8,12 @@ use std::time::Duration;
 
 use aithreads_tencent_trtc::core::transport::{RetryPolicy, TransportConfig};
 use aithreads_tencent_trtc::core::{CancelOutcome, Error, ThreadProvider};
+use aithreads_tencent_trtc::generated::STTConfig;
 use aithreads_tencent_trtc::{
     AgentConfig, ControlAIConversationRequest, ControlCommand, DescribeAIConversationRequest,
-    DescribeAIConversationResponse, Language, STTConfig, ServerPushText,
-    StartAIConversationRequest, StopAIConversationRequest, TaskStatus, TrtcClient, TrtcConfig,
-    TtsConfig, UpdateAIConversationRequest,
+    DescribeAIConversationResponse, Language, ServerPushText, StartAIConversationRequest,
+    StopAIConversationRequest, TaskStatus, TrtcClient, TrtcConfig, TtsConfig,
+    UpdateAIConversationRequest,
 };
 use common::{SECRET_KEY, SEED_TASK_ID, check_signature, client, config, fast_retries};
 use httpmock::prelude::*;

@@ -5,10 +5,10 @@
 
 use crate::shaping::{Vocabulary, check_error, response};
 use aithreads_core::ProviderKind;
+use aithreads_openai_chatkit::ThreadRecord;
 use aithreads_openai_chatkit::decoders::{
     decode_delete, decode_item_list, decode_session, decode_thread, decode_thread_list,
 };
-use aithreads_openai_chatkit::provider::to_thread;
 use arbitrary::Unstructured;
 
 const THREAD: &str = r#"{"id": "cthr_def456", "object": "chatkit.thread", "created_at": 1712345600, "title": "Demo feedback", "status": {"type": "active"}, "user": "user_456"}"#;
@@ -125,13 +125,19 @@ pub fn check(data: &[u8]) {
     };
     let (status, attempt) = (response.status, response.attempt);
     let ok = match which {
-        0 => decode_thread(response).map(|thread| drop(to_thread(thread, None))),
+        0 => decode_thread(response).map(|thread| drop(ThreadRecord::from(thread).into_thread())),
         1 => decode_thread_list(response).map(|list| {
-            list.data.into_iter().for_each(|t| drop(to_thread(t, None)));
+            list.data
+                .into_iter()
+                .for_each(|t| drop(ThreadRecord::from(t).into_thread()));
         }),
         2 => decode_item_list(response).map(|items| {
             let thread = serde_json::from_str(THREAD).expect("the example thread decodes");
-            drop(to_thread(thread, Some(items.data)));
+            let record = ThreadRecord {
+                thread,
+                items: Some(items.data),
+            };
+            drop(record.into_thread());
         }),
         3 => decode_session(response).map(drop),
         _ => decode_delete("cthr_abc123", response).map(drop),

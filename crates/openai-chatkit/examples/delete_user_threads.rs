@@ -71,7 +71,7 @@ async fn main() -> ExitCode {
 
 async fn delete_all(client: &ChatKitClient, user: &str) -> ExitCode {
     let ids: Vec<String> = match client
-        .threads(
+        .chatkit_threads(
             ListThreadsParams::new()
                 .with_user(user)
                 .with_limit(MAX_LIMIT),
@@ -89,7 +89,7 @@ async fn delete_all(client: &ChatKitClient, user: &str) -> ExitCode {
     println!("{} threads of {user}", ids.len());
     let failures = stream::iter(ids)
         .map(|id| async move {
-            let outcome = client.delete_thread(&id).await;
+            let outcome = client.delete_chatkit_thread(&id).await;
             (id, outcome)
         })
         .buffer_unordered(CONCURRENCY)

@@ -6,7 +6,6 @@ use std::sync::Arc;
 
 use aithreads_core::pagination::cursor_stream;
 use aithreads_core::transport::{Call, Request, Response, Transport, endpoint};
-use aithreads_core::validate;
 use aithreads_core::{DEFAULT_PREFETCH_PAGES, Error, ExposeSecret, Page, Result, SecretString};
 use futures::StreamExt;
 use futures::stream::BoxStream;
@@ -20,17 +19,18 @@ use crate::generated::{
     ChatSessionResource, CreateChatSessionBody, DeletedThreadResource, ThreadItem,
     ThreadItemListResource, ThreadListResource, ThreadResource,
 };
-use crate::params::{self, ListItemsParams, ListThreadsParams};
+use crate::input::{
+    ListItemsParams, ListThreadsParams, check_list_items, check_list_threads, check_session,
+    check_session_id, check_thread_id,
+};
 
 /// The value of the `OpenAI-Beta` header every ChatKit call carries.
 pub const BETA_HEADER: &str = "chatkit_beta=v1";
 
 /// A client of the OpenAI ChatKit API. Cheap to clone; clones share connections.
 ///
-/// Its inherent methods are the API's operations, fully typed. It also implements
-/// [`ThreadProvider`](aithreads_core::ThreadProvider), whose `get_thread` and `list_threads`
-/// return the unified [`Thread`](aithreads_core::Thread) instead; call them through the trait
-/// (`ThreadProvider::get_thread(&client, id)` or a `dyn ThreadProvider`).
+/// Its inherent methods are the API's operations, fully typed and named after them; the
+/// [`ThreadProvider`](aithreads_core::ThreadProvider) methods answer in the unified model.
 ///
 /// Every call validates its input first ([`Error::InvalidInput`], nothing sent), then sends
 /// `Authorization: Bearer …`, `OpenAI-Beta: chatkit_beta=v1`, and `OpenAI-Organization` /
@@ -40,10 +40,12 @@ pub struct ChatKitClient {
     inner: Arc<Inner>,
 }
 
+/// What every clone shares: where to send, the key to send, the transport, the settings.
 struct Inner {
-    transport: Transport,
     base_url: Url,
+    /// `Bearer <key>`, the `Authorization` header's value.
     authorization: SecretString,
+    transport: Transport,
     organization: Option<String>,
     project: Option<String>,
 }
@@ -52,9 +54,10 @@ impl fmt::Debug for ChatKitClient {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("ChatKitClient")
             .field("base_url", &self.inner.base_url.as_str())
+            .field("api_key", &"[redacted]")
+            .field("transport", &self.inner.transport)
             .field("organization", &self.inner.organization)
             .field("project", &self.inner.project)
-            .field("transport", &self.inner.transport)
             .finish_non_exhaustive()
     }
 }
@@ -71,9 +74,9 @@ impl ChatKitClient {
         let authorization = SecretString::from(format!("Bearer {}", key.expose_secret()));
         let client = Self {
             inner: Arc::new(Inner {
-                transport: Transport::new(PROVIDER, config.transport, vec![key])?,
                 base_url,
                 authorization,
+                transport: Transport::new(PROVIDER, config.transport, vec![key])?,
                 organization: config.organization,
                 project: config.project,
             }),
@@ -90,26 +93,26 @@ impl ChatKitClient {
     }
 
     /// The base URL requests go to.
-    pub fn base_url(&self) -> &str {
-        self.inner.base_url.as_str()
+    pub fn base_url(&self) -> &Url {
+        &self.inner.base_url
     }
 
-    /// `GET /chatkit/threads/{thread_id}`: one thread.
-    pub async fn get_thread(&self, thread_id: &str) -> Result<ThreadResource> {
-        check_id("thread id", thread_id)?;
+    /// GetThreadMethod: `GET /chatkit/threads/{thread_id}`, one thread.
+    pub async fn retrieve_chatkit_thread(&self, thread_id: &str) -> Result<ThreadResource> {
+        check_thread_id(thread_id)?;
         let url = self.url(&["chatkit", "threads", thread_id], Vec::new());
         self.send(Call::idempotent("GetThreadMethod"), Method::GET, url, None)
             .await
     }
 
-    /// `DELETE /chatkit/threads/{thread_id}`: deletes a thread with its items and stored
-    /// attachments.
+    /// DeleteThreadMethod: `DELETE /chatkit/threads/{thread_id}`, deletes a thread with its
+    /// items and stored attachments.
     ///
     /// Deleting is retried like a read. When a retry answers 404 after an earlier attempt
     /// whose answer was lost, that attempt deleted the thread, so the call succeeds with the
     /// confirmation the lost answer would have carried.
-    pub async fn delete_thread(&self, thread_id: &str) -> Result<DeletedThreadResource> {
-        check_id("thread id", thread_id)?;
+    pub async fn delete_chatkit_thread(&self, thread_id: &str) -> Result<DeletedThreadResource> {
+        check_thread_id(thread_id)?;
         let url = self.url(&["chatkit", "threads", thread_id], Vec::new());
         self.inner
             .transport
@@ -121,9 +124,12 @@ impl ChatKitClient {
             .await
     }
 
-    /// `GET /chatkit/threads`: one page of threads.
-    pub async fn list_threads(&self, params: &ListThreadsParams) -> Result<ThreadListResource> {
-        params.check()?;
+    /// ListThreadsMethod: `GET /chatkit/threads`, one page of threads.
+    pub async fn list_chatkit_threads(
+        &self,
+        params: &ListThreadsParams,
+    ) -> Result<ThreadListResource> {
+        check_list_threads(params)?;
         let url = self.url(&["chatkit", "threads"], params.query());
         self.send(
             Call::idempotent("ListThreadsMethod"),
@@ -140,8 +146,11 @@ impl ChatKitClient {
     /// false (keeping any `before` as a bound). With `before` alone it walks backward from
     /// that id with `before = first_id`, yielding threads in the order they get further from
     /// it. An invalid `params` yields one [`Error::InvalidInput`] and nothing is sent.
-    pub fn threads(&self, params: ListThreadsParams) -> BoxStream<'static, Result<ThreadResource>> {
-        if let Err(error) = params.check() {
+    pub fn chatkit_threads(
+        &self,
+        params: ListThreadsParams,
+    ) -> BoxStream<'static, Result<ThreadResource>> {
+        if let Err(error) = check_list_threads(&params) {
             return futures::stream::iter([Err(error)]).boxed();
         }
         let backward = params.before.is_some() && params.after.is_none();
@@ -154,18 +163,19 @@ impl ChatKitClient {
             } else {
                 params.after = cursor.or(params.after);
             }
-            async move { client.list_threads(&params).await }
+            async move { client.list_chatkit_threads(&params).await }
         })
     }
 
-    /// `GET /chatkit/threads/{thread_id}/items`: one page of a thread's items.
-    pub async fn list_items(
+    /// ListThreadItemsMethod: `GET /chatkit/threads/{thread_id}/items`, one page of a thread's
+    /// items.
+    pub async fn list_chatkit_thread_items(
         &self,
         thread_id: &str,
         params: &ListItemsParams,
     ) -> Result<ThreadItemListResource> {
-        check_id("thread id", thread_id)?;
-        params.check()?;
+        check_thread_id(thread_id)?;
+        check_list_items(params)?;
         let url = self.url(&["chatkit", "threads", thread_id, "items"], params.query());
         self.send(
             Call::idempotent("ListThreadItemsMethod"),
@@ -177,13 +187,13 @@ impl ChatKitClient {
     }
 
     /// Every item of a thread matching `params`, across all pages; walks like
-    /// [`threads`](Self::threads).
-    pub fn items(
+    /// [`chatkit_threads`](Self::chatkit_threads).
+    pub fn chatkit_thread_items(
         &self,
         thread_id: &str,
         params: ListItemsParams,
     ) -> BoxStream<'static, Result<ThreadItem>> {
-        if let Err(error) = check_id("thread id", thread_id).and_then(|()| params.check()) {
+        if let Err(error) = check_thread_id(thread_id).and_then(|()| check_list_items(&params)) {
             return futures::stream::iter([Err(error)]).boxed();
         }
         let backward = params.before.is_some() && params.after.is_none();
@@ -198,19 +208,20 @@ impl ChatKitClient {
             } else {
                 params.after = cursor.or(params.after);
             }
-            async move { client.list_items(&thread_id, &params).await }
+            async move { client.list_chatkit_thread_items(&thread_id, &params).await }
         })
     }
 
-    /// `POST /chatkit/sessions`: creates a session and its client secret.
+    /// CreateChatSessionMethod: `POST /chatkit/sessions`, creates a session and its client
+    /// secret.
     ///
     /// Not retried once the request may have reached OpenAI, since a repeat would create a
     /// second session.
-    pub async fn create_session(
+    pub async fn create_chatkit_session(
         &self,
         body: &CreateChatSessionBody,
     ) -> Result<ChatSessionResource> {
-        params::check_session(body)?;
+        check_session(body)?;
         let bytes = serde_json::to_vec(body).map_err(|e| {
             Error::invalid_input(format!("the session body cannot be encoded: {e}"))
         })?;
@@ -224,10 +235,10 @@ impl ChatKitClient {
         .await
     }
 
-    /// `POST /chatkit/sessions/{session_id}/cancel`: stops new requests from using the
-    /// session's client secret, and returns the session.
-    pub async fn cancel_session(&self, session_id: &str) -> Result<ChatSessionResource> {
-        check_id("session id", session_id)?;
+    /// CancelChatSessionMethod: `POST /chatkit/sessions/{session_id}/cancel`, stops new
+    /// requests from using the session's client secret, and returns the session.
+    pub async fn cancel_chatkit_session(&self, session_id: &str) -> Result<ChatSessionResource> {
+        check_session_id(session_id)?;
         let url = self.url(&["chatkit", "sessions", session_id, "cancel"], Vec::new());
         self.send(
             Call::idempotent("CancelChatSessionMethod"),
@@ -293,11 +304,6 @@ pub fn decode_delete(thread_id: &str, response: Response) -> Result<DeletedThrea
         });
     }
     error::decode(response)
-}
-
-/// Checks an id that goes into the URL path.
-pub(crate) fn check_id(label: &str, id: &str) -> Result<()> {
-    validate::path_segment(label, id)
 }
 
 /// The cursor for the page after one: its `last_id` (or `first_id` walking backward) while
@@ -429,7 +435,7 @@ mod tests {
         #[test]
         fn accepted_ids_stay_exactly_one_path_segment(id in "[A-Za-z0-9_.~-]{1,48}") {
             proptest::prop_assume!(id != "." && id != "..");
-            check_id("thread id", &id).unwrap();
+            check_thread_id(&id).unwrap();
             let url = OPENAI.url(&["chatkit", "threads", &id], Vec::new());
             let segments: Vec<&str> = url.path_segments().unwrap().collect();
             proptest::prop_assert_eq!(segments, vec!["v1", "chatkit", "threads", id.as_str()]);
@@ -442,7 +448,7 @@ mod tests {
             tail in "[a-z0-9_]{0,8}",
         ) {
             let id = format!("{head}{bad}{tail}");
-            proptest::prop_assert!(check_id("thread id", &id).unwrap_err().is_invalid_input());
+            proptest::prop_assert!(check_thread_id(&id).unwrap_err().is_invalid_input());
         }
     }
 

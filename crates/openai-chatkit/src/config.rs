@@ -8,6 +8,18 @@ use aithreads_core::{Error, ExposeSecret, Result, SecretString};
 /// OpenAI's API endpoint, the default base URL.
 pub const DEFAULT_BASE_URL: &str = "https://api.openai.com/v1";
 
+/// Environment variable holding the API key, sent as `Authorization: Bearer <key>`.
+pub const API_KEY_VAR: &str = "OPENAI_API_KEY";
+
+/// Environment variable overriding the base URL (a proxy, the simulator).
+pub const BASE_URL_VAR: &str = "OPENAI_BASE_URL";
+
+/// Environment variable naming the organization, sent as `OpenAI-Organization`.
+pub const ORG_ID_VAR: &str = "OPENAI_ORG_ID";
+
+/// Environment variable naming the project, sent as `OpenAI-Project`.
+pub const PROJECT_ID_VAR: &str = "OPENAI_PROJECT_ID";
+
 /// Settings of a [`ChatKitClient`](crate::ChatKitClient).
 ///
 /// Read them from the environment with [`from_env`](Self::from_env) (the variables the official
@@ -46,23 +58,33 @@ impl Default for ChatKitConfig {
 }
 
 impl ChatKitConfig {
-    /// Reads `OPENAI_API_KEY` (required), `OPENAI_ORG_ID`, `OPENAI_PROJECT_ID` and
-    /// `OPENAI_BASE_URL` (default [`DEFAULT_BASE_URL`]). Empty values count as unset.
+    /// No API key, OpenAI's endpoint, default transport settings.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Reads `OPENAI_API_KEY`, `OPENAI_ORG_ID`, `OPENAI_PROJECT_ID` and `OPENAI_BASE_URL`
+    /// (default [`DEFAULT_BASE_URL`]). A missing key is reported when the client is built
+    /// ([`ChatKitClient::new`](crate::ChatKitClient::new)), so it can still be supplied with
+    /// [`with_api_key`](Self::with_api_key).
     pub fn from_env() -> Result<Self> {
         Self::from_vars(|name| std::env::var(name).ok())
     }
 
-    /// Like [`from_env`](Self::from_env), reading each variable through `var`.
+    /// Like [`from_env`](Self::from_env), reading each variable through `var` (for tests).
+    /// Empty and whitespace-only values count as unset.
     pub fn from_vars(var: impl Fn(&str) -> Option<String>) -> Result<Self> {
-        let var = |name: &str| var(name).filter(|value| !value.is_empty());
-        let api_key = var("OPENAI_API_KEY").ok_or_else(missing_api_key)?;
-        Ok(Self {
-            api_key: Some(SecretString::from(api_key)),
-            base_url: var("OPENAI_BASE_URL").unwrap_or_else(|| DEFAULT_BASE_URL.to_owned()),
-            organization: var("OPENAI_ORG_ID"),
-            project: var("OPENAI_PROJECT_ID"),
-            transport: TransportConfig::default(),
-        })
+        let var = |name: &str| var(name).filter(|value| !value.trim().is_empty());
+        let mut config = Self::new();
+        if let Some(key) = var(API_KEY_VAR) {
+            config = config.with_api_key(key);
+        }
+        if let Some(url) = var(BASE_URL_VAR) {
+            config = config.with_base_url(url.trim());
+        }
+        config.organization = var(ORG_ID_VAR);
+        config.project = var(PROJECT_ID_VAR);
+        Ok(config)
     }
 
     /// Sets the API key sent as `Authorization: Bearer <key>`.
@@ -121,12 +143,12 @@ impl ChatKitConfig {
         self.api_key
             .as_ref()
             .filter(|key| !key.expose_secret().is_empty())
-            .ok_or_else(missing_api_key)
+            .ok_or_else(|| {
+                Error::config(format!(
+                    "missing {API_KEY_VAR}: set it or call with_api_key"
+                ))
+            })
     }
-}
-
-fn missing_api_key() -> Error {
-    Error::config("missing OPENAI_API_KEY: set it or call with_api_key")
 }
 
 impl fmt::Debug for ChatKitConfig {
@@ -175,6 +197,7 @@ mod tests {
             ("OPENAI_API_KEY", "sk-abc"),
             ("OPENAI_BASE_URL", ""),
             ("OPENAI_ORG_ID", ""),
+            ("OPENAI_PROJECT_ID", "  "),
         ]))
         .unwrap();
         assert_eq!(config.base_url(), DEFAULT_BASE_URL);
@@ -184,8 +207,14 @@ mod tests {
 
     #[test]
     fn a_missing_key_names_the_variable_and_the_fix() {
-        for env in [&[][..], &[("OPENAI_API_KEY", "")][..]] {
-            let err = ChatKitConfig::from_vars(vars(env)).unwrap_err();
+        for env in [
+            &[][..],
+            &[("OPENAI_API_KEY", "")][..],
+            &[("OPENAI_API_KEY", " \n")][..],
+        ] {
+            // Reading the variables never fails; building the client does.
+            let config = ChatKitConfig::from_vars(vars(env)).unwrap();
+            let err = crate::ChatKitClient::new(config).unwrap_err();
             assert!(matches!(err, Error::Config { .. }), "{err:?}");
             assert_eq!(
                 err.to_string(),

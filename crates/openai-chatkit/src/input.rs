@@ -1,5 +1,6 @@
-//! Request parameters: the list queries (hand-written, the spec declares them only as query
-//! parameters), constructors for the session body, and the checks run before any request.
+//! What callers send OpenAI: ids, the list queries (hand-written, the spec declares them only
+//! as query parameters) and constructors for the session body, with the spec's limits and the
+//! checks run before any request.
 
 use aithreads_core::{Error, Order, Result, validate};
 
@@ -105,15 +106,6 @@ impl ListThreadsParams {
         self
     }
 
-    /// Checks every field against the spec's bounds.
-    pub(crate) fn check(&self) -> Result<()> {
-        check_page(&self.after, &self.before, self.limit)?;
-        if let Some(user) = &self.user {
-            validate::length_between("user", user, 1, MAX_USER_CHARS)?;
-        }
-        Ok(())
-    }
-
     /// The query pairs, in the order the official SDKs send them.
     pub(crate) fn query(&self) -> Vec<(&'static str, String)> {
         let mut pairs = page_query(&self.after, &self.before, self.limit, self.order);
@@ -123,15 +115,34 @@ impl ListThreadsParams {
 }
 
 impl ListItemsParams {
-    /// Checks every field against the spec's bounds.
-    pub(crate) fn check(&self) -> Result<()> {
-        check_page(&self.after, &self.before, self.limit)
-    }
-
     /// The query pairs, in the order the official SDKs send them.
     pub(crate) fn query(&self) -> Vec<(&'static str, String)> {
         page_query(&self.after, &self.before, self.limit, self.order)
     }
+}
+
+/// A thread id, which goes into the URL path.
+pub(crate) fn check_thread_id(id: &str) -> Result<()> {
+    validate::path_segment("thread id", id)
+}
+
+/// A session id, which goes into the URL path.
+pub(crate) fn check_session_id(id: &str) -> Result<()> {
+    validate::path_segment("session id", id)
+}
+
+/// Checks a thread list query against the spec's bounds.
+pub(crate) fn check_list_threads(params: &ListThreadsParams) -> Result<()> {
+    check_page(&params.after, &params.before, params.limit)?;
+    if let Some(user) = &params.user {
+        validate::length_between("user", user, 1, MAX_USER_CHARS)?;
+    }
+    Ok(())
+}
+
+/// Checks an item list query against the spec's bounds.
+pub(crate) fn check_list_items(params: &ListItemsParams) -> Result<()> {
+    check_page(&params.after, &params.before, params.limit)
 }
 
 fn check_page(after: &Option<String>, before: &Option<String>, limit: Option<u32>) -> Result<()> {
@@ -331,17 +342,14 @@ mod tests {
     #[test]
     fn limits_and_user_lengths_follow_the_spec_bounds() {
         for ok in [0, 1, 100] {
-            ListThreadsParams::new().with_limit(ok).check().unwrap();
-            ListItemsParams::new().with_limit(ok).check().unwrap();
+            check_list_threads(&ListThreadsParams::new().with_limit(ok)).unwrap();
+            check_list_items(&ListItemsParams::new().with_limit(ok)).unwrap();
         }
-        assert!(ListThreadsParams::new().with_limit(101).check().is_err());
-        assert!(ListItemsParams::new().with_limit(101).check().is_err());
-        ListThreadsParams::new()
-            .with_user("x".repeat(512))
-            .check()
-            .unwrap();
+        assert!(check_list_threads(&ListThreadsParams::new().with_limit(101)).is_err());
+        assert!(check_list_items(&ListItemsParams::new().with_limit(101)).is_err());
+        check_list_threads(&ListThreadsParams::new().with_user("x".repeat(512))).unwrap();
         for bad in [String::new(), "x".repeat(513)] {
-            let err = ListThreadsParams::new().with_user(bad).check().unwrap_err();
+            let err = check_list_threads(&ListThreadsParams::new().with_user(bad)).unwrap_err();
             assert!(err.is_invalid_input());
         }
     }
@@ -349,8 +357,8 @@ mod tests {
     #[test]
     fn cursors_must_be_plain_ids() {
         for bad in ["", "a b", "a\nb"] {
-            assert!(ListThreadsParams::new().with_after(bad).check().is_err());
-            assert!(ListItemsParams::new().with_before(bad).check().is_err());
+            assert!(check_list_threads(&ListThreadsParams::new().with_after(bad)).is_err());
+            assert!(check_list_items(&ListItemsParams::new().with_before(bad)).is_err());
         }
     }
 

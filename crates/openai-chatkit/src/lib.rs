@@ -1,29 +1,6 @@
 //! OpenAI ChatKit threads for [aithreads](https://crates.io/crates/aithreads): a typed client
 //! of the ChatKit API (beta) that also implements [`ThreadProvider`](core::ThreadProvider).
 //!
-//! | operation | method |
-//! |---|---|
-//! | `GET /chatkit/threads/{thread_id}` | [`ChatKitClient::get_thread`] → [`ThreadResource`] |
-//! | `DELETE /chatkit/threads/{thread_id}` | [`ChatKitClient::delete_thread`] → [`DeletedThreadResource`] |
-//! | `GET /chatkit/threads` | [`ChatKitClient::list_threads`] (one page), [`ChatKitClient::threads`] (a stream of all) |
-//! | `GET /chatkit/threads/{thread_id}/items` | [`ChatKitClient::list_items`], [`ChatKitClient::items`] → [`ThreadItem`] |
-//! | `POST /chatkit/sessions` | [`ChatKitClient::create_session`] → [`ChatSessionResource`] |
-//! | `POST /chatkit/sessions/{session_id}/cancel` | [`ChatKitClient::cancel_session`] |
-//!
-//! Configuration comes from the variables the official OpenAI SDKs read: `OPENAI_API_KEY`
-//! (required), `OPENAI_ORG_ID`, `OPENAI_PROJECT_ID`, `OPENAI_BASE_URL` (default
-//! `https://api.openai.com/v1`), or from [`ChatKitConfig`]'s builder. Every request carries
-//! `Authorization: Bearer …` and `OpenAI-Beta: chatkit_beta=v1`. Inputs are checked before
-//! anything is sent (ids, `limit` 0–100, `user` 1–512 characters, session bodies), errors keep
-//! OpenAI's `message`, `type`, `param`, `code` and `x-request-id`, and reads, deletes and
-//! cancels are retried on 408/409/429/5xx honouring `retry-after-ms` / `retry-after`.
-//!
-//! The wire models are generated from OpenAI's published OpenAPI description
-//! (`specs/openai-chatkit/chatkit.openapi.json`) into [`generated`] and re-exported here. Thread
-//! statuses and items are open unions: a status or item type OpenAI adds later decodes as
-//! `Unknown` with its JSON kept, never as an error. The wire error body is
-//! [`generated::Error`]; [`Error`] here is aithreads' error type.
-//!
 //! # Quick start
 //!
 //! ```no_run
@@ -31,11 +8,12 @@
 //! use futures::TryStreamExt;
 //!
 //! # async fn run() -> aithreads_openai_chatkit::Result<()> {
+//! // OPENAI_API_KEY, and OPENAI_BASE_URL to point elsewhere (the simulator, a proxy).
 //! let client = ChatKitClient::from_env()?;
 //!
 //! // Every thread of one end user, newest first, across all pages.
 //! let threads: Vec<_> = client
-//!     .threads(ListThreadsParams::new().with_user("user_123"))
+//!     .chatkit_threads(ListThreadsParams::new().with_user("user_123"))
 //!     .try_collect()
 //!     .await?;
 //! for thread in &threads {
@@ -45,14 +23,14 @@
 //!
 //! // Retention request: delete them.
 //! for thread in threads {
-//!     client.delete_thread(&thread.id).await?;
+//!     client.delete_chatkit_thread(&thread.id).await?;
 //! }
 //! # Ok(())
 //! # }
 //! ```
 //!
 //! Through the provider-independent trait, `get_thread` also fetches the items as a
-//! transcript (see [`ThreadProvider` for ChatKit](provider)):
+//! transcript (see the `ThreadProvider` impl on [`ChatKitClient`]):
 //!
 //! ```no_run
 //! use aithreads_openai_chatkit::core::ThreadProvider;
@@ -60,7 +38,7 @@
 //!
 //! # async fn run() -> aithreads_openai_chatkit::Result<()> {
 //! let client = ChatKitClient::from_env()?;
-//! let thread = ThreadProvider::get_thread(&client, "cthr_abc123").await?;
+//! let thread = client.get_thread("cthr_abc123").await?;
 //! for message in &thread.messages {
 //!     println!("{:?}: {}", message.role, message.text);
 //! }
@@ -69,31 +47,93 @@
 //! # Ok(())
 //! # }
 //! ```
+//!
+//! # Operations
+//!
+//! Each method is named after the API operation it calls; the
+//! [`ThreadProvider`](core::ThreadProvider) methods (`get_thread`, `list_threads`, …) keep
+//! the trait's names and answer in the unified model.
+//!
+//! | method | OpenAI operation | request |
+//! |---|---|---|
+//! | [`ChatKitClient::retrieve_chatkit_thread`] → [`ThreadResource`] | GetThreadMethod | `GET {base}/chatkit/threads/{thread_id}` |
+//! | [`ChatKitClient::delete_chatkit_thread`] → [`DeletedThreadResource`] | DeleteThreadMethod | `DELETE {base}/chatkit/threads/{thread_id}` |
+//! | [`ChatKitClient::list_chatkit_threads`] → [`ThreadListResource`] | ListThreadsMethod | `GET {base}/chatkit/threads[?after&before&limit&order&user]` |
+//! | [`ChatKitClient::chatkit_threads`] → [`ThreadResource`]s | ListThreadsMethod, repeated | every page |
+//! | [`ChatKitClient::list_chatkit_thread_items`] → [`ThreadItemListResource`] | ListThreadItemsMethod | `GET {base}/chatkit/threads/{thread_id}/items[?after&before&limit&order]` |
+//! | [`ChatKitClient::chatkit_thread_items`] → [`ThreadItem`]s | ListThreadItemsMethod, repeated | every page |
+//! | [`ChatKitClient::create_chatkit_session`] → [`ChatSessionResource`] | CreateChatSessionMethod | `POST {base}/chatkit/sessions` |
+//! | [`ChatKitClient::cancel_chatkit_session`] → [`ChatSessionResource`] | CancelChatSessionMethod | `POST {base}/chatkit/sessions/{session_id}/cancel` |
+//!
+//! `base` is `https://api.openai.com/v1` unless `OPENAI_BASE_URL` or
+//! [`ChatKitConfig::with_base_url`] says otherwise. Configuration comes from the variables the
+//! official OpenAI SDKs read: `OPENAI_API_KEY` (required; a missing key is reported when the
+//! client is built), `OPENAI_ORG_ID`, `OPENAI_PROJECT_ID`, `OPENAI_BASE_URL`, or from
+//! [`ChatKitConfig`]'s builder. Every request carries `Authorization: Bearer …` and
+//! `OpenAI-Beta: chatkit_beta=v1`. Inputs are checked before anything is sent (ids, `limit`
+//! 0–100, `user` 1–512 characters, session bodies), and reads, deletes and cancels are retried
+//! on 408/409/429/5xx honouring `retry-after-ms` / `retry-after`.
+//!
+//! # Errors
+//!
+//! OpenAI reports failures with an HTTP status and the envelope
+//! `{"error": {"message", "type", "param", "code"}}`, plus an `x-request-id` header; all are
+//! kept in the [`Error`]. 401/403 are [`Error::Authentication`], 404 [`Error::NotFound`], 429
+//! [`Error::RateLimited`], everything else [`Error::Provider`], transient for 408, 409 and
+//! 5xx (an `x-should-retry` header overrides that, as in the official SDKs). A body that is
+//! not the envelope (a proxy's HTML page) keeps a short, redacted excerpt.
+//!
+//! # Unified model
+//!
+//! As a [`ThreadProvider`](core::ThreadProvider) (see the impl on [`ChatKitClient`]): statuses
+//! map `active` → running, `locked` → locked, `closed` → completed (others → unknown, the raw
+//! type and reason kept), and [`Thread::record`](core::Thread::record) is the typed
+//! [`ThreadRecord`] ([`ThreadRecord::into_thread`]); items become messages as
+//! [`item_message`] describes.
+//!
+//! # Wire models
+//!
+//! Every model of OpenAI's published OpenAPI description
+//! (`specs/openai-chatkit/chatkit.openapi.json`) is in [`generated`]. Re-exported here: the
+//! session body and every type it is built from, each operation's answer, and the enums
+//! (except the unused `OrderEnum`: the list queries take [`core::Order`]). Thread statuses and items are open unions: a status or item type OpenAI adds later
+//! decodes as `Unknown` with its JSON kept, never as an error. The wire error body is
+//! [`generated::Error`], not re-exported: [`Error`] here is aithreads' error type.
 #![deny(missing_docs)]
 
 mod client;
 mod config;
 mod error;
 pub mod generated;
-mod params;
-pub mod provider;
+mod input;
+mod provider;
 mod transcript;
-pub use transcript::message as item_message;
 
 pub use aithreads_core as core;
 pub use aithreads_core::{Error, Result};
 pub use client::{BETA_HEADER, ChatKitClient};
-pub use config::{ChatKitConfig, DEFAULT_BASE_URL};
-pub use generated::*;
-pub use params::{
+pub use config::{
+    API_KEY_VAR, BASE_URL_VAR, ChatKitConfig, DEFAULT_BASE_URL, ORG_ID_VAR, PROJECT_ID_VAR,
+};
+pub use generated::{
+    Annotation, AttachmentType, AutomaticThreadTitlingParam, ChatSessionResource,
+    ChatSessionStatus, ChatkitConfigurationParam, ClientToolCallStatus, CreateChatSessionBody,
+    DeletedThreadResource, ExpiresAfterParam, FileUploadParam, HistoryParam, RateLimitsParam,
+    StateVariableValue, TaskType, ThreadItem, ThreadItemListResource, ThreadListResource,
+    ThreadResource, ThreadStatus, UserMessageContent, WorkflowParam, WorkflowTracingParam,
+};
+pub use input::{
     ListItemsParams, ListThreadsParams, MAX_FILE_SIZE_MB, MAX_LIMIT, MAX_SESSION_SECONDS,
     MAX_STATE_VARIABLE_KEY_CHARS, MAX_STATE_VARIABLE_STRING_CHARS, MAX_STATE_VARIABLES,
     MAX_USER_CHARS,
 };
 pub use provider::ThreadRecord;
+pub use transcript::message as item_message;
 
 /// The decoders [`ChatKitClient`] runs on every answer (status, headers and body in, typed
-/// value or [`Error`] out), exposed for the fuzz targets and property tests. Not a stable API.
+/// value or [`Error`] out), for the fuzz targets and property tests (cargo feature `fuzzing`).
+/// Not a stable API.
+#[cfg(feature = "fuzzing")]
 #[doc(hidden)]
 pub mod decoders {
     use crate::core::transport::Response;

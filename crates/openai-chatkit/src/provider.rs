@@ -1,21 +1,4 @@
-//! [`ThreadProvider`] for ChatKit: get (with the transcript), list, delete; no cancel.
-//!
-//! | trait | ChatKit |
-//! |---|---|
-//! | `get_thread` | `GET /chatkit/threads/{id}`, then every item page (oldest first, 100 a page) into [`Thread::messages`] |
-//! | `list_threads` | one `GET /chatkit/threads` page; `cursor` is `after`, `user`, `limit`, `order` pass through |
-//! | `cancel_thread` | [`Error::Unsupported`]: ChatKit threads have no cancel (sessions do: [`ChatKitClient::cancel_session`]) |
-//! | `delete_thread` | `DELETE /chatkit/threads/{id}` |
-//!
-//! The API cannot filter by time or status, so [`ListQuery::since`], [`ListQuery::until`] and
-//! [`ListQuery::statuses`] are applied to each page here. A page may then hold fewer threads
-//! than `limit`, even none, while [`Page::next`] still points further; the walk ends early as
-//! soon as the listing order has passed the time range (newest first: a thread older than
-//! `since`; oldest first: one newer than `until`).
-//!
-//! Status mapping: `active` → [`Status::Running`], `locked` → [`Status::Locked`], `closed` →
-//! [`Status::Completed`], anything else → [`Status::Unknown`]; [`Thread::raw_status`] keeps the
-//! type and the reason.
+//! [`ThreadProvider`] for [`ChatKitClient`]: ChatKit threads in the unified model.
 
 use async_trait::async_trait;
 use futures::TryStreamExt;
@@ -29,7 +12,7 @@ use aithreads_core::{
 use crate::client::{ChatKitClient, next_cursor};
 use crate::error::PROVIDER;
 use crate::generated::{ThreadItem, ThreadResource, ThreadStatus};
-use crate::params::{ListItemsParams, ListThreadsParams, MAX_LIMIT};
+use crate::input::{ListItemsParams, ListThreadsParams, MAX_LIMIT};
 use crate::transcript;
 
 /// The provider record of every [`Thread`] this crate returns: the thread as the API sent it
@@ -56,6 +39,90 @@ pub struct ThreadRecord {
     pub items: Option<Vec<ThreadItem>>,
 }
 
+impl ThreadStatus {
+    /// The unified status: `active` → [`Status::Running`], `locked` → [`Status::Locked`],
+    /// `closed` → [`Status::Completed`], anything else → [`Status::Unknown`].
+    pub fn unified(&self) -> Status {
+        match self {
+            Self::Active(_) => Status::Running,
+            Self::Locked(_) => Status::Locked,
+            Self::Closed(_) => Status::Completed,
+            Self::Unknown(_) => Status::Unknown,
+        }
+    }
+}
+
+/// The status's exact words: its type and, when it has one, its reason.
+fn raw_status(status: &ThreadStatus) -> RawStatus {
+    let reason = match status {
+        ThreadStatus::Active(_) => None,
+        ThreadStatus::Locked(locked) => locked.reason.clone(),
+        ThreadStatus::Closed(closed) => closed.reason.clone(),
+        ThreadStatus::Unknown(value) => value
+            .get("reason")
+            .and_then(|r| r.as_str())
+            .map(str::to_owned),
+    };
+    RawStatus {
+        value: status.tag().to_owned(),
+        reason,
+    }
+}
+
+impl From<ThreadResource> for ThreadRecord {
+    /// A thread without its items, as a listing returns it.
+    fn from(thread: ThreadResource) -> Self {
+        Self {
+            thread,
+            items: None,
+        }
+    }
+}
+
+impl ThreadRecord {
+    /// This thread in the unified model, with this record kept as [`Thread::record`]; the
+    /// items, when fetched, become [`Thread::messages`] (see [`item_message`](crate::item_message)).
+    pub fn into_thread(self) -> Thread {
+        let status = self.thread.status.unified();
+        let raw_status = raw_status(&self.thread.status);
+        let messages = self
+            .items
+            .as_deref()
+            .map(transcript::messages)
+            .unwrap_or_default();
+        let thread = &self.thread;
+        let (id, created_at, title, user) = (
+            thread.id.clone(),
+            thread.created_at,
+            thread.title.clone(),
+            thread.user.clone(),
+        );
+        Thread::new(PROVIDER, id, status, raw_status, self)
+            .with_created_unix(Some(created_at))
+            .with_title(title)
+            .with_user(Some(user))
+            .with_messages(messages)
+    }
+}
+
+/// ChatKit in the unified model: get (with the transcript), list, delete; no cancel.
+///
+/// | trait | ChatKit |
+/// |---|---|
+/// | `get_thread` | GetThreadMethod, then every ListThreadItemsMethod page (oldest first, 100 a page) into [`Thread::messages`] |
+/// | `list_threads` | one ListThreadsMethod page; `cursor` is `after`, `user`, `limit`, `order` pass through |
+/// | `cancel_thread` | [`Error::Unsupported`]: ChatKit threads have no cancel (sessions do: [`ChatKitClient::cancel_chatkit_session`]) |
+/// | `delete_thread` | DeleteThreadMethod |
+///
+/// The API cannot filter by time or status, so [`ListQuery::since`], [`ListQuery::until`] and
+/// [`ListQuery::statuses`] are applied to each page here. A page may then hold fewer threads
+/// than `limit`, even none, while [`Page::next`] still points further; the walk ends early as
+/// soon as the listing order has passed the time range (newest first: a thread older than
+/// `since`; oldest first: one newer than `until`).
+///
+/// Statuses map as [`ThreadStatus::unified`] says; [`Thread::raw_status`] keeps the type and
+/// the reason, and [`Thread::record`] is the [`ThreadRecord`]
+/// ([`ThreadRecord::into_thread`]).
 #[async_trait]
 impl ThreadProvider for ChatKitClient {
     fn kind(&self) -> ProviderKind {
@@ -67,9 +134,9 @@ impl ThreadProvider for ChatKitClient {
     }
 
     async fn get_thread(&self, id: &str) -> Result<Thread> {
-        let thread = ChatKitClient::get_thread(self, id).await?;
+        let thread = self.retrieve_chatkit_thread(id).await?;
         let items: Vec<ThreadItem> = self
-            .items(
+            .chatkit_thread_items(
                 id,
                 ListItemsParams::new()
                     .with_order(Order::Asc)
@@ -77,7 +144,11 @@ impl ThreadProvider for ChatKitClient {
             )
             .try_collect()
             .await?;
-        Ok(to_thread(thread, Some(items)))
+        Ok(ThreadRecord {
+            thread,
+            items: Some(items),
+        }
+        .into_thread())
     }
 
     async fn list_threads(&self, query: &ListQuery) -> Result<Page<Thread>> {
@@ -87,7 +158,7 @@ impl ThreadProvider for ChatKitClient {
         params.limit = query.limit;
         params.order = query.order;
         params.user = query.user.clone();
-        let page = ChatKitClient::list_threads(self, &params).await?;
+        let page = self.list_chatkit_threads(&params).await?;
         let mut next = next_cursor(page.has_more, page.last_id, page.data.is_empty());
         let order = query.order.unwrap_or_default();
         let mut threads = Vec::with_capacity(page.data.len());
@@ -95,7 +166,7 @@ impl ThreadProvider for ChatKitClient {
             if window.passed(&thread, order) {
                 next = None;
             } else if window.keeps(&thread) {
-                threads.push(to_thread(thread, None));
+                threads.push(ThreadRecord::from(thread).into_thread());
             }
         }
         Ok(Page::new(threads, next, None))
@@ -106,7 +177,7 @@ impl ThreadProvider for ChatKitClient {
     }
 
     async fn delete_thread(&self, id: &str) -> Result<()> {
-        let answer = ChatKitClient::delete_thread(self, id).await?;
+        let answer = self.delete_chatkit_thread(id).await?;
         if answer.deleted {
             Ok(())
         } else {
@@ -158,56 +229,8 @@ impl<'a> Window<'a> {
     fn keeps(&self, thread: &ThreadResource) -> bool {
         self.since.is_none_or(|since| thread.created_at >= since)
             && self.until.is_none_or(|until| thread.created_at <= until)
-            && (self.statuses.is_empty()
-                || self.statuses.contains(&unified_status(&thread.status).0))
+            && (self.statuses.is_empty() || self.statuses.contains(&thread.status.unified()))
     }
-}
-
-/// The unified status of a ChatKit thread status, and its exact words.
-pub fn unified_status(status: &ThreadStatus) -> (Status, RawStatus) {
-    let (unified, reason) = match status {
-        ThreadStatus::Active(_) => (Status::Running, None),
-        ThreadStatus::Locked(locked) => (Status::Locked, locked.reason.clone()),
-        ThreadStatus::Closed(closed) => (Status::Completed, closed.reason.clone()),
-        ThreadStatus::Unknown(value) => (
-            Status::Unknown,
-            value
-                .get("reason")
-                .and_then(|r| r.as_str())
-                .map(str::to_owned),
-        ),
-    };
-    let raw = RawStatus {
-        value: status.tag().to_owned(),
-        reason,
-    };
-    (unified, raw)
-}
-
-/// The unified thread for an API thread and, when fetched, its items.
-pub fn to_thread(thread: ThreadResource, items: Option<Vec<ThreadItem>>) -> Thread {
-    let (status, raw_status) = unified_status(&thread.status);
-    let messages = items
-        .as_deref()
-        .map(transcript::messages)
-        .unwrap_or_default();
-    let (id, created_at, title, user) = (
-        thread.id.clone(),
-        thread.created_at,
-        thread.title.clone(),
-        thread.user.clone(),
-    );
-    Thread::new(
-        PROVIDER,
-        id,
-        status,
-        raw_status,
-        ThreadRecord { thread, items },
-    )
-    .with_created_unix(Some(created_at))
-    .with_title(title)
-    .with_user(Some(user))
-    .with_messages(messages)
 }
 
 #[cfg(test)]
@@ -252,8 +275,9 @@ mod tests {
             ),
         ];
         for (wire, unified, value, reason) in cases {
-            let (status, raw) = unified_status(&thread(1, wire).status);
-            assert_eq!(status, unified);
+            let status = thread(1, wire).status;
+            let raw = raw_status(&status);
+            assert_eq!(status.unified(), unified);
             assert_eq!(raw.value, value);
             assert_eq!(raw.reason.as_deref(), reason);
         }
@@ -261,10 +285,11 @@ mod tests {
 
     #[test]
     fn the_thread_carries_the_typed_record() {
-        let t = to_thread(
-            thread(1712345600, json!({"type": "closed", "reason": null})),
-            None,
-        );
+        let t = ThreadRecord::from(thread(
+            1712345600,
+            json!({"type": "closed", "reason": null}),
+        ))
+        .into_thread();
         assert_eq!(t.id, "cthr_1");
         assert_eq!(t.user.as_deref(), Some("u"));
         assert_eq!(t.created_at.unwrap().unix_timestamp(), 1712345600);

@@ -1,17 +1,5 @@
-//! Thread items as a provider-independent transcript ([`Message`]s).
-//!
-//! User and assistant messages keep their text; everything else is summarised in brackets, one
-//! line per fact, so an export reads as a conversation:
-//!
-//! | item | role | text |
-//! |---|---|---|
-//! | `chatkit.user_message` | user | input text; quoted text as `> ` lines; `[image: name]` / `[file: name]` per attachment |
-//! | `chatkit.assistant_message` | assistant | output text; `[source: filename or url]` per annotation |
-//! | `chatkit.widget` | assistant | `[widget]` |
-//! | `chatkit.client_tool_call` | tool | `[tool call name(arguments) -> output]`, or `… in progress` |
-//! | `chatkit.task` | assistant | `[thought: heading - summary]` / `[task: …]` |
-//! | `chatkit.task_group` | assistant | one task line per task |
-//! | unknown | other (its type) | `[type]` |
+//! Thread items as a provider-independent transcript ([`Message`]s); the rules are on
+//! [`message`].
 
 use aithreads_core::{Message, Role};
 use time::OffsetDateTime;
@@ -26,7 +14,20 @@ pub(crate) fn messages(items: &[ThreadItem]) -> Vec<Message> {
     items.iter().map(message).collect()
 }
 
-/// One item as a transcript [`Message`], as the table above describes.
+/// One item as a transcript [`Message`].
+///
+/// User and assistant messages keep their text; everything else is summarised in brackets, one
+/// line per fact, so an export reads as a conversation:
+///
+/// | item | role | text |
+/// |---|---|---|
+/// | `chatkit.user_message` | user | input text; quoted text as `> ` lines; `[image: name]` / `[file: name]` per attachment |
+/// | `chatkit.assistant_message` | assistant | output text; `[source: filename or url]` per annotation |
+/// | `chatkit.widget` | assistant | `[widget]` |
+/// | `chatkit.client_tool_call` | tool | `[tool call name(arguments) -> output]`, or `… in progress` |
+/// | `chatkit.task` | assistant | `[thought: heading - summary]` / `[task: …]` |
+/// | `chatkit.task_group` | assistant | one task line per task |
+/// | unknown | other (its type) | `[type]` |
 pub fn message(item: &ThreadItem) -> Message {
     let (id, created_at, role, text) = match item {
         ThreadItem::UserMessage(m) => (&m.id, m.created_at, Role::User, user_text(m)),

@@ -41,7 +41,7 @@ async fn answering(status: u16, body: &str, headers: &[(&str, &str)]) -> MockSer
 
 async fn get(server: &MockServer) -> Error {
     client(&server.url("/v1"))
-        .get_thread("cthr_1")
+        .retrieve_chatkit_thread("cthr_1")
         .await
         .unwrap_err()
 }
@@ -125,7 +125,7 @@ async fn bad_requests_keep_param_and_code_and_are_not_retried() {
         })
         .await;
     let err = client(&server.url("/v1"))
-        .list_threads(&ListThreadsParams::new())
+        .list_chatkit_threads(&ListThreadsParams::new())
         .await
         .unwrap_err();
     let Error::Provider {
@@ -199,10 +199,16 @@ async fn x_should_retry_overrides_the_status_rule() {
         })
         .await;
     let client = client(&server.url("/v1"));
-    let err = client.get_thread("cthr_retry").await.unwrap_err();
+    let err = client
+        .retrieve_chatkit_thread("cthr_retry")
+        .await
+        .unwrap_err();
     assert!(err.is_retryable(), "{err:?}");
     assert_eq!(retried.calls_async().await, 3);
-    let err = client.get_thread("cthr_final").await.unwrap_err();
+    let err = client
+        .retrieve_chatkit_thread("cthr_final")
+        .await
+        .unwrap_err();
     assert!(!err.is_retryable(), "{err:?}");
     assert_eq!(not_retried.calls_async().await, 1);
 }
@@ -248,7 +254,7 @@ async fn creating_a_session_is_not_repeated_after_a_server_error() {
         })
         .await;
     let err = client(&server.url("/v1"))
-        .create_session(&CreateChatSessionBody::new("wf", "u"))
+        .create_chatkit_session(&CreateChatSessionBody::new("wf", "u"))
         .await
         .unwrap_err();
     assert!(
@@ -275,7 +281,7 @@ async fn creating_a_session_is_repeated_after_a_rate_limit() {
         })
         .await;
     let err = client(&server.url("/v1"))
-        .create_session(&CreateChatSessionBody::new("wf", "u"))
+        .create_chatkit_session(&CreateChatSessionBody::new("wf", "u"))
         .await
         .unwrap_err();
     assert!(err.is_rate_limited());
@@ -308,11 +314,11 @@ async fn malformed_success_bodies_are_decode_errors_with_the_path() {
         })
         .await;
     let client = client(&server.url("/v1"));
-    let err = client.get_thread("cthr_1").await.unwrap_err();
+    let err = client.retrieve_chatkit_thread("cthr_1").await.unwrap_err();
     let Error::Decode { path, .. } = &err else {
         panic!("{err:?}")
     };
     assert_eq!(path.as_deref(), Some("created_at"));
-    let err = client.get_thread("cthr_2").await.unwrap_err();
+    let err = client.retrieve_chatkit_thread("cthr_2").await.unwrap_err();
     assert!(matches!(err, Error::Decode { .. }), "{err:?}");
 }

@@ -6,10 +6,11 @@ mod common;
 
 use aithreads_core::{Error, ProviderKind};
 use aithreads_openai_chatkit::core::transport::decode_json;
+use aithreads_openai_chatkit::generated::ErrorResponse;
 use aithreads_openai_chatkit::{
     Annotation, AttachmentType, ChatSessionResource, ChatSessionStatus, ClientToolCallStatus,
-    DeletedThreadResource, ErrorResponse, TaskType, ThreadItem, ThreadItemListResource,
-    ThreadListResource, ThreadResource, ThreadStatus, UserMessageContent,
+    DeletedThreadResource, TaskType, ThreadItem, ThreadItemListResource, ThreadListResource,
+    ThreadResource, ThreadStatus, UserMessageContent,
 };
 use common::{assert_schema, fixture, schema_errors, schema_example, seed_examples, spec_example};
 use serde::de::DeserializeOwned;

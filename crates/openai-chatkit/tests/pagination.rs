@@ -106,7 +106,7 @@ async fn threads_walks_every_page_once_newest_first() {
         .await,
     ];
     let ids: Vec<String> = client(&server.url("/v1"))
-        .threads(
+        .chatkit_threads(
             ListThreadsParams::new()
                 .with_limit(2)
                 .with_order(Order::Desc),
@@ -169,7 +169,7 @@ async fn threads_walks_every_page_once_oldest_first_keeping_the_user_filter() {
         .await,
     ];
     let ids: Vec<String> = client(&server.url("/v1"))
-        .threads(
+        .chatkit_threads(
             ListThreadsParams::new()
                 .with_limit(2)
                 .with_order(Order::Asc)
@@ -223,7 +223,7 @@ async fn items_walk_every_page_once_in_both_orders() {
         (Order::Desc, ["cthi_3", "cthi_2", "cthi_1"]),
     ] {
         let items: Vec<ThreadItem> = client
-            .items("cthr_1", ListItemsParams::new().with_order(order))
+            .chatkit_thread_items("cthr_1", ListItemsParams::new().with_order(order))
             .try_collect()
             .await
             .unwrap();
@@ -276,7 +276,7 @@ async fn before_alone_walks_backward_away_from_the_cursor() {
         .await,
     ];
     let ids: Vec<String> = client(&server.url("/v1"))
-        .threads(ListThreadsParams::new().with_before("cthr_2").with_limit(2))
+        .chatkit_threads(ListThreadsParams::new().with_before("cthr_2").with_limit(2))
         .map_ok(|t| t.id)
         .try_collect()
         .await
@@ -296,7 +296,7 @@ async fn an_empty_page_ends_the_walk_even_if_more_is_announced() {
     )
     .await;
     let all: Vec<_> = client(&server.url("/v1"))
-        .threads(ListThreadsParams::new().with_limit(0))
+        .chatkit_threads(ListThreadsParams::new().with_limit(0))
         .collect()
         .await;
     assert!(all.is_empty());
@@ -314,12 +314,15 @@ async fn invalid_parameters_yield_one_error_and_send_nothing() {
         .await;
     let client = client(&server.url("/v1"));
     let threads: Vec<_> = client
-        .threads(ListThreadsParams::new().with_limit(500))
+        .chatkit_threads(ListThreadsParams::new().with_limit(500))
         .collect()
         .await;
     assert_eq!(threads.len(), 1);
     assert!(threads[0].as_ref().unwrap_err().is_invalid_input());
-    let items: Vec<_> = client.items("a/b", ListItemsParams::new()).collect().await;
+    let items: Vec<_> = client
+        .chatkit_thread_items("a/b", ListItemsParams::new())
+        .collect()
+        .await;
     assert_eq!(items.len(), 1);
     assert!(items[0].as_ref().unwrap_err().is_invalid_input());
     assert_eq!(any.calls_async().await, 0);

@@ -62,7 +62,7 @@ async fn get_thread_sends_the_documented_request() {
         })
         .await;
     let thread = client(&base(&server))
-        .get_thread("cthr_def456")
+        .retrieve_chatkit_thread("cthr_def456")
         .await
         .unwrap();
     assert_eq!(thread.id, "cthr_def456");
@@ -85,7 +85,7 @@ async fn delete_thread_sends_a_delete() {
         })
         .await;
     let deleted = client(&base(&server))
-        .delete_thread("cthr_abc123")
+        .delete_chatkit_thread("cthr_abc123")
         .await
         .unwrap();
     assert_eq!(deleted.id, "cthr_abc123");
@@ -117,7 +117,10 @@ async fn list_threads_sends_every_parameter_in_the_sdk_order() {
         .with_limit(100)
         .with_order(Order::Asc)
         .with_user("user 1&role=admin");
-    let page = client(&base(&server)).list_threads(&params).await.unwrap();
+    let page = client(&base(&server))
+        .list_chatkit_threads(&params)
+        .await
+        .unwrap();
     assert_eq!(page.data.len(), 5);
     mock.assert_async().await;
 }
@@ -133,7 +136,7 @@ async fn list_threads_without_parameters_sends_no_query() {
         })
         .await;
     client(&base(&server))
-        .list_threads(&ListThreadsParams::new())
+        .list_chatkit_threads(&ListThreadsParams::new())
         .await
         .unwrap();
     mock.assert_async().await;
@@ -161,7 +164,7 @@ async fn list_items_sends_the_thread_path_and_cursor_parameters() {
         .with_limit(3)
         .with_order(Order::Desc);
     let page = client(&base(&server))
-        .list_items("cthr_abc123", &params)
+        .list_chatkit_thread_items("cthr_abc123", &params)
         .await
         .unwrap();
     assert!(matches!(page.data[0], ThreadItem::UserMessage(_)));
@@ -187,7 +190,10 @@ async fn create_session_posts_the_json_body() {
     let mut body = CreateChatSessionBody::new("workflow_alpha", "user_789");
     body.workflow.version = Some("2024-10-01".into());
     body.expires_after = Some(ExpiresAfterParam::after_creation(120));
-    let session = client(&base(&server)).create_session(&body).await.unwrap();
+    let session = client(&base(&server))
+        .create_chatkit_session(&body)
+        .await
+        .unwrap();
     assert_eq!(session.id, "cksess_123");
     assert_eq!(session.client_secret, "ek_token_123");
     mock.assert_async().await;
@@ -209,7 +215,7 @@ async fn cancel_session_posts_without_a_body() {
         })
         .await;
     let session = client(&base(&server))
-        .cancel_session("cksess_123")
+        .cancel_chatkit_session("cksess_123")
         .await
         .unwrap();
     assert_eq!(session.id, "cksess_123");
@@ -239,7 +245,7 @@ async fn organization_and_project_headers_are_sent_when_configured() {
             .with_transport(fast_transport()),
     )
     .unwrap();
-    client.get_thread("cthr_def456").await.unwrap();
+    client.retrieve_chatkit_thread("cthr_def456").await.unwrap();
     mock.assert_async().await;
 }
 
@@ -265,7 +271,7 @@ async fn from_vars_configuration_reaches_the_wire() {
     .unwrap();
     ChatKitClient::new(config)
         .unwrap()
-        .list_threads(&ListThreadsParams::new())
+        .list_chatkit_threads(&ListThreadsParams::new())
         .await
         .unwrap();
     mock.assert_async().await;
@@ -293,12 +299,8 @@ async fn invalid_input_is_refused_before_any_request() {
         "é",
     ] {
         assert!(
-            client.get_thread(id).await.unwrap_err().is_invalid_input(),
-            "{id:?}"
-        );
-        assert!(
             client
-                .delete_thread(id)
+                .retrieve_chatkit_thread(id)
                 .await
                 .unwrap_err()
                 .is_invalid_input(),
@@ -306,14 +308,22 @@ async fn invalid_input_is_refused_before_any_request() {
         );
         assert!(
             client
-                .list_items(id, &ListItemsParams::new())
+                .delete_chatkit_thread(id)
+                .await
+                .unwrap_err()
+                .is_invalid_input(),
+            "{id:?}"
+        );
+        assert!(
+            client
+                .list_chatkit_thread_items(id, &ListItemsParams::new())
                 .await
                 .unwrap_err()
                 .is_invalid_input()
         );
         assert!(
             client
-                .cancel_session(id)
+                .cancel_chatkit_session(id)
                 .await
                 .unwrap_err()
                 .is_invalid_input()
@@ -328,7 +338,7 @@ async fn invalid_input_is_refused_before_any_request() {
     for params in bad_lists {
         assert!(
             client
-                .list_threads(&params)
+                .list_chatkit_threads(&params)
                 .await
                 .unwrap_err()
                 .is_invalid_input()
@@ -338,7 +348,7 @@ async fn invalid_input_is_refused_before_any_request() {
     body.expires_after = Some(ExpiresAfterParam::after_creation(601));
     assert!(
         client
-            .create_session(&body)
+            .create_chatkit_session(&body)
             .await
             .unwrap_err()
             .is_invalid_input()

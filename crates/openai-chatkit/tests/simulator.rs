@@ -44,7 +44,7 @@ async fn threads_walks_every_seeded_thread_once_in_both_orders() {
     let client = client(&sim);
     let walk = |order| {
         client
-            .threads(ListThreadsParams::new().with_limit(7).with_order(order))
+            .chatkit_threads(ListThreadsParams::new().with_limit(7).with_order(order))
             .map_ok(|t| t.id)
             .try_collect::<Vec<String>>()
     };
@@ -75,7 +75,7 @@ async fn threads_walks_every_seeded_thread_once_in_both_orders() {
     assert!(expected.len() > 1, "several users are seeded");
     for (user, ids) in expected {
         let mine: Vec<String> = client
-            .threads(ListThreadsParams::new().with_user(&user).with_limit(3))
+            .chatkit_threads(ListThreadsParams::new().with_user(&user).with_limit(3))
             .map_ok(|t| t.id)
             .try_collect()
             .await
@@ -89,7 +89,7 @@ async fn pages_carry_the_cursor_fields_and_before_goes_back() {
     let sim = sim(12).await;
     let client = client(&sim);
     let first = client
-        .list_threads(&ListThreadsParams::new().with_limit(5))
+        .list_chatkit_threads(&ListThreadsParams::new().with_limit(5))
         .await
         .unwrap();
     assert_eq!(first.object, "list");
@@ -97,7 +97,7 @@ async fn pages_carry_the_cursor_fields_and_before_goes_back() {
     assert_eq!(first.first_id.as_deref(), Some(first.data[0].id.as_str()));
     assert_eq!(first.last_id.as_deref(), Some(first.data[4].id.as_str()));
     let second = client
-        .list_threads(
+        .list_chatkit_threads(
             &ListThreadsParams::new()
                 .with_limit(5)
                 .with_after(first.last_id.clone().unwrap()),
@@ -105,7 +105,7 @@ async fn pages_carry_the_cursor_fields_and_before_goes_back() {
         .await
         .unwrap();
     let back = client
-        .list_threads(
+        .list_chatkit_threads(
             &ListThreadsParams::new()
                 .with_limit(5)
                 .with_before(second.first_id.clone().unwrap()),
@@ -131,9 +131,12 @@ async fn get_thread_and_items_match_the_simulator_state() {
             state.items(&id).unwrap(),
         )
     };
-    assert_eq!(client.get_thread(&thread.id).await.unwrap(), thread);
+    assert_eq!(
+        client.retrieve_chatkit_thread(&thread.id).await.unwrap(),
+        thread
+    );
     let walked: Vec<ThreadItem> = client
-        .items(
+        .chatkit_thread_items(
             &thread.id,
             ListItemsParams::new().with_order(Order::Asc).with_limit(2),
         )
@@ -142,7 +145,7 @@ async fn get_thread_and_items_match_the_simulator_state() {
         .unwrap();
     assert_eq!(walked, items);
     let newest = client
-        .list_items(&thread.id, &ListItemsParams::new().with_limit(1))
+        .list_chatkit_thread_items(&thread.id, &ListItemsParams::new().with_limit(1))
         .await
         .unwrap();
     assert_eq!(
@@ -156,15 +159,10 @@ async fn get_thread_and_items_match_the_simulator_state() {
 async fn the_trait_returns_the_transcript_and_the_typed_record() {
     let sim = sim(3).await;
     let client = client(&sim);
-    let listed = ThreadProvider::list_threads(&client, &ListQuery::new())
-        .await
-        .unwrap()
-        .items;
+    let listed = client.list_threads(&ListQuery::new()).await.unwrap().items;
     let mut statuses = Vec::new();
     for thread in listed {
-        let full = ThreadProvider::get_thread(&client, &thread.id)
-            .await
-            .unwrap();
+        let full = client.get_thread(&thread.id).await.unwrap();
         let record = full.record::<ThreadRecord>().unwrap();
         let items = record.items.clone().unwrap();
         assert_eq!(full.messages.len(), items.len());
@@ -192,24 +190,32 @@ async fn deleting_removes_the_thread_and_its_items() {
     let sim = sim(4).await;
     let client = client(&sim);
     let id = sim.sim().chatkit().create_active_thread("user_gone").id;
-    let deleted = client.delete_thread(&id).await.unwrap();
+    let deleted = client.delete_chatkit_thread(&id).await.unwrap();
     assert!(deleted.deleted);
     assert_eq!(deleted.object, "chatkit.thread.deleted");
     for err in [
-        client.get_thread(&id).await.map(drop).unwrap_err(),
         client
-            .list_items(&id, &ListItemsParams::new())
+            .retrieve_chatkit_thread(&id)
             .await
             .map(drop)
             .unwrap_err(),
-        client.delete_thread(&id).await.map(drop).unwrap_err(),
+        client
+            .list_chatkit_thread_items(&id, &ListItemsParams::new())
+            .await
+            .map(drop)
+            .unwrap_err(),
+        client
+            .delete_chatkit_thread(&id)
+            .await
+            .map(drop)
+            .unwrap_err(),
     ] {
         assert!(err.is_not_found(), "{err:?}");
         assert_eq!(err.provider(), Some(ProviderKind::OpenAiChatKit));
         assert!(err.request_id().is_some_and(|id| id.starts_with("req_")));
     }
     let remaining = client
-        .list_threads(&ListThreadsParams::new().with_user("user_gone"))
+        .list_chatkit_threads(&ListThreadsParams::new().with_user("user_gone"))
         .await
         .unwrap();
     assert!(remaining.data.is_empty());
@@ -232,7 +238,7 @@ async fn a_delete_whose_answer_was_lost_succeeds_on_the_retry() {
                 .with_backoff(Duration::from_millis(5), Duration::from_millis(10)),
         );
     let client = ChatKitClient::new(config(&sim).with_transport(transport)).unwrap();
-    let deleted = client.delete_thread(&id).await.unwrap();
+    let deleted = client.delete_chatkit_thread(&id).await.unwrap();
     assert_eq!((deleted.id.as_str(), deleted.deleted), (id.as_str(), true));
     assert!(sim.sim().chatkit().is_deleted(&id));
 }
@@ -251,7 +257,7 @@ async fn rate_limits_and_server_errors_are_retried_through() {
         FaultRule::next(Some(ProviderKind::OpenAiChatKit), Fault::Status(503), 1),
     ]);
     let before = sim.requests_seen();
-    client.get_thread(&id).await.unwrap();
+    client.retrieve_chatkit_thread(&id).await.unwrap();
     assert_eq!(sim.requests_seen() - before, 3);
 }
 
@@ -260,7 +266,7 @@ async fn a_wrong_key_is_an_authentication_error_with_openai_details() {
     let sim = sim(1).await;
     let client = ChatKitClient::new(config(&sim).with_api_key("sk-wrong-key-0000000000")).unwrap();
     let err = client
-        .list_threads(&ListThreadsParams::new())
+        .list_chatkit_threads(&ListThreadsParams::new())
         .await
         .unwrap_err();
     let Error::Authentication { details, .. } = &err else {
@@ -277,7 +283,7 @@ async fn a_wrong_key_is_an_authentication_error_with_openai_details() {
 async fn unknown_cursors_are_refused_by_the_server_with_the_param_named() {
     let sim = sim(3).await;
     let err = client(&sim)
-        .list_threads(&ListThreadsParams::new().with_after("cthr_nope"))
+        .list_chatkit_threads(&ListThreadsParams::new().with_after("cthr_nope"))
         .await
         .unwrap_err();
     assert_eq!(err.status(), Some(400));
@@ -293,7 +299,7 @@ async fn sessions_are_created_and_cancelled() {
     body.rate_limits = Some(RateLimitsParam {
         max_requests_per_1_minute: Some(30),
     });
-    let session = client.create_session(&body).await.unwrap();
+    let session = client.create_chatkit_session(&body).await.unwrap();
     assert!(session.id.starts_with("cksess_"), "{}", session.id);
     assert_eq!(session.object, "chatkit.session");
     assert_eq!(session.status, ChatSessionStatus::Active);
@@ -307,13 +313,16 @@ async fn sessions_are_created_and_cancelled() {
         session.expires_at
     );
 
-    let cancelled = client.cancel_session(&session.id).await.unwrap();
+    let cancelled = client.cancel_chatkit_session(&session.id).await.unwrap();
     assert_eq!(cancelled.status, ChatSessionStatus::Cancelled);
     assert_eq!(cancelled.client_secret, session.client_secret);
-    let again = client.cancel_session(&session.id).await.unwrap();
+    let again = client.cancel_chatkit_session(&session.id).await.unwrap();
     assert_eq!(again.status, ChatSessionStatus::Cancelled);
 
-    let missing = client.cancel_session("cksess_missing").await.unwrap_err();
+    let missing = client
+        .cancel_chatkit_session("cksess_missing")
+        .await
+        .unwrap_err();
     assert!(missing.is_not_found(), "{missing:?}");
 }
 
@@ -331,9 +340,7 @@ async fn statuses_of_inserted_threads_reach_the_client_unchanged() {
         state.insert_thread(thread.clone(), Vec::new());
         thread
     };
-    let unified = ThreadProvider::get_thread(client.as_ref(), &thread.id)
-        .await
-        .unwrap();
+    let unified = client.get_thread(&thread.id).await.unwrap();
     assert_eq!(unified.status, Status::Unknown);
     assert_eq!(unified.raw_status.value, "archived");
     assert_eq!(unified.raw_status.reason.as_deref(), Some("retention"));
@@ -343,7 +350,7 @@ async fn statuses_of_inserted_threads_reach_the_client_unchanged() {
 
 async fn item_id_count(client: &ChatKitClient, id: &str) -> usize {
     client
-        .items(id, ListItemsParams::new())
+        .chatkit_thread_items(id, ListItemsParams::new())
         .map_ok(|i| item_id(&i))
         .try_collect::<Vec<_>>()
         .await

@@ -129,19 +129,23 @@ async fn revcent_refuses_bad_ids_in_every_operation() {
     let trait_client = c.revcent.clone();
     for id in bad_revcent_ids() {
         let what = |op: &str| format!("RevCent {op} {id:?}");
-        refused!(sim, what("get_thread"), c.revcent.get_thread(&id));
-        refused!(sim, what("cancel_thread"), c.revcent.cancel_thread(&id));
+        refused!(sim, what("get_ai_thread"), c.revcent.get_ai_thread(&id));
+        refused!(
+            sim,
+            what("cancel_ai_thread"),
+            c.revcent.cancel_ai_thread(&id)
+        );
         refused!(
             sim,
             what("list ai_assistant_filter"),
             c.revcent
-                .list_threads(&AiThreadListParams::new(0, 60).with_ai_assistants([id.as_str()]))
+                .get_ai_threads(&AiThreadListParams::new(0, 60).with_ai_assistants([id.as_str()]))
         );
         let now = OffsetDateTime::now_utc();
         refused!(
             sim,
-            what("threads ai_assistants"),
-            only(c.revcent.threads(
+            what("ai_threads ai_assistants"),
+            only(c.revcent.ai_threads(
                 now - Duration::days(1)..=now,
                 ThreadFilters::new().with_ai_assistants([id.as_str()])
             ))
@@ -171,19 +175,31 @@ async fn chatkit_refuses_bad_ids_in_every_operation() {
     let k = &c.chatkit;
     for id in bad_path_ids() {
         let what = |op: &str| format!("ChatKit {op} {id:?}");
-        refused!(sim, what("get_thread"), k.get_thread(&id));
-        refused!(sim, what("delete_thread"), k.delete_thread(&id));
         refused!(
             sim,
-            what("list_items"),
-            k.list_items(&id, &ListItemsParams::new())
+            what("retrieve_chatkit_thread"),
+            k.retrieve_chatkit_thread(&id)
         );
         refused!(
             sim,
-            what("items"),
-            only(k.items(&id, ListItemsParams::new()))
+            what("delete_chatkit_thread"),
+            k.delete_chatkit_thread(&id)
         );
-        refused!(sim, what("cancel_session"), k.cancel_session(&id));
+        refused!(
+            sim,
+            what("list_chatkit_thread_items"),
+            k.list_chatkit_thread_items(&id, &ListItemsParams::new())
+        );
+        refused!(
+            sim,
+            what("chatkit_thread_items"),
+            only(k.chatkit_thread_items(&id, ListItemsParams::new()))
+        );
+        refused!(
+            sim,
+            what("cancel_chatkit_session"),
+            k.cancel_chatkit_session(&id)
+        );
         refused!(
             sim,
             what("trait get_thread"),
@@ -205,22 +221,22 @@ async fn chatkit_refuses_bad_ids_in_every_operation() {
         refused!(
             sim,
             what("list after"),
-            k.list_threads(&ListThreadsParams::new().with_after(cursor.as_str()))
+            k.list_chatkit_threads(&ListThreadsParams::new().with_after(cursor.as_str()))
         );
         refused!(
             sim,
             what("list before"),
-            k.list_threads(&ListThreadsParams::new().with_before(cursor.as_str()))
+            k.list_chatkit_threads(&ListThreadsParams::new().with_before(cursor.as_str()))
         );
         refused!(
             sim,
-            what("threads after"),
-            only(k.threads(ListThreadsParams::new().with_after(cursor.as_str())))
+            what("chatkit_threads after"),
+            only(k.chatkit_threads(ListThreadsParams::new().with_after(cursor.as_str())))
         );
         refused!(
             sim,
             what("items before"),
-            k.list_items(
+            k.list_chatkit_thread_items(
                 "cthr_abc123",
                 &ListItemsParams::new().with_before(cursor.as_str())
             )
@@ -458,7 +474,7 @@ async fn revcent_refuses_bad_ranges_limits_pages_and_filters() {
         ),
     ];
     for (what, params) in cases {
-        refused!(sim, what, c.revcent.list_threads(&params));
+        refused!(sim, what, c.revcent.get_ai_threads(&params));
     }
     let now = OffsetDateTime::now_utc();
     for (what, filters) in [
@@ -472,7 +488,7 @@ async fn revcent_refuses_bad_ranges_limits_pages_and_filters() {
         refused!(
             sim,
             what,
-            only(c.revcent.threads(now - Duration::days(3)..=now, filters))
+            only(c.revcent.ai_threads(now - Duration::days(3)..=now, filters))
         );
     }
     refused!(
@@ -480,13 +496,13 @@ async fn revcent_refuses_bad_ranges_limits_pages_and_filters() {
         "threads reversed range",
         only(
             c.revcent
-                .threads(now..=now - Duration::SECOND, ThreadFilters::new())
+                .ai_threads(now..=now - Duration::SECOND, ThreadFilters::new())
         )
     );
     refused!(
         sim,
         "threads before 1970",
-        only(c.revcent.threads(
+        only(c.revcent.ai_threads(
             OffsetDateTime::UNIX_EPOCH - Duration::days(1)..=now,
             ThreadFilters::new()
         ))
@@ -545,19 +561,19 @@ async fn chatkit_refuses_bad_limits_users_ranges_and_sessions() {
         refused!(
             sim,
             format!("list limit {limit}"),
-            k.list_threads(&ListThreadsParams::new().with_limit(limit))
+            k.list_chatkit_threads(&ListThreadsParams::new().with_limit(limit))
         );
         refused!(
             sim,
             format!("items limit {limit}"),
-            k.list_items("cthr_abc123", &ListItemsParams::new().with_limit(limit))
+            k.list_chatkit_thread_items("cthr_abc123", &ListItemsParams::new().with_limit(limit))
         );
     }
     for user in [String::new(), "u".repeat(513)] {
         refused!(
             sim,
             format!("user of {} characters", user.len()),
-            k.list_threads(&ListThreadsParams::new().with_user(user.as_str()))
+            k.list_chatkit_threads(&ListThreadsParams::new().with_user(user.as_str()))
         );
         refused!(
             sim,
@@ -629,7 +645,11 @@ async fn chatkit_refuses_bad_limits_users_ranges_and_sessions() {
         ),
     ];
     for (what, body) in bodies {
-        refused!(sim, format!("session {what}"), k.create_session(&body));
+        refused!(
+            sim,
+            format!("session {what}"),
+            k.create_chatkit_session(&body)
+        );
     }
     assert_eq!(sim.requests_seen(), 0);
 }
@@ -761,7 +781,7 @@ async fn chatkit_cursors_with_path_characters_stay_in_the_query() {
         // as one query value, not as part of the path.
         let page = c
             .chatkit
-            .list_threads(&ListThreadsParams::new().with_after(cursor))
+            .list_chatkit_threads(&ListThreadsParams::new().with_after(cursor))
             .await;
         assert_eq!(sim.requests_seen(), before + 1, "{cursor:?}");
         match page {

@@ -220,7 +220,7 @@ impl Fixture {
         let chatkit_thread = state.chatkit().create_active_thread("user_matrix").id;
         let chatkit_session = clients
             .chatkit
-            .create_session(&session_body())
+            .create_chatkit_session(&session_body())
             .await
             .unwrap()
             .id;
@@ -239,15 +239,19 @@ impl Fixture {
         let c = &self.clients;
         let now = self.sim.sim().config.now;
         match op {
-            Op::RevCentGet => c.revcent.get_thread(&self.revcent_thread).await.map(none),
+            Op::RevCentGet => c
+                .revcent
+                .get_ai_thread(&self.revcent_thread)
+                .await
+                .map(none),
             Op::RevCentList => c
                 .revcent
-                .list_threads(&AiThreadListParams::new(now - MAX_RANGE_SECS, now))
+                .get_ai_threads(&AiThreadListParams::new(now - MAX_RANGE_SECS, now))
                 .await
                 .map(none),
             Op::RevCentCancel => c
                 .revcent
-                .cancel_thread(&self.revcent_thread)
+                .cancel_ai_thread(&self.revcent_thread)
                 .await
                 .map(|r| Some(r.outcome())),
             Op::TrtcStart => c
@@ -292,26 +296,34 @@ impl Fixture {
                 })
                 .await
                 .map(|s| Some(s.outcome)),
-            Op::ChatKitGet => c.chatkit.get_thread(&self.chatkit_thread).await.map(none),
+            Op::ChatKitGet => c
+                .chatkit
+                .retrieve_chatkit_thread(&self.chatkit_thread)
+                .await
+                .map(none),
             Op::ChatKitList => c
                 .chatkit
-                .list_threads(&ListThreadsParams::new().with_limit(5))
+                .list_chatkit_threads(&ListThreadsParams::new().with_limit(5))
                 .await
                 .map(none),
             Op::ChatKitDelete => c
                 .chatkit
-                .delete_thread(&self.chatkit_thread)
+                .delete_chatkit_thread(&self.chatkit_thread)
                 .await
                 .map(none),
             Op::ChatKitItems => c
                 .chatkit
-                .list_items(&self.chatkit_thread, &ListItemsParams::new())
+                .list_chatkit_thread_items(&self.chatkit_thread, &ListItemsParams::new())
                 .await
                 .map(none),
-            Op::ChatKitCreateSession => c.chatkit.create_session(&session_body()).await.map(none),
+            Op::ChatKitCreateSession => c
+                .chatkit
+                .create_chatkit_session(&session_body())
+                .await
+                .map(none),
             Op::ChatKitCancelSession => c
                 .chatkit
-                .cancel_session(&self.chatkit_session)
+                .cancel_chatkit_session(&self.chatkit_session)
                 .await
                 .map(none),
         }

@@ -257,13 +257,13 @@ fn start_request() -> StartAIConversationRequest {
 /// Every operation of every provider client, each result recorded.
 async fn run_everything(shown: &mut Shown, clients: &Clients, ids: &Ids) {
     let (r, t, k) = (&clients.revcent, &clients.trtc, &clients.chatkit);
-    shown.result("revcent get", r.get_thread(&ids.revcent).await);
+    shown.result("revcent get", r.get_ai_thread(&ids.revcent).await);
     shown.result(
         "revcent list",
-        r.list_threads(&AiThreadListParams::new(ids.now - MAX_RANGE_SECS, ids.now))
+        r.get_ai_threads(&AiThreadListParams::new(ids.now - MAX_RANGE_SECS, ids.now))
             .await,
     );
-    shown.result("revcent cancel", r.cancel_thread(&ids.revcent).await);
+    shown.result("revcent cancel", r.cancel_ai_thread(&ids.revcent).await);
     shown.result(
         "revcent trait get",
         ThreadProvider::get_thread(r, &ids.revcent).await,
@@ -317,22 +317,23 @@ async fn run_everything(shown: &mut Shown, clients: &Clients, ids: &Ids) {
         "trtc trait get",
         ThreadProvider::get_thread(t, &ids.trtc).await,
     );
-    shown.result("chatkit get", k.get_thread(&ids.chatkit).await);
+    shown.result("chatkit get", k.retrieve_chatkit_thread(&ids.chatkit).await);
     shown.result(
         "chatkit list",
-        k.list_threads(&ListThreadsParams::new().with_limit(3))
+        k.list_chatkit_threads(&ListThreadsParams::new().with_limit(3))
             .await,
     );
     shown.result(
         "chatkit items",
-        k.list_items(&ids.chatkit, &ListItemsParams::new()).await,
+        k.list_chatkit_thread_items(&ids.chatkit, &ListItemsParams::new())
+            .await,
     );
     shown.result(
         "chatkit trait get",
         ThreadProvider::get_thread(k, &ids.chatkit).await,
     );
     let session = k
-        .create_session(&CreateChatSessionBody::new("wf_audit", "user_audit"))
+        .create_chatkit_session(&CreateChatSessionBody::new("wf_audit", "user_audit"))
         .await;
     let session_id = session
         .as_ref()
@@ -340,9 +341,12 @@ async fn run_everything(shown: &mut Shown, clients: &Clients, ids: &Ids) {
     shown.result("chatkit create session", session);
     shown.result(
         "chatkit cancel session",
-        k.cancel_session(&session_id).await,
+        k.cancel_chatkit_session(&session_id).await,
     );
-    shown.result("chatkit delete", k.delete_thread(&ids.chatkit).await);
+    shown.result(
+        "chatkit delete",
+        k.delete_chatkit_thread(&ids.chatkit).await,
+    );
 }
 
 /// What the operations act on.
@@ -458,7 +462,7 @@ async fn the_simulator_runs_show_no_key() {
     shown.result("facade from_vars", from_env);
 
     // Input refused before sending.
-    shown.result("bad id", right.chatkit.get_thread("a/b").await);
+    shown.result("bad id", right.chatkit.retrieve_chatkit_thread("a/b").await);
     shown.result("bad region", right.trtc.with_region("Nowhere"));
 
     assert!(
@@ -649,7 +653,7 @@ fn debug_of_every_config_client_and_signer_hides_the_keys() {
             .unwrap();
         shown.result(
             "RevCent with a bad key",
-            runtime.block_on(client.get_thread("Xk29dLq0PzR7mNs4TbVa")),
+            runtime.block_on(client.get_ai_thread("Xk29dLq0PzR7mNs4TbVa")),
         );
     }
     shown.assert_no_secret();

@@ -8,7 +8,7 @@
 //! server answers in microseconds, which no real API does, and what concurrency buys is
 //! overlapping those waits.
 //!
-//! - ours: `Client::export` (the facade's stream over `RevCentClient::threads`: 2-day windows
+//! - ours: `Client::export` (the facade's stream over `RevCentClient::ai_threads`: 2-day windows
 //!   and their pages fetched [`CONCURRENCY`] at a time);
 //! - baseline: `ThreadProvider::list_threads` in a loop, one page after the other, following
 //!   each page's cursor: the same requests and the same conversion into `Thread`s.

@@ -3,10 +3,10 @@
 //! by the same signer) to the same simulator, at the same concurrency, decoding into the same
 //! generated model.
 //!
-//! The reads are RevCent `RevCentClient::get_thread` (GetAIThread), TRTC
+//! The reads are RevCent `RevCentClient::get_ai_thread` (GetAIThread), TRTC
 //! `ThreadProvider::get_thread` (DescribeAIConversation; TRTC has no other read) and ChatKit
-//! `ChatKitClient::get_thread` (`GET /chatkit/threads/{id}`; the trait's `get_thread` also
-//! pages through the items). The simulator runs in this process, on the same runtime, for
+//! `ChatKitClient::retrieve_chatkit_thread` (`GET /chatkit/threads/{id}`; the trait's
+//! `get_thread` also pages through the items). The simulator runs in this process, on the same runtime, for
 //! both contenders alike. Ours adds what the transport promises: input checks, retry and
 //! rate-limit bookkeeping, a response size limit, tracing spans, error mapping.
 
@@ -64,7 +64,13 @@ pub async fn run(plan: &Plan) -> Result<Vec<Row>> {
         requests,
         |id| {
             let client = &revcent;
-            async move { client.get_thread(&id).await.map(drop).map_err(Into::into) }
+            async move {
+                client
+                    .get_ai_thread(&id)
+                    .await
+                    .map(drop)
+                    .map_err(Into::into)
+            }
         },
         |id| {
             let request = raw
@@ -136,7 +142,13 @@ pub async fn run(plan: &Plan) -> Result<Vec<Row>> {
         requests,
         |id| {
             let client = &chatkit;
-            async move { client.get_thread(&id).await.map(drop).map_err(Into::into) }
+            async move {
+                client
+                    .retrieve_chatkit_thread(&id)
+                    .await
+                    .map(drop)
+                    .map_err(Into::into)
+            }
         },
         |id| {
             let request = raw

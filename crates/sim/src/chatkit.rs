@@ -28,9 +28,10 @@ mod sessions;
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
+use aithreads_openai_chatkit::generated::ActiveStatus;
 use aithreads_openai_chatkit::{
-    ActiveStatus, BETA_HEADER, ChatSessionResource, ChatSessionStatus, DeletedThreadResource,
-    ThreadItem, ThreadItemListResource, ThreadListResource, ThreadResource, ThreadStatus,
+    BETA_HEADER, ChatSessionResource, ChatSessionStatus, DeletedThreadResource, ThreadItem,
+    ThreadItemListResource, ThreadListResource, ThreadResource, ThreadStatus,
 };
 use axum::Router;
 use axum::body::Bytes;

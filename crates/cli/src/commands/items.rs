@@ -21,7 +21,10 @@ pub async fn run(client: &Client, output: &Output, args: ItemsArgs) -> Result<()
         .with_order(args.order.into())
         .with_limit(100);
     let limit = if args.all { usize::MAX } else { args.limit };
-    let mut stream = client.chatkit()?.items(thread.id(), params).take(limit);
+    let mut stream = client
+        .chatkit()?
+        .chatkit_thread_items(thread.id(), params)
+        .take(limit);
     let mut items = Vec::new();
     while let Some(item) = stream.next().await {
         items.push(item?);

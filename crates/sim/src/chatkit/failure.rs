@@ -6,8 +6,8 @@
 //! provided: …`). Where OpenAI's words for a ChatKit condition were not found, the Assistants
 //! API's are borrowed (`No thread found with id '…'.`, code `invalid_beta`).
 
-use aithreads_openai_chatkit::ErrorResponse;
 use aithreads_openai_chatkit::generated::Error as WireError;
+use aithreads_openai_chatkit::generated::ErrorResponse;
 use axum::Json;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};

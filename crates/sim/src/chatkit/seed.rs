@@ -6,7 +6,7 @@
 //! memory). The first three threads are active, locked and closed, and every thread's first
 //! exchange holds each of the six item types, so any seeded state covers every variant.
 
-use aithreads_openai_chatkit::{
+use aithreads_openai_chatkit::generated::{
     ActiveStatus, Annotation, AssistantMessageItem, Attachment, AttachmentType, ClientToolCallItem,
     ClientToolCallStatus, ClosedStatus, FileAnnotation, FileAnnotationSource, InferenceOptions,
     LockedStatus, ResponseOutputText, TaskGroupItem, TaskGroupTask, TaskItem, TaskType, ThreadItem,

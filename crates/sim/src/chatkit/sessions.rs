@@ -2,7 +2,7 @@
 //! by field, with OpenAI's error wording; and the session it resolves to, defaults applied as
 //! the spec's descriptions state them.
 
-use aithreads_openai_chatkit::{
+use aithreads_openai_chatkit::generated::{
     ChatSessionAutomaticThreadTitling, ChatSessionChatkitConfiguration, ChatSessionFileUpload,
     ChatSessionHistory, ChatSessionRateLimits, ChatSessionResource, ChatSessionStatus,
     ChatkitWorkflow, ChatkitWorkflowTracing, CreateChatSessionBody,

@@ -4,7 +4,7 @@
 //! Everything here is a pure function of ([`Seeding`], [`Record`]): listing a thread twice,
 //! or listing and then fetching it, gives the same fields.
 
-use aithreads_revcent::{
+use aithreads_revcent::generated::{
     AiAssistantRef, AiThread, AiThreadStatus, ApiAccountRef, Message, MessagePreviousThread,
     MessageRole, PreviousThread, ThirdParty, ThirdPartyIntegration, ToolCall, Trigger,
     TriggerApiCall, TriggerSource, WebUser,

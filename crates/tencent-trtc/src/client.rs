@@ -6,17 +6,17 @@ use std::sync::Arc;
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use aithreads_core::transport::{Call, RateLimit, Request, Response, Transport};
-use aithreads_core::{
-    CancelOutcome, Error, ExposeSecret, ProviderKind, Result, SecretString, validate,
-};
+use aithreads_core::{CancelOutcome, Error, ExposeSecret, Result, SecretString, validate};
 use bytes::Bytes;
 use http::Method;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use url::Url;
 
-use crate::config::{API_VERSION, Language, SERVICE, TrtcConfig};
-use crate::error::decode;
+use crate::config::{
+    API_VERSION, Language, REGION_VAR, SECRET_ID_VAR, SECRET_KEY_VAR, SERVICE, TrtcConfig,
+};
+use crate::error::{PROVIDER, decode};
 use crate::generated::{
     ActionSpec, CONTROL_AI_CONVERSATION, ControlAIConversationRequest,
     ControlAIConversationResponse, DESCRIBE_AI_CONVERSATION, DescribeAIConversationRequest,
@@ -98,16 +98,14 @@ impl TrtcClient {
     /// A client from a configuration; fails with [`Error::Config`] when a credential is
     /// missing or the endpoint is unusable.
     pub fn new(config: TrtcConfig) -> Result<Self> {
-        let secret_id = config.secret_id.ok_or_else(|| {
-            Error::config("missing TENCENTCLOUD_SECRET_ID: set it or call with_credentials")
-        })?;
-        let secret_key = config.secret_key.ok_or_else(|| {
-            Error::config("missing TENCENTCLOUD_SECRET_KEY: set it or call with_credentials")
-        })?;
+        let missing =
+            |var: &str| Error::config(format!("missing {var}: set it or call with_credentials"));
+        let secret_id = config.secret_id.ok_or_else(|| missing(SECRET_ID_VAR))?;
+        let secret_key = config.secret_key.ok_or_else(|| missing(SECRET_KEY_VAR))?;
         if !secret_id.bytes().all(|b| b.is_ascii_graphic() && b != b',') {
-            return Err(Error::config(
-                "TENCENTCLOUD_SECRET_ID contains characters a SecretId never has",
-            ));
+            return Err(Error::config(format!(
+                "{SECRET_ID_VAR} contains characters a SecretId never has"
+            )));
         }
         if let Some(region) = &config.region {
             validate::region(region).map_err(|e| Error::config(e.to_string()))?;
@@ -116,7 +114,7 @@ impl TrtcClient {
         let host = host_header(&endpoint)?;
         let mut secrets = vec![secret_key.clone()];
         secrets.extend(config.token.clone());
-        let transport = Transport::new(ProviderKind::TencentTrtc, config.transport, secrets)?;
+        let transport = Transport::new(PROVIDER, config.transport, secrets)?;
         let limits = config.rate_limits.then(|| {
             ACTIONS
                 .iter()
@@ -259,7 +257,7 @@ impl TrtcClient {
     fn region_for(&self, action: &ActionSpec) -> Result<&str> {
         let region = self.region.as_deref().ok_or_else(|| {
             Error::invalid_input(format!(
-                "no TRTC region configured: set TENCENTCLOUD_REGION or call with_region ({} runs in {})",
+                "no TRTC region configured: set {REGION_VAR} or call with_region ({} runs in {})",
                 action.name,
                 action.regions.join(", ")
             ))
@@ -351,7 +349,7 @@ fn endpoint_url(
     } else {
         format!("https://{endpoint}")
     };
-    let url = transport.check_base_url(ProviderKind::TencentTrtc, &text)?;
+    let url = transport.check_base_url(PROVIDER, &text)?;
     // Every action is `POST /`: a path, query or credentials would change what is signed.
     if url.path() != "/"
         || url.query().is_some()

@@ -6,7 +6,8 @@ use aithreads_core::{ApiError, Error, ProviderKind, Result};
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
 
-const PROVIDER: ProviderKind = ProviderKind::TencentTrtc;
+/// The provider every error of this crate names.
+pub(crate) const PROVIDER: ProviderKind = ProviderKind::TencentTrtc;
 
 /// `{"Response": ...}`, the wrapper of every answer.
 #[derive(Deserialize)]

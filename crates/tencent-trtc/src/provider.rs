@@ -11,6 +11,7 @@ use aithreads_core::{
 };
 
 use crate::client::TrtcClient;
+use crate::error::PROVIDER;
 use crate::generated::{
     DescribeAIConversationRequest, DescribeAIConversationResponse, StopAIConversationRequest,
     TaskStatus,
@@ -48,7 +49,7 @@ impl DescribeAIConversationResponse {
             .as_deref()
             .and_then(|t| OffsetDateTime::parse(t, &Rfc3339).ok());
         let id = self.task_id.clone().unwrap_or_else(|| task_id.to_owned());
-        let mut thread = Thread::new(ProviderKind::TencentTrtc, id, status, raw, self);
+        let mut thread = Thread::new(PROVIDER, id, status, raw, self);
         thread.created_at = created;
         thread
     }
@@ -64,7 +65,7 @@ impl DescribeAIConversationResponse {
 #[async_trait]
 impl ThreadProvider for TrtcClient {
     fn kind(&self) -> ProviderKind {
-        ProviderKind::TencentTrtc
+        PROVIDER
     }
 
     fn capabilities(&self) -> Capabilities {

@@ -17,9 +17,9 @@ use aithreads::providers::chatkit::{
 };
 use aithreads::providers::revcent::{AiThreadListParams, StatusFilter, ThreadFilters};
 use aithreads::providers::trtc::{
-    AgentConfig, ControlAIConversationRequest, ControlCommand, DescribeAIConversationRequest,
-    InvokeLLM, STTConfig, ServerPushText, StartAIConversationRequest, StopAIConversationRequest,
-    TrtcClient, TrtcConfig, UpdateAIConversationRequest,
+    AgentConfig, ControlAiConversationRequest, ControlCommand, DescribeAiConversationRequest,
+    InvokeLlm, ServerPushText, StartAiConversationRequest, StopAiConversationRequest, SttConfig,
+    TrtcClient, TrtcConfig, UpdateAiConversationRequest,
 };
 use aithreads::time::{Duration, OffsetDateTime};
 use aithreads::transport::TransportConfig;
@@ -243,7 +243,7 @@ async fn trtc_refuses_bad_task_and_session_ids_in_every_operation() {
         refused!(
             sim,
             what("describe TaskId"),
-            t.describe_ai_conversation(&DescribeAIConversationRequest {
+            t.describe_ai_conversation(&DescribeAiConversationRequest {
                 task_id: Some(id.clone()),
                 ..Default::default()
             })
@@ -251,7 +251,7 @@ async fn trtc_refuses_bad_task_and_session_ids_in_every_operation() {
         refused!(
             sim,
             what("describe SessionId"),
-            t.describe_ai_conversation(&DescribeAIConversationRequest {
+            t.describe_ai_conversation(&DescribeAiConversationRequest {
                 session_id: Some(id.clone()),
                 ..Default::default()
             })
@@ -259,7 +259,7 @@ async fn trtc_refuses_bad_task_and_session_ids_in_every_operation() {
         refused!(
             sim,
             what("update"),
-            t.update_ai_conversation(&UpdateAIConversationRequest {
+            t.update_ai_conversation(&UpdateAiConversationRequest {
                 task_id: id.clone(),
                 ..Default::default()
             })
@@ -267,12 +267,12 @@ async fn trtc_refuses_bad_task_and_session_ids_in_every_operation() {
         refused!(
             sim,
             what("control"),
-            t.control_ai_conversation(&control(&id, ControlCommand::InvokeLLM))
+            t.control_ai_conversation(&control(&id, ControlCommand::InvokeLlm))
         );
         refused!(
             sim,
             what("stop"),
-            t.stop_ai_conversation(&StopAIConversationRequest {
+            t.stop_ai_conversation(&StopAiConversationRequest {
                 task_id: id.clone()
             })
         );
@@ -364,7 +364,7 @@ async fn trtc_refuses_bad_regions_before_sending() {
     refused!(
         sim,
         "stop in na-ashburn",
-        ashburn.stop_ai_conversation(&StopAIConversationRequest {
+        ashburn.stop_ai_conversation(&StopAiConversationRequest {
             task_id: "task".into()
         })
     );
@@ -399,7 +399,7 @@ async fn check_every_action_refused(sim: &Simulator, t: &TrtcClient, what: &str)
     refused!(
         sim,
         format!("describe {what}"),
-        t.describe_ai_conversation(&DescribeAIConversationRequest {
+        t.describe_ai_conversation(&DescribeAiConversationRequest {
             task_id: Some("task".into()),
             ..Default::default()
         })
@@ -407,7 +407,7 @@ async fn check_every_action_refused(sim: &Simulator, t: &TrtcClient, what: &str)
     refused!(
         sim,
         format!("update {what}"),
-        t.update_ai_conversation(&UpdateAIConversationRequest {
+        t.update_ai_conversation(&UpdateAiConversationRequest {
             task_id: "task".into(),
             ..Default::default()
         })
@@ -415,12 +415,12 @@ async fn check_every_action_refused(sim: &Simulator, t: &TrtcClient, what: &str)
     refused!(
         sim,
         format!("control {what}"),
-        t.control_ai_conversation(&control("task", ControlCommand::InvokeLLM))
+        t.control_ai_conversation(&control("task", ControlCommand::InvokeLlm))
     );
     refused!(
         sim,
         format!("stop {what}"),
-        t.stop_ai_conversation(&StopAIConversationRequest {
+        t.stop_ai_conversation(&StopAiConversationRequest {
             task_id: "task".into()
         })
     );
@@ -638,7 +638,7 @@ async fn chatkit_refuses_bad_limits_users_ranges_and_sessions() {
 async fn trtc_refuses_parameters_its_documentation_rules_out() {
     let (sim, c) = setup().await;
     let t = &c.trtc;
-    type Spoil = fn(&mut StartAIConversationRequest);
+    type Spoil = fn(&mut StartAiConversationRequest);
     let starts: Vec<(&str, Spoil)> = vec![
         ("SdkAppId 0", |r| r.sdk_app_id = 0),
         ("RoomIdType 2", |r| r.room_id_type = Some(2)),
@@ -655,9 +655,9 @@ async fn trtc_refuses_parameters_its_documentation_rules_out() {
             r.agent_config.filter_brackets_content = Some(9)
         }),
         ("VadSilenceTime 100", |r| {
-            r.stt_config = Some(STTConfig {
+            r.stt_config = Some(SttConfig {
                 vad_silence_time: Some(100),
-                ..STTConfig::default()
+                ..SttConfig::default()
             })
         }),
         ("LLMConfig not an object", |r| {
@@ -677,12 +677,12 @@ async fn trtc_refuses_parameters_its_documentation_rules_out() {
     refused!(
         sim,
         "describe without TaskId or SessionId",
-        t.describe_ai_conversation(&DescribeAIConversationRequest::default())
+        t.describe_ai_conversation(&DescribeAiConversationRequest::default())
     );
     for (what, request) in [
         (
             "InterruptMode 2",
-            UpdateAIConversationRequest {
+            UpdateAiConversationRequest {
                 task_id: "task".into(),
                 interrupt_mode: Some(2),
                 ..Default::default()
@@ -690,7 +690,7 @@ async fn trtc_refuses_parameters_its_documentation_rules_out() {
         ),
         (
             "LLMConfig not JSON",
-            UpdateAIConversationRequest {
+            UpdateAiConversationRequest {
                 task_id: "task".into(),
                 llm_config: Some("{".into()),
                 ..Default::default()
@@ -713,8 +713,8 @@ async fn trtc_refuses_parameters_its_documentation_rules_out() {
         drop_mode: Some(2),
         ..ServerPushText::default()
     });
-    let mut no_content = control("task", ControlCommand::InvokeLLM);
-    no_content.invoke_llm = Some(InvokeLLM {
+    let mut no_content = control("task", ControlCommand::InvokeLlm);
+    no_content.invoke_llm = Some(InvokeLlm {
         content: None,
         interrupt: None,
     });
@@ -742,7 +742,7 @@ async fn trtc_task_ids_with_path_characters_are_sent_intact_in_the_body() {
         let before = sim.requests_seen();
         let error = c
             .trtc
-            .stop_ai_conversation(&StopAIConversationRequest { task_id: id.into() })
+            .stop_ai_conversation(&StopAiConversationRequest { task_id: id.into() })
             .await
             .unwrap_err();
         // One POST / reached the TRTC route, which looked the TaskId up and found none.
@@ -774,8 +774,8 @@ async fn chatkit_cursors_with_path_characters_stay_in_the_query() {
     }
 }
 
-fn start_request() -> StartAIConversationRequest {
-    StartAIConversationRequest {
+fn start_request() -> StartAiConversationRequest {
+    StartAiConversationRequest {
         sdk_app_id: 1_400_000_001,
         room_id: "1234".into(),
         agent_config: AgentConfig {
@@ -784,16 +784,16 @@ fn start_request() -> StartAIConversationRequest {
             target_user_id: "user_1".into(),
             ..AgentConfig::default()
         },
-        ..StartAIConversationRequest::default()
+        ..StartAiConversationRequest::default()
     }
 }
 
-fn control(task_id: &str, command: ControlCommand) -> ControlAIConversationRequest {
-    ControlAIConversationRequest {
+fn control(task_id: &str, command: ControlCommand) -> ControlAiConversationRequest {
+    ControlAiConversationRequest {
         task_id: task_id.into(),
         command,
         server_push_text: None,
-        invoke_llm: Some(InvokeLLM {
+        invoke_llm: Some(InvokeLlm {
             content: Some("hello".into()),
             interrupt: None,
         }),

@@ -28,9 +28,9 @@ use std::time::{Duration, Instant};
 use aithreads::providers::chatkit::{CreateChatSessionBody, ListItemsParams, ListThreadsParams};
 use aithreads::providers::revcent::{AiThreadListParams, AiThreadStatus, MAX_RANGE_SECS};
 use aithreads::providers::trtc::{
-    AgentConfig, ControlAIConversationRequest, ControlCommand, DescribeAIConversationRequest,
-    InvokeLLM, StartAIConversationRequest, StopAIConversationRequest, TaskStatus,
-    UpdateAIConversationRequest,
+    AgentConfig, ControlAiConversationRequest, ControlCommand, DescribeAiConversationRequest,
+    InvokeLlm, StartAiConversationRequest, StopAiConversationRequest, TaskStatus,
+    UpdateAiConversationRequest,
 };
 use aithreads::transport::{RetryPolicy, TransportConfig};
 use aithreads::{CancelOutcome, Client, Error, ProviderKind, ThreadRef};
@@ -257,7 +257,7 @@ impl Fixture {
                 .map(none),
             Op::TrtcDescribe => c
                 .trtc
-                .describe_ai_conversation(&DescribeAIConversationRequest {
+                .describe_ai_conversation(&DescribeAiConversationRequest {
                     task_id: Some(self.trtc_task.clone()),
                     ..Default::default()
                 })
@@ -265,7 +265,7 @@ impl Fixture {
                 .map(none),
             Op::TrtcUpdate => c
                 .trtc
-                .update_ai_conversation(&UpdateAIConversationRequest {
+                .update_ai_conversation(&UpdateAiConversationRequest {
                     task_id: self.trtc_task.clone(),
                     welcome_message: Some("Hello again".into()),
                     ..Default::default()
@@ -274,11 +274,11 @@ impl Fixture {
                 .map(none),
             Op::TrtcControl => c
                 .trtc
-                .control_ai_conversation(&ControlAIConversationRequest {
+                .control_ai_conversation(&ControlAiConversationRequest {
                     task_id: self.trtc_task.clone(),
-                    command: ControlCommand::InvokeLLM,
+                    command: ControlCommand::InvokeLlm,
                     server_push_text: None,
-                    invoke_llm: Some(InvokeLLM {
+                    invoke_llm: Some(InvokeLlm {
                         content: Some("Summarise the call".into()),
                         interrupt: Some(false),
                     }),
@@ -287,7 +287,7 @@ impl Fixture {
                 .map(none),
             Op::TrtcStop => c
                 .trtc
-                .stop_ai_conversation(&StopAIConversationRequest {
+                .stop_ai_conversation(&StopAiConversationRequest {
                     task_id: self.trtc_task.clone(),
                 })
                 .await
@@ -327,8 +327,8 @@ fn session_body() -> CreateChatSessionBody {
     CreateChatSessionBody::new("wf_matrix", "user_matrix")
 }
 
-fn start_request() -> StartAIConversationRequest {
-    StartAIConversationRequest {
+fn start_request() -> StartAiConversationRequest {
+    StartAiConversationRequest {
         sdk_app_id: 1_400_000_001,
         room_id: "1234".into(),
         agent_config: AgentConfig {
@@ -337,7 +337,7 @@ fn start_request() -> StartAIConversationRequest {
             target_user_id: "user_1".into(),
             ..AgentConfig::default()
         },
-        ..StartAIConversationRequest::default()
+        ..StartAiConversationRequest::default()
     }
 }
 

@@ -22,9 +22,9 @@ use aithreads::providers::revcent::{
 };
 use aithreads::providers::trtc::sign::SigningParams;
 use aithreads::providers::trtc::{
-    AgentConfig, ControlAIConversationRequest, ControlCommand, DescribeAIConversationRequest,
-    InvokeLLM, LlmConfig, StartAIConversationRequest, StopAIConversationRequest, TrtcClient,
-    TrtcConfig, UpdateAIConversationRequest,
+    AgentConfig, ControlAiConversationRequest, ControlCommand, DescribeAiConversationRequest,
+    InvokeLlm, LlmConfig, StartAiConversationRequest, StopAiConversationRequest, TrtcClient,
+    TrtcConfig, UpdateAiConversationRequest,
 };
 use aithreads::transport::{RetryPolicy, TransportConfig};
 use aithreads::{Client, Error, ListQuery, ProviderKind, ThreadProvider, ThreadRef};
@@ -231,8 +231,8 @@ fn clients_of(base: &str, revcent_key: &str, tencent_key: &str, openai_key: &str
     }
 }
 
-fn start_request() -> StartAIConversationRequest {
-    StartAIConversationRequest {
+fn start_request() -> StartAiConversationRequest {
+    StartAiConversationRequest {
         sdk_app_id: 1_400_000_001,
         room_id: "1234".into(),
         agent_config: AgentConfig {
@@ -250,7 +250,7 @@ fn start_request() -> StartAIConversationRequest {
             .to_json_string()
             .unwrap(),
         ),
-        ..StartAIConversationRequest::default()
+        ..StartAiConversationRequest::default()
     }
 }
 
@@ -278,7 +278,7 @@ async fn run_everything(shown: &mut Shown, clients: &Clients, ids: &Ids) {
     );
     shown.result(
         "trtc describe",
-        t.describe_ai_conversation(&DescribeAIConversationRequest {
+        t.describe_ai_conversation(&DescribeAiConversationRequest {
             task_id: Some(ids.trtc.clone()),
             ..Default::default()
         })
@@ -286,7 +286,7 @@ async fn run_everything(shown: &mut Shown, clients: &Clients, ids: &Ids) {
     );
     shown.result(
         "trtc update",
-        t.update_ai_conversation(&UpdateAIConversationRequest {
+        t.update_ai_conversation(&UpdateAiConversationRequest {
             task_id: ids.trtc.clone(),
             llm_config: start_request().llm_config,
             ..Default::default()
@@ -295,11 +295,11 @@ async fn run_everything(shown: &mut Shown, clients: &Clients, ids: &Ids) {
     );
     shown.result(
         "trtc control",
-        t.control_ai_conversation(&ControlAIConversationRequest {
+        t.control_ai_conversation(&ControlAiConversationRequest {
             task_id: ids.trtc.clone(),
-            command: ControlCommand::InvokeLLM,
+            command: ControlCommand::InvokeLlm,
             server_push_text: None,
-            invoke_llm: Some(InvokeLLM {
+            invoke_llm: Some(InvokeLlm {
                 content: Some("hi".into()),
                 interrupt: None,
             }),
@@ -308,7 +308,7 @@ async fn run_everything(shown: &mut Shown, clients: &Clients, ids: &Ids) {
     );
     shown.result(
         "trtc stop",
-        t.stop_ai_conversation(&StopAIConversationRequest {
+        t.stop_ai_conversation(&StopAiConversationRequest {
             task_id: ids.trtc.clone(),
         })
         .await,

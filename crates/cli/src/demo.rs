@@ -8,7 +8,7 @@ use std::io::{self, BufWriter, Write};
 use std::time::{Duration, Instant};
 
 use aithreads::providers::trtc::{
-    AgentConfig, DescribeAIConversationRequest, StartAIConversationRequest,
+    AgentConfig, DescribeAiConversationRequest, StartAiConversationRequest,
 };
 use aithreads::{
     CancelOutcome, Client, ItemResult, ListQuery, ProviderKind, Status, Thread, ThreadRef,
@@ -115,7 +115,7 @@ async fn trtc(client: &Client) -> Result<(), Failure> {
     section("Tencent TRTC");
     let trtc = client.trtc()?;
     step("start an AI conversation: the bot joins room demo-room and talks with alice");
-    let request = StartAIConversationRequest {
+    let request = StartAiConversationRequest {
         sdk_app_id: 1_400_000_001,
         room_id: "demo-room".into(),
         room_id_type: Some(1),
@@ -127,7 +127,7 @@ async fn trtc(client: &Client) -> Result<(), Failure> {
             ..AgentConfig::default()
         },
         session_id: Some(format!("demo-{}", std::process::id())),
-        ..StartAIConversationRequest::default()
+        ..StartAiConversationRequest::default()
     };
     let started = trtc.start_ai_conversation(&request).await?;
     let task_id = started
@@ -142,9 +142,9 @@ async fn trtc(client: &Client) -> Result<(), Failure> {
     );
 
     step("describe it until it runs");
-    let describe = DescribeAIConversationRequest {
+    let describe = DescribeAiConversationRequest {
         task_id: Some(task_id),
-        ..DescribeAIConversationRequest::default()
+        ..DescribeAiConversationRequest::default()
     };
     for _ in 0..20 {
         let state = trtc.describe_ai_conversation(&describe).await?;

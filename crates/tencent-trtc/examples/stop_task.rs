@@ -15,7 +15,7 @@
 use aithreads_sim::{SimConfig, Simulator};
 use aithreads_tencent_trtc::core::{Result, ThreadProvider};
 use aithreads_tencent_trtc::{
-    AgentConfig, LlmConfig, StartAIConversationRequest, StopAIConversationRequest, TrtcClient,
+    AgentConfig, LlmConfig, StartAiConversationRequest, StopAiConversationRequest, TrtcClient,
     TrtcConfig, TtsConfig,
 };
 
@@ -49,7 +49,7 @@ async fn main() -> Result<()> {
     );
 
     let stopped = client
-        .stop_ai_conversation(&StopAIConversationRequest {
+        .stop_ai_conversation(&StopAiConversationRequest {
             task_id: task_id.clone(),
         })
         .await?;
@@ -71,7 +71,7 @@ async fn main() -> Result<()> {
 /// Starts a task with the documented example's room and agent, and typed LLM/TTS settings.
 async fn start_demo_task(client: &TrtcClient) -> Result<String> {
     let started = client
-        .start_ai_conversation(&StartAIConversationRequest {
+        .start_ai_conversation(&StartAiConversationRequest {
             sdk_app_id: 12345678,
             room_id: "room_987654321".into(),
             room_id_type: Some(1),
@@ -93,7 +93,7 @@ async fn start_demo_task(client: &TrtcClient) -> Result<String> {
                 .to_json_string()?,
             ),
             tts_config: Some(TtsConfig::flow("v-female-R2s4N9qJ").to_json_string()?),
-            ..StartAIConversationRequest::default()
+            ..StartAiConversationRequest::default()
         })
         .await?;
     started.task_id.ok_or_else(|| {

@@ -17,7 +17,7 @@ use aithreads_core::{
 
 use crate::client::TrtcClient;
 use crate::generated::{
-    DescribeAIConversationRequest, DescribeAIConversationResponse, StopAIConversationRequest,
+    DescribeAiConversationRequest, DescribeAiConversationResponse, StopAiConversationRequest,
     TaskStatus,
 };
 use crate::input;
@@ -33,8 +33,8 @@ pub fn unified_status(status: &TaskStatus) -> Status {
 }
 
 /// A [`Thread`] from a Describe answer; the answer is kept whole as the record
-/// (`thread.record::<DescribeAIConversationResponse>()`).
-pub fn thread_from_describe(task_id: &str, answer: DescribeAIConversationResponse) -> Thread {
+/// (`thread.record::<DescribeAiConversationResponse>()`).
+pub fn thread_from_describe(task_id: &str, answer: DescribeAiConversationResponse) -> Thread {
     let (status, raw) = match &answer.status {
         Some(status) => (unified_status(status), RawStatus::new(status.as_str())),
         None => (Status::Unknown, RawStatus::new("")),
@@ -64,9 +64,9 @@ impl ThreadProvider for TrtcClient {
     async fn get_thread(&self, id: &str) -> Result<Thread> {
         input::task_id(id)?;
         let answer = self
-            .describe_ai_conversation(&DescribeAIConversationRequest {
+            .describe_ai_conversation(&DescribeAiConversationRequest {
                 task_id: Some(id.to_owned()),
-                ..DescribeAIConversationRequest::default()
+                ..DescribeAiConversationRequest::default()
             })
             .await?;
         Ok(thread_from_describe(id, answer))
@@ -79,7 +79,7 @@ impl ThreadProvider for TrtcClient {
     async fn cancel_thread(&self, id: &str) -> Result<CancelOutcome> {
         input::task_id(id)?;
         let stopped = self
-            .stop_ai_conversation(&StopAIConversationRequest {
+            .stop_ai_conversation(&StopAiConversationRequest {
                 task_id: id.to_owned(),
             })
             .await?;
@@ -104,7 +104,7 @@ mod tests {
             ("Stopped", Status::Completed),
             ("Paused", Status::Unknown),
         ] {
-            let answer: DescribeAIConversationResponse = serde_json::from_value(
+            let answer: DescribeAiConversationResponse = serde_json::from_value(
                 serde_json::json!({"Status": raw, "StartTime": "2025-02-24T08:00:00Z", "RequestId": "r"}),
             )
             .unwrap();
@@ -118,7 +118,7 @@ mod tests {
             );
             assert_eq!(
                 thread
-                    .record::<DescribeAIConversationResponse>()
+                    .record::<DescribeAiConversationResponse>()
                     .and_then(|r| r.status.as_ref())
                     .map(|s| s.as_str()),
                 Some(raw)
@@ -129,7 +129,7 @@ mod tests {
     #[test]
     fn the_documented_placeholder_answer_still_makes_a_thread() {
         // DescribeAIConversation's example output in the docs.
-        let answer: DescribeAIConversationResponse =
+        let answer: DescribeAiConversationResponse =
             serde_json::from_str(r#"{"StartTime": "abc", "Status": "abc", "RequestId": "abc"}"#)
                 .unwrap();
         let thread = thread_from_describe("t-2", answer);

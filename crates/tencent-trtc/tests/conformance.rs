@@ -8,7 +8,7 @@ use aithreads_sim::credentials::Credentials;
 use aithreads_sim::{SimConfig, Simulator};
 use aithreads_tencent_trtc::core::conformance::{self, Harness};
 use aithreads_tencent_trtc::core::{ListQuery, ThreadProvider};
-use aithreads_tencent_trtc::{AgentConfig, StartAIConversationRequest, TrtcClient, TrtcConfig};
+use aithreads_tencent_trtc::{AgentConfig, StartAiConversationRequest, TrtcClient, TrtcConfig};
 use async_trait::async_trait;
 use common::{SEED_TASK_ID, fast_retries};
 
@@ -31,7 +31,7 @@ impl Harness for Trtc {
     async fn active_thread(&self) -> String {
         let started = self
             .client
-            .start_ai_conversation(&StartAIConversationRequest {
+            .start_ai_conversation(&StartAiConversationRequest {
                 sdk_app_id: 1_400_000_001,
                 room_id: "2024".into(),
                 agent_config: AgentConfig {
@@ -40,7 +40,7 @@ impl Harness for Trtc {
                     target_user_id: "user_1".into(),
                     ..AgentConfig::default()
                 },
-                ..StartAIConversationRequest::default()
+                ..StartAiConversationRequest::default()
             })
             .await
             .unwrap();

@@ -9,10 +9,10 @@ use std::time::Duration;
 use aithreads_tencent_trtc::core::transport::{RetryPolicy, TransportConfig};
 use aithreads_tencent_trtc::core::{CancelOutcome, Error, ThreadProvider};
 use aithreads_tencent_trtc::{
-    AgentConfig, ControlAIConversationRequest, ControlCommand, DescribeAIConversationRequest,
-    DescribeAIConversationResponse, Language, STTConfig, ServerPushText,
-    StartAIConversationRequest, StopAIConversationRequest, TaskStatus, TrtcClient, TrtcConfig,
-    TtsConfig, UpdateAIConversationRequest,
+    AgentConfig, ControlAiConversationRequest, ControlCommand, DescribeAiConversationRequest,
+    DescribeAiConversationResponse, Language, ServerPushText, StartAiConversationRequest,
+    StopAiConversationRequest, SttConfig, TaskStatus, TrtcClient, TrtcConfig, TtsConfig,
+    UpdateAiConversationRequest,
 };
 use common::{SECRET_KEY, SEED_TASK_ID, check_signature, client, config, fast_retries};
 use httpmock::prelude::*;
@@ -71,7 +71,7 @@ async fn stop_sends_the_seed_request_exactly() {
         })
         .await;
     let stopped = client(&server.base_url())
-        .stop_ai_conversation(&StopAIConversationRequest {
+        .stop_ai_conversation(&StopAiConversationRequest {
             task_id: SEED_TASK_ID.into(),
         })
         .await
@@ -103,7 +103,7 @@ const START_EXAMPLE: &str = r#"{
 #[tokio::test]
 async fn start_sends_the_documented_example_exactly() {
     let example: Value = serde_json::from_str(START_EXAMPLE).unwrap();
-    let request = StartAIConversationRequest {
+    let request = StartAiConversationRequest {
         sdk_app_id: 12345678,
         room_id: "room_987654321".into(),
         room_id_type: Some(1),
@@ -115,9 +115,9 @@ async fn start_sends_the_documented_example_exactly() {
             ..AgentConfig::default()
         },
         session_id: Some("session_1234567890abcdef".into()),
-        stt_config: Some(STTConfig {
+        stt_config: Some(SttConfig {
             language: Some("zh".into()),
-            ..STTConfig::default()
+            ..SttConfig::default()
         }),
         llm_config: example["LLMConfig"].as_str().map(str::to_owned),
         tts_config: example["TTSConfig"].as_str().map(str::to_owned),
@@ -172,7 +172,7 @@ async fn describe_sends_the_documented_example_and_reads_its_answer() {
         .await;
     let client = client(&server.base_url());
     let described = client
-        .describe_ai_conversation(&DescribeAIConversationRequest {
+        .describe_ai_conversation(&DescribeAiConversationRequest {
             task_id: Some(task_id.into()),
             ..Default::default()
         })
@@ -185,7 +185,7 @@ async fn describe_sends_the_documented_example_and_reads_its_answer() {
     assert_eq!(thread.status, aithreads_tencent_trtc::core::Status::Running);
     assert_eq!(
         thread
-            .record::<DescribeAIConversationResponse>()
+            .record::<DescribeAiConversationResponse>()
             .map(|r| r.request_id.as_str()),
         Some("r-1")
     );
@@ -212,7 +212,7 @@ async fn update_sends_typed_tts_config_as_json_text() {
         })
         .await;
     let updated = client(&server.base_url())
-        .update_ai_conversation(&UpdateAIConversationRequest {
+        .update_ai_conversation(&UpdateAiConversationRequest {
             task_id: "your-taskid".into(),
             tts_config: Some(tts),
             ..Default::default()
@@ -236,7 +236,7 @@ async fn control_sends_the_documented_push_text() {
         })
         .await;
     client(&server.base_url())
-        .control_ai_conversation(&ControlAIConversationRequest {
+        .control_ai_conversation(&ControlAiConversationRequest {
             task_id: "your-taskid".into(),
             command: ControlCommand::ServerPushText,
             server_push_text: Some(ServerPushText {
@@ -329,7 +329,7 @@ async fn stop_against(status: u16, content_type: &str, body: &str) -> (Error, us
         })
         .await;
     let err = client(&server.base_url())
-        .stop_ai_conversation(&StopAIConversationRequest {
+        .stop_ai_conversation(&StopAiConversationRequest {
             task_id: "task-1".into(),
         })
         .await
@@ -467,7 +467,7 @@ async fn start_is_retried_only_when_it_surely_did_not_land() {
         })
         .await;
     let client = client(&server.base_url());
-    let request: StartAIConversationRequest = serde_json::from_str(START_EXAMPLE).unwrap();
+    let request: StartAiConversationRequest = serde_json::from_str(START_EXAMPLE).unwrap();
     let err = client.start_ai_conversation(&request).await.unwrap_err();
     assert!(err.is_retryable(), "{err:?}");
     mock.assert_calls_async(1).await;
@@ -495,7 +495,7 @@ async fn regions_are_checked_before_sending() {
                 .body(answer(json!({"RequestId": "r"})));
         })
         .await;
-    let stop = StopAIConversationRequest {
+    let stop = StopAiConversationRequest {
         task_id: "t".into(),
     };
     let unset = TrtcClient::new(
@@ -525,7 +525,7 @@ async fn regions_are_checked_before_sending() {
     );
     assert!(unset.with_region("Tokyo").is_err());
     mock.assert_calls_async(0).await;
-    let request: StartAIConversationRequest = serde_json::from_str(START_EXAMPLE).unwrap();
+    let request: StartAiConversationRequest = serde_json::from_str(START_EXAMPLE).unwrap();
     ashburn.start_ai_conversation(&request).await.unwrap();
     mock.assert_calls_async(1).await;
 }
@@ -551,7 +551,7 @@ async fn invalid_input_never_reaches_the_server() {
         assert!(client.get_thread(id).await.unwrap_err().is_invalid_input());
     }
     let err = client
-        .describe_ai_conversation(&DescribeAIConversationRequest::default())
+        .describe_ai_conversation(&DescribeAiConversationRequest::default())
         .await
         .unwrap_err();
     assert!(err.is_invalid_input());

@@ -12,9 +12,9 @@ use aithreads_tencent_trtc::core::{
     CancelOutcome, Error, ProviderKind, Status, ThreadProvider, ThreadRef,
 };
 use aithreads_tencent_trtc::{
-    AgentConfig, ControlAIConversationRequest, ControlCommand, DescribeAIConversationRequest,
-    InvokeLLM, LlmConfig, ServerPushText, StartAIConversationRequest, StopAIConversationRequest,
-    TaskStatus, TrtcClient, TrtcConfig, TtsConfig, UpdateAIConversationRequest,
+    AgentConfig, ControlAiConversationRequest, ControlCommand, DescribeAiConversationRequest,
+    InvokeLlm, LlmConfig, ServerPushText, StartAiConversationRequest, StopAiConversationRequest,
+    TaskStatus, TrtcClient, TrtcConfig, TtsConfig, UpdateAiConversationRequest,
 };
 use common::{SEED_TASK_ID, fast_retries};
 
@@ -43,8 +43,8 @@ fn client_for(sim: &Simulator) -> TrtcClient {
     TrtcClient::new(config_for(sim)).unwrap()
 }
 
-fn start_request(room: u32, session: Option<&str>) -> StartAIConversationRequest {
-    StartAIConversationRequest {
+fn start_request(room: u32, session: Option<&str>) -> StartAiConversationRequest {
+    StartAiConversationRequest {
         sdk_app_id: 1_400_000_001,
         room_id: room.to_string(),
         agent_config: AgentConfig {
@@ -70,19 +70,19 @@ fn start_request(room: u32, session: Option<&str>) -> StartAIConversationRequest
                 .to_json_string()
                 .unwrap(),
         ),
-        ..StartAIConversationRequest::default()
+        ..StartAiConversationRequest::default()
     }
 }
 
-fn stop(task_id: &str) -> StopAIConversationRequest {
-    StopAIConversationRequest {
+fn stop(task_id: &str) -> StopAiConversationRequest {
+    StopAiConversationRequest {
         task_id: task_id.into(),
     }
 }
 
 async fn status_of(client: &TrtcClient, task_id: &str) -> Result<TaskStatus, Error> {
     let described = client
-        .describe_ai_conversation(&DescribeAIConversationRequest {
+        .describe_ai_conversation(&DescribeAiConversationRequest {
             task_id: Some(task_id.into()),
             ..Default::default()
         })
@@ -126,7 +126,7 @@ async fn a_task_runs_through_every_action() {
     assert!(thread.created_at.is_some(), "StartTime is RFC 3339");
 
     let by_session = client
-        .describe_ai_conversation(&DescribeAIConversationRequest {
+        .describe_ai_conversation(&DescribeAiConversationRequest {
             session_id: Some("session-1".into()),
             ..Default::default()
         })
@@ -136,7 +136,7 @@ async fn a_task_runs_through_every_action() {
     assert_eq!(by_session.session_id.as_deref(), Some("session-1"));
 
     client
-        .update_ai_conversation(&UpdateAIConversationRequest {
+        .update_ai_conversation(&UpdateAiConversationRequest {
             task_id: task_id.clone(),
             welcome_message: Some("Welcome back".into()),
             interrupt_mode: Some(1),
@@ -145,11 +145,11 @@ async fn a_task_runs_through_every_action() {
         .await
         .unwrap();
     client
-        .control_ai_conversation(&ControlAIConversationRequest {
+        .control_ai_conversation(&ControlAiConversationRequest {
             task_id: task_id.clone(),
-            command: ControlCommand::InvokeLLM,
+            command: ControlCommand::InvokeLlm,
             server_push_text: None,
-            invoke_llm: Some(InvokeLLM {
+            invoke_llm: Some(InvokeLlm {
                 content: Some("Summarise the call".into()),
                 interrupt: Some(false),
             }),
@@ -178,7 +178,7 @@ async fn a_task_runs_through_every_action() {
     assert_eq!(again.code(), Some("FailedOperation.TaskNotExist"));
     assert!(again.request_id().is_some());
     let update = client
-        .update_ai_conversation(&UpdateAIConversationRequest {
+        .update_ai_conversation(&UpdateAiConversationRequest {
             task_id: task_id.clone(),
             welcome_message: Some("x".into()),
             ..Default::default()
@@ -194,7 +194,7 @@ async fn push_text_with_stop_after_play_ends_the_task() {
     let client = client_for(&sim);
     let task_id = sim.sim().trtc().start_task(REGION);
     client
-        .control_ai_conversation(&ControlAIConversationRequest {
+        .control_ai_conversation(&ControlAiConversationRequest {
             task_id: task_id.clone(),
             command: ControlCommand::ServerPushText,
             server_push_text: Some(ServerPushText {

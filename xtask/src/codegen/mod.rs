@@ -4,7 +4,9 @@
 //! names for inline objects that would otherwise get long derived names. The output goes to
 //! `crates/<provider>/src/generated.rs`, formatted by rustfmt.
 
+mod markdown;
 mod model;
+mod names;
 mod render;
 
 use std::collections::BTreeMap;
@@ -25,7 +27,8 @@ struct Target {
     /// Spec files (in `spec_dir`) and, per file, the schemas to generate: (JSON pointer, name).
     /// A pointer ending in `/*` generates every schema in that object under its own name.
     roots: &'static [(&'static str, &'static [(&'static str, &'static str)])],
-    /// Rust names for inline objects, by their path (`AiThread.messages[]`).
+    /// Rust names for inline objects, by their path (`AiThread.messages[]`, with the parent's
+    /// Rust name).
     renames: &'static [(&'static str, &'static str)],
     /// What the models are for, for the file's header.
     about: &'static str,
@@ -95,8 +98,8 @@ const TARGETS: &[Target] = &[
         about: "Tencent Cloud TRTC AI conversation actions (API 3.0, version 2019-07-22)",
         roots: &[("trtc-ai-conversation.schema.json", &[("/$defs/*", "")])],
         renames: &[
-            ("DescribeAIConversationResponse.Status", "TaskStatus"),
-            ("ControlAIConversationRequest.Command", "ControlCommand"),
+            ("DescribeAiConversationResponse.Status", "TaskStatus"),
+            ("ControlAiConversationRequest.Command", "ControlCommand"),
             ("TurnDetection.SemanticEagerness", "SemanticEagerness"),
         ],
     },
@@ -207,7 +210,7 @@ fn generate(root: &Path, target: &Target) -> Result<String> {
             .collect::<Vec<_>>()
             .join(", ")
     );
-    rustfmt(&render::render(&header, &items, actions.as_ref()))
+    rustfmt(&render::render(&header, &items, actions.as_ref())?)
 }
 
 fn rustfmt(source: &str) -> Result<String> {
@@ -235,7 +238,8 @@ fn rustfmt(source: &str) -> Result<String> {
 
 #[cfg(test)]
 mod tests {
-    /// Plain `cargo test` fails when the checked-in models no longer match the specs.
+    /// Plain `cargo test` (xtask is a default workspace member) fails when the checked-in
+    /// models no longer match the specs, as `cargo xtask codegen --check` in CI does.
     #[test]
     fn generated_code_is_fresh() {
         super::run(&crate::workspace_root(), true).unwrap();

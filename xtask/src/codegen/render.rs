@@ -3,19 +3,20 @@
 use std::collections::BTreeMap;
 use std::fmt::Write;
 
+use anyhow::Result;
 use serde_json::Value;
 
-use super::model::{Field, Item, Kind, Ty, Variant, pascal, snake};
+use super::markdown;
+use super::model::{Field, Item, Kind, Ty, Variant};
+use super::names::{const_name, field_name, unraw, variant_name};
 
-const KEYWORDS: [&str; 8] = ["type", "ref", "self", "match", "mod", "move", "fn", "use"];
-
-pub fn render(header: &str, items: &[&Item], actions: Option<&Value>) -> String {
+pub fn render(header: &str, items: &[&Item], actions: Option<&Value>) -> Result<String> {
     let by_name: BTreeMap<&str, &Item> = items.iter().map(|i| (i.name.as_str(), *i)).collect();
     let mut out = String::new();
     for line in header.lines() {
         let _ = writeln!(out, "//! {line}");
     }
-    out.push_str("#![allow(clippy::large_enum_variant)]\n\n");
+    out.push_str("#![allow(clippy::large_enum_variant, clippy::too_many_arguments)]\n\n");
     out.push_str("use std::collections::BTreeMap;\n\nuse serde::{Deserialize, Serialize};\n\n");
     for item in items {
         match &item.kind {
@@ -27,12 +28,12 @@ pub fn render(header: &str, items: &[&Item], actions: Option<&Value>) -> String 
         out.push('\n');
     }
     if let Some(actions) = actions.and_then(Value::as_object) {
-        render_actions(&mut out, actions);
+        render_actions(&mut out, actions)?;
     }
     if !out.contains("BTreeMap<") {
         out = out.replace("use std::collections::BTreeMap;\n\n", "");
     }
-    out
+    Ok(out)
 }
 
 fn render_struct(out: &mut String, item: &Item, fields: &[Field], by_name: &BTreeMap<&str, &Item>) {
@@ -57,41 +58,41 @@ fn render_struct(out: &mut String, item: &Item, fields: &[Field], by_name: &BTre
             field.doc.as_deref(),
             &format!("Wire field `{}` (not described by the spec).", field.wire),
         );
-        let rust = snake(&field.wire);
+        let name = field_name(&field.wire);
         let mut attrs = Vec::new();
-        if rust != field.wire {
+        if unraw(&name) != field.wire {
             attrs.push(format!("rename = \"{}\"", field.wire));
         }
-        let ty = ty(&field.ty);
-        let ty = match (field.required, field.nullable) {
-            (true, false) => ty,
-            (true, true) => {
-                attrs.push("default".into());
-                format!("Option<{ty}>")
-            }
+        match (field.required, field.nullable) {
+            (true, false) => {}
+            (true, true) => attrs.push("default".into()),
             (false, false) => {
                 attrs.push("default".into());
                 attrs.push("skip_serializing_if = \"Option::is_none\"".into());
-                format!("Option<{ty}>")
             }
             (false, true) => {
                 attrs.push("default".into());
                 attrs.push("skip_serializing_if = \"Option::is_none\"".into());
                 attrs.push("with = \"aithreads_core::wire::double_option\"".into());
-                format!("Option<Option<{ty}>>")
             }
-        };
+        }
         if !attrs.is_empty() {
             let _ = writeln!(out, "#[serde({})]", attrs.join(", "));
         }
-        let name = if KEYWORDS.contains(&rust.as_str()) {
-            format!("r#{rust}")
-        } else {
-            rust
-        };
-        let _ = writeln!(out, "pub {name}: {ty},");
+        let _ = writeln!(out, "pub {name}: {},", field_ty(field));
     }
-    out.push_str("}\n");
+    out.push_str("}\n\n");
+}
+
+/// The field's Rust type: required fields hold the value, optional ones an `Option` (two for
+/// optional and nullable: absent, `null`, or a value).
+fn field_ty(field: &Field) -> String {
+    let ty = ty(&field.ty);
+    match (field.required, field.nullable) {
+        (true, false) => ty,
+        (true, true) | (false, false) => format!("Option<{ty}>"),
+        (false, true) => format!("Option<Option<{ty}>>"),
+    }
 }
 
 fn render_enum(out: &mut String, item: &Item, variants: &[Variant]) {
@@ -108,7 +109,7 @@ fn render_enum(out: &mut String, item: &Item, variants: &[Variant]) {
         let _ = writeln!(
             out,
             "        {} = \"{}\",",
-            pascal(&variant.wire),
+            variant_name(&variant.wire),
             variant.wire
         );
     }
@@ -126,7 +127,7 @@ fn render_union(out: &mut String, item: &Item, tag: &str, variants: &[Variant]) 
     let _ = writeln!(out, "    pub enum {} (tag = \"{tag}\") {{", item.name);
     for variant in variants {
         let _ = writeln!(out, "        /// `{tag}: \"{}\"`.", variant.wire);
-        let name = pascal(variant.wire.rsplit('.').next().unwrap_or_default());
+        let name = variant_name(variant.wire.rsplit('.').next().unwrap_or_default());
         let payload = variant.ty.as_deref().unwrap_or_default();
         let _ = writeln!(out, "        {name}({payload}) = \"{}\",", variant.wire);
     }
@@ -163,7 +164,7 @@ fn render_scalars(out: &mut String, item: &Item, types: &[Ty]) {
 }
 
 /// Metadata the TRTC spec keeps per action (`x-actions`): regions, request limit, idempotency.
-fn render_actions(out: &mut String, actions: &serde_json::Map<String, Value>) {
+fn render_actions(out: &mut String, actions: &serde_json::Map<String, Value>) -> Result<()> {
     out.push_str(
         "/// What the spec says about one API action: where it runs, how fast it may be called,\n\
          /// and which action-specific error codes it documents.\n\
@@ -198,6 +199,7 @@ fn render_actions(out: &mut String, actions: &serde_json::Map<String, Value>) {
             .get("source")
             .and_then(Value::as_str)
             .unwrap_or_default();
+        let description = markdown::from_html(description)?;
         doc(
             out,
             Some(&format!("{description}\n\nSource: {source}")),
@@ -206,7 +208,7 @@ fn render_actions(out: &mut String, actions: &serde_json::Map<String, Value>) {
         let _ = writeln!(
             out,
             "pub const {}: ActionSpec = ActionSpec {{ name: {name:?}, regions: &[{}], rate_limit_per_second: {}, idempotent: {}, error_codes: &[{}] }};\n",
-            snake(name).to_uppercase(),
+            const_name(name),
             strings("regions"),
             action
                 .get("rate_limit_per_second")
@@ -219,6 +221,7 @@ fn render_actions(out: &mut String, actions: &serde_json::Map<String, Value>) {
             strings("error_codes"),
         );
     }
+    Ok(())
 }
 
 fn ty(t: &Ty) -> String {
@@ -263,23 +266,36 @@ fn doc_indented(out: &mut String, indent: &str, text: Option<&str>, fallback: &s
     let text = text.unwrap_or(fallback);
     // Every line of the spec's text becomes its own paragraph: the specs break lines where
     // they mean it, and a lone line starting with `-` must not continue a markdown list.
-    let lines: Vec<&str> = text
-        .lines()
-        .map(str::trim)
-        .filter(|l| !l.is_empty())
-        .collect();
-    for (i, line) in lines.iter().enumerate() {
-        if i > 0 {
+    // Lines of a fenced code block stay as they are.
+    let mut fenced = false;
+    let mut first = true;
+    for line in text.lines() {
+        let fence = line.trim() == "```" || line.trim().starts_with("```");
+        if fenced {
+            let _ = writeln!(out, "{}", format!("{indent}/// {line}").trim_end());
+            fenced = !fence;
+            continue;
+        }
+        let line = line.trim();
+        if line.is_empty() {
+            continue;
+        }
+        if !first {
             let _ = writeln!(out, "{indent}///");
         }
-        out.push_str(indent);
-        let _ = writeln!(out, "/// {}", rustdoc_safe(line));
+        first = false;
+        if fence {
+            fenced = true;
+            let _ = writeln!(out, "{indent}/// {line}");
+        } else {
+            let _ = writeln!(out, "{indent}/// {}", rustdoc_safe(line));
+        }
     }
 }
 
 /// Escapes one line of spec text for rustdoc: brackets that are not a markdown link are
 /// escaped (so they are not read as intra-doc links), angle brackets become entities (not
-/// HTML), and bare URLs become autolinks.
+/// HTML), and bare URLs become autolinks. Code spans (`` `...` ``) stay as they are.
 fn rustdoc_safe(line: &str) -> String {
     let chars: Vec<char> = line.chars().collect();
     // Brackets of `[text](url)` links stay as they are.
@@ -300,9 +316,18 @@ fn rustdoc_safe(line: &str) -> String {
         }
     }
     let mut out = String::new();
+    let mut code = false;
     let mut i = 0;
     while i < chars.len() {
         let c = chars[i];
+        if c == '`' {
+            code = !code;
+        }
+        if code || c == '`' {
+            out.push(c);
+            i += 1;
+            continue;
+        }
         let rest: String = chars[i..].iter().take(8).collect();
         let in_link = i > 0 && chars[i - 1] == '(';
         if (rest.starts_with("https://") || rest.starts_with("http://")) && !in_link {

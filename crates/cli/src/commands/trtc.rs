@@ -1,7 +1,7 @@
 //! `aithreads trtc start|describe`: the TRTC calls with no place in the common commands.
 
 use aithreads::providers::trtc::{
-    AgentConfig, DescribeAIConversationRequest, StartAIConversationRequest, TrtcClient,
+    AgentConfig, DescribeAiConversationRequest, StartAiConversationRequest, TrtcClient,
 };
 use aithreads::{Client, ThreadRef};
 
@@ -28,7 +28,7 @@ fn trtc(client: &Client, region: Option<&str>) -> Result<TrtcClient, Failure> {
 async fn start(client: &Client, output: &Output, args: TrtcStartArgs) -> Result<(), Failure> {
     // TRTC rooms are numbers unless RoomIdType says 1 (string room ids).
     let string_room = args.room_id.parse::<u32>().is_err();
-    let request = StartAIConversationRequest {
+    let request = StartAiConversationRequest {
         sdk_app_id: args.sdk_app_id,
         room_id_type: string_room.then_some(1),
         room_id: args.room_id,
@@ -41,7 +41,7 @@ async fn start(client: &Client, output: &Output, args: TrtcStartArgs) -> Result<
         session_id: args.session_id,
         llm_config: args.llm_config,
         tts_config: args.tts_config,
-        ..StartAIConversationRequest::default()
+        ..StartAiConversationRequest::default()
     };
     let answer = trtc(client, args.region.as_deref())?
         .start_ai_conversation(&request)
@@ -65,10 +65,10 @@ async fn describe(client: &Client, output: &Output, args: TrtcDescribeArgs) -> R
         }
         task => (args.region, task.map(str::to_owned)),
     };
-    let request = DescribeAIConversationRequest {
+    let request = DescribeAiConversationRequest {
         task_id,
         session_id: args.session_id,
-        ..DescribeAIConversationRequest::default()
+        ..DescribeAiConversationRequest::default()
     };
     let answer = trtc(client, region.as_deref())?
         .describe_ai_conversation(&request)

@@ -243,26 +243,21 @@ async fn trtc_refuses_bad_task_and_session_ids_in_every_operation() {
         refused!(
             sim,
             what("describe TaskId"),
-            t.describe_ai_conversation(&DescribeAiConversationRequest {
-                task_id: Some(id.clone()),
-                ..Default::default()
-            })
+            t.describe_ai_conversation(
+                &DescribeAiConversationRequest::default().with_task_id(id.clone())
+            )
         );
         refused!(
             sim,
             what("describe SessionId"),
-            t.describe_ai_conversation(&DescribeAiConversationRequest {
-                session_id: Some(id.clone()),
-                ..Default::default()
-            })
+            t.describe_ai_conversation(
+                &DescribeAiConversationRequest::default().with_session_id(id.clone())
+            )
         );
         refused!(
             sim,
             what("update"),
-            t.update_ai_conversation(&UpdateAiConversationRequest {
-                task_id: id.clone(),
-                ..Default::default()
-            })
+            t.update_ai_conversation(&UpdateAiConversationRequest::new(id.clone()))
         );
         refused!(
             sim,
@@ -272,9 +267,7 @@ async fn trtc_refuses_bad_task_and_session_ids_in_every_operation() {
         refused!(
             sim,
             what("stop"),
-            t.stop_ai_conversation(&StopAiConversationRequest {
-                task_id: id.clone()
-            })
+            t.stop_ai_conversation(&StopAiConversationRequest::new(id.clone()))
         );
         let mut start = start_request();
         start.session_id = Some(id.clone());
@@ -364,9 +357,7 @@ async fn trtc_refuses_bad_regions_before_sending() {
     refused!(
         sim,
         "stop in na-ashburn",
-        ashburn.stop_ai_conversation(&StopAiConversationRequest {
-            task_id: "task".into()
-        })
+        ashburn.stop_ai_conversation(&StopAiConversationRequest::new("task"))
     );
     // No region at all.
     let regionless = TrtcClient::new(
@@ -399,18 +390,12 @@ async fn check_every_action_refused(sim: &Simulator, t: &TrtcClient, what: &str)
     refused!(
         sim,
         format!("describe {what}"),
-        t.describe_ai_conversation(&DescribeAiConversationRequest {
-            task_id: Some("task".into()),
-            ..Default::default()
-        })
+        t.describe_ai_conversation(&DescribeAiConversationRequest::default().with_task_id("task"))
     );
     refused!(
         sim,
         format!("update {what}"),
-        t.update_ai_conversation(&UpdateAiConversationRequest {
-            task_id: "task".into(),
-            ..Default::default()
-        })
+        t.update_ai_conversation(&UpdateAiConversationRequest::new("task"))
     );
     refused!(
         sim,
@@ -420,9 +405,7 @@ async fn check_every_action_refused(sim: &Simulator, t: &TrtcClient, what: &str)
     refused!(
         sim,
         format!("stop {what}"),
-        t.stop_ai_conversation(&StopAiConversationRequest {
-            task_id: "task".into()
-        })
+        t.stop_ai_conversation(&StopAiConversationRequest::new("task"))
     );
     refused!(
         sim,
@@ -592,19 +575,12 @@ async fn chatkit_refuses_bad_limits_users_ranges_and_sessions() {
         ),
         (
             "another anchor",
-            session(|b| {
-                b.expires_after = Some(ExpiresAfterParam {
-                    anchor: "now".into(),
-                    seconds: 10,
-                })
-            }),
+            session(|b| b.expires_after = Some(ExpiresAfterParam::new("now", 10))),
         ),
         (
             "zero requests per minute",
             session(|b| {
-                b.rate_limits = Some(RateLimitsParam {
-                    max_requests_per_1_minute: Some(0),
-                })
+                b.rate_limits = Some(RateLimitsParam::default().with_max_requests_per_1_minute(0))
             }),
         ),
         (
@@ -655,10 +631,7 @@ async fn trtc_refuses_parameters_its_documentation_rules_out() {
             r.agent_config.filter_brackets_content = Some(9)
         }),
         ("VadSilenceTime 100", |r| {
-            r.stt_config = Some(SttConfig {
-                vad_silence_time: Some(100),
-                ..SttConfig::default()
-            })
+            r.stt_config = Some(SttConfig::default().with_vad_silence_time(100))
         }),
         ("LLMConfig not an object", |r| {
             r.llm_config = Some("gpt-4o".into())
@@ -682,19 +655,11 @@ async fn trtc_refuses_parameters_its_documentation_rules_out() {
     for (what, request) in [
         (
             "InterruptMode 2",
-            UpdateAiConversationRequest {
-                task_id: "task".into(),
-                interrupt_mode: Some(2),
-                ..Default::default()
-            },
+            UpdateAiConversationRequest::new("task").with_interrupt_mode(2),
         ),
         (
             "LLMConfig not JSON",
-            UpdateAiConversationRequest {
-                task_id: "task".into(),
-                llm_config: Some("{".into()),
-                ..Default::default()
-            },
+            UpdateAiConversationRequest::new("task").with_llm_config("{"),
         ),
     ] {
         refused!(
@@ -708,16 +673,9 @@ async fn trtc_refuses_parameters_its_documentation_rules_out() {
     let mut nothing_to_say = control("task", ControlCommand::ServerPushText);
     nothing_to_say.server_push_text = Some(ServerPushText::default());
     let mut drop_mode = control("task", ControlCommand::ServerPushText);
-    drop_mode.server_push_text = Some(ServerPushText {
-        text: Some("hi".into()),
-        drop_mode: Some(2),
-        ..ServerPushText::default()
-    });
+    drop_mode.server_push_text = Some(ServerPushText::default().with_text("hi").with_drop_mode(2));
     let mut no_content = control("task", ControlCommand::InvokeLlm);
-    no_content.invoke_llm = Some(InvokeLlm {
-        content: None,
-        interrupt: None,
-    });
+    no_content.invoke_llm = Some(InvokeLlm::default());
     let empty_command = control("task", ControlCommand::Unknown(" ".into()));
     for (what, request) in [
         ("ServerPushText without its member", no_member),
@@ -742,7 +700,7 @@ async fn trtc_task_ids_with_path_characters_are_sent_intact_in_the_body() {
         let before = sim.requests_seen();
         let error = c
             .trtc
-            .stop_ai_conversation(&StopAiConversationRequest { task_id: id.into() })
+            .stop_ai_conversation(&StopAiConversationRequest::new(id))
             .await
             .unwrap_err();
         // One POST / reached the TRTC route, which looked the TaskId up and found none.
@@ -775,27 +733,14 @@ async fn chatkit_cursors_with_path_characters_stay_in_the_query() {
 }
 
 fn start_request() -> StartAiConversationRequest {
-    StartAiConversationRequest {
-        sdk_app_id: 1_400_000_001,
-        room_id: "1234".into(),
-        agent_config: AgentConfig {
-            user_id: "robot_1".into(),
-            user_sig: "robot_sig".into(),
-            target_user_id: "user_1".into(),
-            ..AgentConfig::default()
-        },
-        ..StartAiConversationRequest::default()
-    }
+    StartAiConversationRequest::new(
+        1_400_000_001,
+        "1234",
+        AgentConfig::new("robot_1", "robot_sig", "user_1"),
+    )
 }
 
 fn control(task_id: &str, command: ControlCommand) -> ControlAiConversationRequest {
-    ControlAiConversationRequest {
-        task_id: task_id.into(),
-        command,
-        server_push_text: None,
-        invoke_llm: Some(InvokeLlm {
-            content: Some("hello".into()),
-            interrupt: None,
-        }),
-    }
+    ControlAiConversationRequest::new(task_id, command)
+        .with_invoke_llm(InvokeLlm::default().with_content("hello"))
 }

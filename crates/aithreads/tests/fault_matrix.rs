@@ -257,39 +257,37 @@ impl Fixture {
                 .map(none),
             Op::TrtcDescribe => c
                 .trtc
-                .describe_ai_conversation(&DescribeAiConversationRequest {
-                    task_id: Some(self.trtc_task.clone()),
-                    ..Default::default()
-                })
+                .describe_ai_conversation(
+                    &DescribeAiConversationRequest::default().with_task_id(self.trtc_task.clone()),
+                )
                 .await
                 .map(none),
             Op::TrtcUpdate => c
                 .trtc
-                .update_ai_conversation(&UpdateAiConversationRequest {
-                    task_id: self.trtc_task.clone(),
-                    welcome_message: Some("Hello again".into()),
-                    ..Default::default()
-                })
+                .update_ai_conversation(
+                    &UpdateAiConversationRequest::new(self.trtc_task.clone())
+                        .with_welcome_message("Hello again"),
+                )
                 .await
                 .map(none),
             Op::TrtcControl => c
                 .trtc
-                .control_ai_conversation(&ControlAiConversationRequest {
-                    task_id: self.trtc_task.clone(),
-                    command: ControlCommand::InvokeLlm,
-                    server_push_text: None,
-                    invoke_llm: Some(InvokeLlm {
-                        content: Some("Summarise the call".into()),
-                        interrupt: Some(false),
-                    }),
-                })
+                .control_ai_conversation(
+                    &ControlAiConversationRequest::new(
+                        self.trtc_task.clone(),
+                        ControlCommand::InvokeLlm,
+                    )
+                    .with_invoke_llm(
+                        InvokeLlm::default()
+                            .with_content("Summarise the call")
+                            .with_interrupt(false),
+                    ),
+                )
                 .await
                 .map(none),
             Op::TrtcStop => c
                 .trtc
-                .stop_ai_conversation(&StopAiConversationRequest {
-                    task_id: self.trtc_task.clone(),
-                })
+                .stop_ai_conversation(&StopAiConversationRequest::new(self.trtc_task.clone()))
                 .await
                 .map(|s| Some(s.outcome)),
             Op::ChatKitGet => c.chatkit.get_thread(&self.chatkit_thread).await.map(none),
@@ -328,17 +326,11 @@ fn session_body() -> CreateChatSessionBody {
 }
 
 fn start_request() -> StartAiConversationRequest {
-    StartAiConversationRequest {
-        sdk_app_id: 1_400_000_001,
-        room_id: "1234".into(),
-        agent_config: AgentConfig {
-            user_id: "robot_1".into(),
-            user_sig: "robot_sig".into(),
-            target_user_id: "user_1".into(),
-            ..AgentConfig::default()
-        },
-        ..StartAiConversationRequest::default()
-    }
+    StartAiConversationRequest::new(
+        1_400_000_001,
+        "1234",
+        AgentConfig::new("robot_1", "robot_sig", "user_1"),
+    )
 }
 
 #[derive(Debug, Clone, Copy)]

@@ -232,26 +232,20 @@ fn clients_of(base: &str, revcent_key: &str, tencent_key: &str, openai_key: &str
 }
 
 fn start_request() -> StartAiConversationRequest {
-    StartAiConversationRequest {
-        sdk_app_id: 1_400_000_001,
-        room_id: "1234".into(),
-        agent_config: AgentConfig {
-            user_id: "robot_1".into(),
-            user_sig: "robot_sig".into(),
-            target_user_id: "user_1".into(),
-            ..AgentConfig::default()
-        },
-        llm_config: Some(
-            LlmConfig::openai(
-                "gpt-4o",
-                LLM_KEY,
-                "https://api.openai.com/v1/chat/completions",
-            )
-            .to_json_string()
-            .unwrap(),
-        ),
-        ..StartAiConversationRequest::default()
-    }
+    StartAiConversationRequest::new(
+        1_400_000_001,
+        "1234",
+        AgentConfig::new("robot_1", "robot_sig", "user_1"),
+    )
+    .with_llm_config(
+        LlmConfig::openai(
+            "gpt-4o",
+            LLM_KEY,
+            "https://api.openai.com/v1/chat/completions",
+        )
+        .to_json_string()
+        .unwrap(),
+    )
 }
 
 /// Every operation of every provider client, each result recorded.
@@ -278,40 +272,31 @@ async fn run_everything(shown: &mut Shown, clients: &Clients, ids: &Ids) {
     );
     shown.result(
         "trtc describe",
-        t.describe_ai_conversation(&DescribeAiConversationRequest {
-            task_id: Some(ids.trtc.clone()),
-            ..Default::default()
-        })
+        t.describe_ai_conversation(
+            &DescribeAiConversationRequest::default().with_task_id(ids.trtc.clone()),
+        )
         .await,
     );
     shown.result(
         "trtc update",
-        t.update_ai_conversation(&UpdateAiConversationRequest {
-            task_id: ids.trtc.clone(),
-            llm_config: start_request().llm_config,
-            ..Default::default()
-        })
+        t.update_ai_conversation(
+            &UpdateAiConversationRequest::new(ids.trtc.clone())
+                .with_llm_config(start_request().llm_config.unwrap_or_default()),
+        )
         .await,
     );
     shown.result(
         "trtc control",
-        t.control_ai_conversation(&ControlAiConversationRequest {
-            task_id: ids.trtc.clone(),
-            command: ControlCommand::InvokeLlm,
-            server_push_text: None,
-            invoke_llm: Some(InvokeLlm {
-                content: Some("hi".into()),
-                interrupt: None,
-            }),
-        })
+        t.control_ai_conversation(
+            &ControlAiConversationRequest::new(ids.trtc.clone(), ControlCommand::InvokeLlm)
+                .with_invoke_llm(InvokeLlm::default().with_content("hi")),
+        )
         .await,
     );
     shown.result(
         "trtc stop",
-        t.stop_ai_conversation(&StopAiConversationRequest {
-            task_id: ids.trtc.clone(),
-        })
-        .await,
+        t.stop_ai_conversation(&StopAiConversationRequest::new(ids.trtc.clone()))
+            .await,
     );
     shown.result(
         "trtc trait get",

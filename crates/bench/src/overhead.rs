@@ -247,10 +247,7 @@ fn signed_describe(
     credentials: &Credentials,
     task_id: String,
 ) -> Result<reqwest::RequestBuilder> {
-    let body = serde_json::to_vec(&DescribeAiConversationRequest {
-        task_id: Some(task_id),
-        ..DescribeAiConversationRequest::default()
-    })?;
+    let body = serde_json::to_vec(&DescribeAiConversationRequest::default().with_task_id(task_id))?;
     let timestamp = aithreads_sim::unix_now();
     let signed = sign::sign(
         &SignableRequest::post(

@@ -11,12 +11,14 @@ use serde::{Deserialize, Serialize};
 ///
 /// Indicates that a thread is active.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ActiveStatus {}
 
 /// Assistant message.
 ///
 /// Assistant-authored message within a thread.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct AssistantMessageItem {
     /// Identifier of the thread item.
     pub id: String,
@@ -30,10 +32,30 @@ pub struct AssistantMessageItem {
     pub content: Vec<ResponseOutputText>,
 }
 
+impl AssistantMessageItem {
+    /// Builds a `AssistantMessageItem` from its required fields; the optional ones start empty.
+    pub fn new(
+        id: impl Into<String>,
+        object: impl Into<String>,
+        created_at: i64,
+        thread_id: impl Into<String>,
+        content: Vec<ResponseOutputText>,
+    ) -> Self {
+        Self {
+            id: id.into(),
+            object: object.into(),
+            created_at,
+            thread_id: thread_id.into(),
+            content,
+        }
+    }
+}
+
 /// Assistant message content.
 ///
 /// Assistant response text accompanied by optional annotations.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ResponseOutputText {
     /// Type discriminator that is always `output_text`.
     pub r#type: String,
@@ -43,8 +65,24 @@ pub struct ResponseOutputText {
     pub annotations: Vec<Annotation>,
 }
 
+impl ResponseOutputText {
+    /// Builds a `ResponseOutputText` from its required fields; the optional ones start empty.
+    pub fn new(
+        r#type: impl Into<String>,
+        text: impl Into<String>,
+        annotations: Vec<Annotation>,
+    ) -> Self {
+        Self {
+            r#type: r#type.into(),
+            text: text.into(),
+            annotations,
+        }
+    }
+}
+
 aithreads_core::tagged_union! {
     /// Annotation object describing a cited source.
+    #[non_exhaustive]
     pub enum Annotation (tag = "type") {
         /// `type: "file"`.
         File(FileAnnotation) = "file",
@@ -57,15 +95,24 @@ aithreads_core::tagged_union! {
 ///
 /// Annotation that references an uploaded file.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct FileAnnotation {
     /// File attachment referenced by the annotation.
     pub source: FileAnnotationSource,
+}
+
+impl FileAnnotation {
+    /// Builds a `FileAnnotation` from its required fields; the optional ones start empty.
+    pub fn new(source: FileAnnotationSource) -> Self {
+        Self { source }
+    }
 }
 
 /// File annotation source.
 ///
 /// Attachment source referenced by an annotation.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct FileAnnotationSource {
     /// Type discriminator that is always `file`.
     pub r#type: String,
@@ -73,19 +120,38 @@ pub struct FileAnnotationSource {
     pub filename: String,
 }
 
+impl FileAnnotationSource {
+    /// Builds a `FileAnnotationSource` from its required fields; the optional ones start empty.
+    pub fn new(r#type: impl Into<String>, filename: impl Into<String>) -> Self {
+        Self {
+            r#type: r#type.into(),
+            filename: filename.into(),
+        }
+    }
+}
+
 /// URL annotation.
 ///
 /// Annotation that references a URL.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct UrlAnnotation {
     /// URL referenced by the annotation.
     pub source: UrlAnnotationSource,
+}
+
+impl UrlAnnotation {
+    /// Builds a `UrlAnnotation` from its required fields; the optional ones start empty.
+    pub fn new(source: UrlAnnotationSource) -> Self {
+        Self { source }
+    }
 }
 
 /// URL annotation source.
 ///
 /// URL backing an annotation entry.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct UrlAnnotationSource {
     /// Type discriminator that is always `url`.
     pub r#type: String,
@@ -93,8 +159,19 @@ pub struct UrlAnnotationSource {
     pub url: String,
 }
 
+impl UrlAnnotationSource {
+    /// Builds a `UrlAnnotationSource` from its required fields; the optional ones start empty.
+    pub fn new(r#type: impl Into<String>, url: impl Into<String>) -> Self {
+        Self {
+            r#type: r#type.into(),
+            url: url.into(),
+        }
+    }
+}
+
 /// Attachment metadata included on thread items.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Attachment {
     /// Attachment discriminator.
     pub r#type: AttachmentType,
@@ -109,8 +186,33 @@ pub struct Attachment {
     pub preview_url: Option<String>,
 }
 
+impl Attachment {
+    /// Builds a `Attachment` from its required fields; the optional ones start empty.
+    pub fn new(
+        r#type: AttachmentType,
+        id: impl Into<String>,
+        name: impl Into<String>,
+        mime_type: impl Into<String>,
+    ) -> Self {
+        Self {
+            r#type,
+            id: id.into(),
+            name: name.into(),
+            mime_type: mime_type.into(),
+            preview_url: None,
+        }
+    }
+
+    /// Sets `preview_url`.
+    pub fn with_preview_url(mut self, value: impl Into<String>) -> Self {
+        self.preview_url = Some(value.into());
+        self
+    }
+}
+
 aithreads_core::open_enum! {
     /// The `AttachmentType` values.
+    #[non_exhaustive]
     pub enum AttachmentType {
         /// `image`.
         Image = "image",
@@ -123,23 +225,41 @@ aithreads_core::open_enum! {
 ///
 /// Controls whether ChatKit automatically generates thread titles.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct AutomaticThreadTitlingParam {
     /// Enable automatic thread title generation. Defaults to true.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
 }
 
+impl AutomaticThreadTitlingParam {
+    /// Sets `enabled`.
+    pub fn with_enabled(mut self, value: bool) -> Self {
+        self.enabled = Some(value);
+        self
+    }
+}
+
 /// Automatic thread titling.
 ///
 /// Automatic thread title preferences for the session.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ChatSessionAutomaticThreadTitling {
     /// Whether automatic thread titling is enabled.
     pub enabled: bool,
 }
 
+impl ChatSessionAutomaticThreadTitling {
+    /// Builds a `ChatSessionAutomaticThreadTitling` from its required fields; the optional ones start empty.
+    pub fn new(enabled: bool) -> Self {
+        Self { enabled }
+    }
+}
+
 /// ChatKit configuration for the session.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ChatSessionChatkitConfiguration {
     /// Automatic thread titling preferences.
     pub automatic_thread_titling: ChatSessionAutomaticThreadTitling,
@@ -149,10 +269,26 @@ pub struct ChatSessionChatkitConfiguration {
     pub history: ChatSessionHistory,
 }
 
+impl ChatSessionChatkitConfiguration {
+    /// Builds a `ChatSessionChatkitConfiguration` from its required fields; the optional ones start empty.
+    pub fn new(
+        automatic_thread_titling: ChatSessionAutomaticThreadTitling,
+        file_upload: ChatSessionFileUpload,
+        history: ChatSessionHistory,
+    ) -> Self {
+        Self {
+            automatic_thread_titling,
+            file_upload,
+            history,
+        }
+    }
+}
+
 /// File upload settings.
 ///
 /// Upload permissions and limits applied to the session.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ChatSessionFileUpload {
     /// Indicates if uploads are enabled for the session.
     pub enabled: bool,
@@ -164,10 +300,34 @@ pub struct ChatSessionFileUpload {
     pub max_files: Option<i64>,
 }
 
+impl ChatSessionFileUpload {
+    /// Builds a `ChatSessionFileUpload` from its required fields; the optional ones start empty.
+    pub fn new(enabled: bool) -> Self {
+        Self {
+            enabled,
+            max_file_size: None,
+            max_files: None,
+        }
+    }
+
+    /// Sets `max_file_size`.
+    pub fn with_max_file_size(mut self, value: i64) -> Self {
+        self.max_file_size = Some(value);
+        self
+    }
+
+    /// Sets `max_files`.
+    pub fn with_max_files(mut self, value: i64) -> Self {
+        self.max_files = Some(value);
+        self
+    }
+}
+
 /// History settings.
 ///
 /// History retention preferences returned for the session.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ChatSessionHistory {
     /// Indicates if chat history is persisted for the session.
     pub enabled: bool,
@@ -176,19 +336,46 @@ pub struct ChatSessionHistory {
     pub recent_threads: Option<i64>,
 }
 
+impl ChatSessionHistory {
+    /// Builds a `ChatSessionHistory` from its required fields; the optional ones start empty.
+    pub fn new(enabled: bool) -> Self {
+        Self {
+            enabled,
+            recent_threads: None,
+        }
+    }
+
+    /// Sets `recent_threads`.
+    pub fn with_recent_threads(mut self, value: i64) -> Self {
+        self.recent_threads = Some(value);
+        self
+    }
+}
+
 /// Rate limits.
 ///
 /// Active per-minute request limit for the session.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ChatSessionRateLimits {
     /// Maximum allowed requests per one-minute window.
     pub max_requests_per_1_minute: i64,
+}
+
+impl ChatSessionRateLimits {
+    /// Builds a `ChatSessionRateLimits` from its required fields; the optional ones start empty.
+    pub fn new(max_requests_per_1_minute: i64) -> Self {
+        Self {
+            max_requests_per_1_minute,
+        }
+    }
 }
 
 /// The chat session object.
 ///
 /// Represents a ChatKit session and its resolved configuration.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ChatSessionResource {
     /// Identifier for the ChatKit session.
     pub id: String,
@@ -212,8 +399,38 @@ pub struct ChatSessionResource {
     pub chatkit_configuration: ChatSessionChatkitConfiguration,
 }
 
+impl ChatSessionResource {
+    /// Builds a `ChatSessionResource` from its required fields; the optional ones start empty.
+    pub fn new(
+        id: impl Into<String>,
+        object: impl Into<String>,
+        expires_at: i64,
+        client_secret: impl Into<String>,
+        workflow: ChatkitWorkflow,
+        user: impl Into<String>,
+        rate_limits: ChatSessionRateLimits,
+        max_requests_per_1_minute: i64,
+        status: ChatSessionStatus,
+        chatkit_configuration: ChatSessionChatkitConfiguration,
+    ) -> Self {
+        Self {
+            id: id.into(),
+            object: object.into(),
+            expires_at,
+            client_secret: client_secret.into(),
+            workflow,
+            user: user.into(),
+            rate_limits,
+            max_requests_per_1_minute,
+            status,
+            chatkit_configuration,
+        }
+    }
+}
+
 /// Workflow metadata and state returned for the session.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ChatkitWorkflow {
     /// Identifier of the workflow backing the session.
     pub id: String,
@@ -227,9 +444,34 @@ pub struct ChatkitWorkflow {
     pub tracing: ChatkitWorkflowTracing,
 }
 
+impl ChatkitWorkflow {
+    /// Builds a `ChatkitWorkflow` from its required fields; the optional ones start empty.
+    pub fn new(id: impl Into<String>, tracing: ChatkitWorkflowTracing) -> Self {
+        Self {
+            id: id.into(),
+            version: None,
+            state_variables: None,
+            tracing,
+        }
+    }
+
+    /// Sets `version`.
+    pub fn with_version(mut self, value: impl Into<String>) -> Self {
+        self.version = Some(value.into());
+        self
+    }
+
+    /// Sets `state_variables`.
+    pub fn with_state_variables(mut self, value: BTreeMap<String, StateVariableValue>) -> Self {
+        self.state_variables = Some(value);
+        self
+    }
+}
+
 /// A `StateVariableValue`: one of several scalar types.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum StateVariableValue {
     /// A string value.
     String(String),
@@ -245,13 +487,22 @@ pub enum StateVariableValue {
 ///
 /// Controls diagnostic tracing during the session.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ChatkitWorkflowTracing {
     /// Indicates whether tracing is enabled.
     pub enabled: bool,
 }
 
+impl ChatkitWorkflowTracing {
+    /// Builds a `ChatkitWorkflowTracing` from its required fields; the optional ones start empty.
+    pub fn new(enabled: bool) -> Self {
+        Self { enabled }
+    }
+}
+
 aithreads_core::open_enum! {
     /// The `ChatSessionStatus` values.
+    #[non_exhaustive]
     pub enum ChatSessionStatus {
         /// `active`.
         Active = "active",
@@ -266,6 +517,7 @@ aithreads_core::open_enum! {
 ///
 /// Optional per-session configuration settings for ChatKit behavior.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ChatkitConfigurationParam {
     /// Configuration for automatic thread titling. When omitted, automatic thread titling is enabled by default.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -278,10 +530,31 @@ pub struct ChatkitConfigurationParam {
     pub history: Option<HistoryParam>,
 }
 
+impl ChatkitConfigurationParam {
+    /// Sets `automatic_thread_titling`.
+    pub fn with_automatic_thread_titling(mut self, value: AutomaticThreadTitlingParam) -> Self {
+        self.automatic_thread_titling = Some(value);
+        self
+    }
+
+    /// Sets `file_upload`.
+    pub fn with_file_upload(mut self, value: FileUploadParam) -> Self {
+        self.file_upload = Some(value);
+        self
+    }
+
+    /// Sets `history`.
+    pub fn with_history(mut self, value: HistoryParam) -> Self {
+        self.history = Some(value);
+        self
+    }
+}
+
 /// File upload configuration.
 ///
 /// Controls whether users can upload files.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct FileUploadParam {
     /// Enable uploads for this session. Defaults to false.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -294,10 +567,31 @@ pub struct FileUploadParam {
     pub max_files: Option<i64>,
 }
 
+impl FileUploadParam {
+    /// Sets `enabled`.
+    pub fn with_enabled(mut self, value: bool) -> Self {
+        self.enabled = Some(value);
+        self
+    }
+
+    /// Sets `max_file_size`.
+    pub fn with_max_file_size(mut self, value: i64) -> Self {
+        self.max_file_size = Some(value);
+        self
+    }
+
+    /// Sets `max_files`.
+    pub fn with_max_files(mut self, value: i64) -> Self {
+        self.max_files = Some(value);
+        self
+    }
+}
+
 /// Chat history configuration.
 ///
 /// Controls how much historical context is retained for the session.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct HistoryParam {
     /// Enables chat users to access previous ChatKit threads. Defaults to true.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -307,10 +601,25 @@ pub struct HistoryParam {
     pub recent_threads: Option<i64>,
 }
 
+impl HistoryParam {
+    /// Sets `enabled`.
+    pub fn with_enabled(mut self, value: bool) -> Self {
+        self.enabled = Some(value);
+        self
+    }
+
+    /// Sets `recent_threads`.
+    pub fn with_recent_threads(mut self, value: i64) -> Self {
+        self.recent_threads = Some(value);
+        self
+    }
+}
+
 /// Client tool call.
 ///
 /// Record of a client side tool invocation initiated by the assistant.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ClientToolCallItem {
     /// Identifier of the thread item.
     pub id: String,
@@ -333,8 +642,41 @@ pub struct ClientToolCallItem {
     pub output: Option<String>,
 }
 
+impl ClientToolCallItem {
+    /// Builds a `ClientToolCallItem` from its required fields; the optional ones start empty.
+    pub fn new(
+        id: impl Into<String>,
+        object: impl Into<String>,
+        created_at: i64,
+        thread_id: impl Into<String>,
+        status: ClientToolCallStatus,
+        call_id: impl Into<String>,
+        name: impl Into<String>,
+        arguments: impl Into<String>,
+    ) -> Self {
+        Self {
+            id: id.into(),
+            object: object.into(),
+            created_at,
+            thread_id: thread_id.into(),
+            status,
+            call_id: call_id.into(),
+            name: name.into(),
+            arguments: arguments.into(),
+            output: None,
+        }
+    }
+
+    /// Sets `output`.
+    pub fn with_output(mut self, value: impl Into<String>) -> Self {
+        self.output = Some(value.into());
+        self
+    }
+}
+
 aithreads_core::open_enum! {
     /// The `ClientToolCallStatus` values.
+    #[non_exhaustive]
     pub enum ClientToolCallStatus {
         /// `in_progress`.
         InProgress = "in_progress",
@@ -347,16 +689,26 @@ aithreads_core::open_enum! {
 ///
 /// Indicates that a thread has been closed.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ClosedStatus {
     /// Wire field `reason` (not described by the spec).
     #[serde(default)]
     pub reason: Option<String>,
 }
 
+impl ClosedStatus {
+    /// Sets `reason`.
+    pub fn with_reason(mut self, value: impl Into<String>) -> Self {
+        self.reason = Some(value.into());
+        self
+    }
+}
+
 /// Create chat session request.
 ///
 /// Parameters for provisioning a new ChatKit session.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CreateChatSessionBody {
     /// Workflow that powers the session.
     pub workflow: WorkflowParam,
@@ -373,10 +725,31 @@ pub struct CreateChatSessionBody {
     pub chatkit_configuration: Option<ChatkitConfigurationParam>,
 }
 
+impl CreateChatSessionBody {
+    /// Sets `expires_after`.
+    pub fn with_expires_after(mut self, value: ExpiresAfterParam) -> Self {
+        self.expires_after = Some(value);
+        self
+    }
+
+    /// Sets `rate_limits`.
+    pub fn with_rate_limits(mut self, value: RateLimitsParam) -> Self {
+        self.rate_limits = Some(value);
+        self
+    }
+
+    /// Sets `chatkit_configuration`.
+    pub fn with_chatkit_configuration(mut self, value: ChatkitConfigurationParam) -> Self {
+        self.chatkit_configuration = Some(value);
+        self
+    }
+}
+
 /// Workflow settings.
 ///
 /// Workflow reference and overrides applied to the chat session.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct WorkflowParam {
     /// Identifier for the workflow invoked by the session.
     pub id: String,
@@ -391,20 +764,60 @@ pub struct WorkflowParam {
     pub tracing: Option<WorkflowTracingParam>,
 }
 
+impl WorkflowParam {
+    /// Builds a `WorkflowParam` from its required fields; the optional ones start empty.
+    pub fn new(id: impl Into<String>) -> Self {
+        Self {
+            id: id.into(),
+            version: None,
+            state_variables: None,
+            tracing: None,
+        }
+    }
+
+    /// Sets `version`.
+    pub fn with_version(mut self, value: impl Into<String>) -> Self {
+        self.version = Some(value.into());
+        self
+    }
+
+    /// Sets `state_variables`.
+    pub fn with_state_variables(mut self, value: BTreeMap<String, StateVariableValue>) -> Self {
+        self.state_variables = Some(value);
+        self
+    }
+
+    /// Sets `tracing`.
+    pub fn with_tracing(mut self, value: WorkflowTracingParam) -> Self {
+        self.tracing = Some(value);
+        self
+    }
+}
+
 /// Tracing Configuration.
 ///
 /// Controls diagnostic tracing during the session.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct WorkflowTracingParam {
     /// Whether tracing is enabled during the session. Defaults to true.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
 }
 
+impl WorkflowTracingParam {
+    /// Sets `enabled`.
+    pub fn with_enabled(mut self, value: bool) -> Self {
+        self.enabled = Some(value);
+        self
+    }
+}
+
 /// Expiration overrides.
 ///
 /// Controls when the session expires relative to an anchor timestamp.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ExpiresAfterParam {
     /// Base timestamp used to calculate expiration. Currently fixed to `created_at`.
     pub anchor: String,
@@ -412,20 +825,40 @@ pub struct ExpiresAfterParam {
     pub seconds: i64,
 }
 
+impl ExpiresAfterParam {
+    /// Builds a `ExpiresAfterParam` from its required fields; the optional ones start empty.
+    pub fn new(anchor: impl Into<String>, seconds: i64) -> Self {
+        Self {
+            anchor: anchor.into(),
+            seconds,
+        }
+    }
+}
+
 /// Rate limit overrides.
 ///
 /// Controls request rate limits for the session.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct RateLimitsParam {
     /// Maximum number of requests allowed per minute for the session. Defaults to 10.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_requests_per_1_minute: Option<i64>,
 }
 
+impl RateLimitsParam {
+    /// Sets `max_requests_per_1_minute`.
+    pub fn with_max_requests_per_1_minute(mut self, value: i64) -> Self {
+        self.max_requests_per_1_minute = Some(value);
+        self
+    }
+}
+
 /// Deleted thread.
 ///
 /// Confirmation payload returned after deleting a thread.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct DeletedThreadResource {
     /// Identifier of the deleted thread.
     pub id: String,
@@ -435,8 +868,20 @@ pub struct DeletedThreadResource {
     pub deleted: bool,
 }
 
+impl DeletedThreadResource {
+    /// Builds a `DeletedThreadResource` from its required fields; the optional ones start empty.
+    pub fn new(id: impl Into<String>, object: impl Into<String>, deleted: bool) -> Self {
+        Self {
+            id: id.into(),
+            object: object.into(),
+            deleted,
+        }
+    }
+}
+
 /// The `Error` object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Error {
     /// Wire field `code` (not described by the spec).
     #[serde(default)]
@@ -450,17 +895,50 @@ pub struct Error {
     pub r#type: String,
 }
 
+impl Error {
+    /// Builds a `Error` from its required fields; the optional ones start empty.
+    pub fn new(message: impl Into<String>, r#type: impl Into<String>) -> Self {
+        Self {
+            code: None,
+            message: message.into(),
+            param: None,
+            r#type: r#type.into(),
+        }
+    }
+
+    /// Sets `code`.
+    pub fn with_code(mut self, value: impl Into<String>) -> Self {
+        self.code = Some(value.into());
+        self
+    }
+
+    /// Sets `param`.
+    pub fn with_param(mut self, value: impl Into<String>) -> Self {
+        self.param = Some(value.into());
+        self
+    }
+}
+
 /// The `ErrorResponse` object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ErrorResponse {
     /// Wire field `error` (not described by the spec).
     pub error: Error,
+}
+
+impl ErrorResponse {
+    /// Builds a `ErrorResponse` from its required fields; the optional ones start empty.
+    pub fn new(error: Error) -> Self {
+        Self { error }
+    }
 }
 
 /// Inference options.
 ///
 /// Model and tool overrides applied when generating the assistant response.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct InferenceOptions {
     /// Wire field `tool_choice` (not described by the spec).
     #[serde(default)]
@@ -470,27 +948,59 @@ pub struct InferenceOptions {
     pub model: Option<String>,
 }
 
+impl InferenceOptions {
+    /// Sets `tool_choice`.
+    pub fn with_tool_choice(mut self, value: ToolChoice) -> Self {
+        self.tool_choice = Some(value);
+        self
+    }
+
+    /// Sets `model`.
+    pub fn with_model(mut self, value: impl Into<String>) -> Self {
+        self.model = Some(value.into());
+        self
+    }
+}
+
 /// Tool choice.
 ///
 /// Tool selection that the assistant should honor when executing the item.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ToolChoice {
     /// Identifier of the requested tool.
     pub id: String,
+}
+
+impl ToolChoice {
+    /// Builds a `ToolChoice` from its required fields; the optional ones start empty.
+    pub fn new(id: impl Into<String>) -> Self {
+        Self { id: id.into() }
+    }
 }
 
 /// Locked thread status.
 ///
 /// Indicates that a thread is locked and cannot accept new input.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct LockedStatus {
     /// Wire field `reason` (not described by the spec).
     #[serde(default)]
     pub reason: Option<String>,
 }
 
+impl LockedStatus {
+    /// Sets `reason`.
+    pub fn with_reason(mut self, value: impl Into<String>) -> Self {
+        self.reason = Some(value.into());
+        self
+    }
+}
+
 aithreads_core::open_enum! {
     /// The `OrderEnum` values.
+    #[non_exhaustive]
     pub enum OrderEnum {
         /// `asc`.
         Asc = "asc",
@@ -503,6 +1013,7 @@ aithreads_core::open_enum! {
 ///
 /// Collection of workflow tasks grouped together in the thread.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct TaskGroupItem {
     /// Identifier of the thread item.
     pub id: String,
@@ -516,10 +1027,30 @@ pub struct TaskGroupItem {
     pub tasks: Vec<TaskGroupTask>,
 }
 
+impl TaskGroupItem {
+    /// Builds a `TaskGroupItem` from its required fields; the optional ones start empty.
+    pub fn new(
+        id: impl Into<String>,
+        object: impl Into<String>,
+        created_at: i64,
+        thread_id: impl Into<String>,
+        tasks: Vec<TaskGroupTask>,
+    ) -> Self {
+        Self {
+            id: id.into(),
+            object: object.into(),
+            created_at,
+            thread_id: thread_id.into(),
+            tasks,
+        }
+    }
+}
+
 /// Task group task.
 ///
 /// Task entry that appears within a TaskGroup.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct TaskGroupTask {
     /// Subtype for the grouped task.
     pub r#type: TaskType,
@@ -531,8 +1062,32 @@ pub struct TaskGroupTask {
     pub summary: Option<String>,
 }
 
+impl TaskGroupTask {
+    /// Builds a `TaskGroupTask` from its required fields; the optional ones start empty.
+    pub fn new(r#type: TaskType) -> Self {
+        Self {
+            r#type,
+            heading: None,
+            summary: None,
+        }
+    }
+
+    /// Sets `heading`.
+    pub fn with_heading(mut self, value: impl Into<String>) -> Self {
+        self.heading = Some(value.into());
+        self
+    }
+
+    /// Sets `summary`.
+    pub fn with_summary(mut self, value: impl Into<String>) -> Self {
+        self.summary = Some(value.into());
+        self
+    }
+}
+
 aithreads_core::open_enum! {
     /// The `TaskType` values.
+    #[non_exhaustive]
     pub enum TaskType {
         /// `custom`.
         Custom = "custom",
@@ -545,6 +1100,7 @@ aithreads_core::open_enum! {
 ///
 /// Task emitted by the workflow to show progress and status updates.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct TaskItem {
     /// Identifier of the thread item.
     pub id: String,
@@ -564,8 +1120,42 @@ pub struct TaskItem {
     pub summary: Option<String>,
 }
 
+impl TaskItem {
+    /// Builds a `TaskItem` from its required fields; the optional ones start empty.
+    pub fn new(
+        id: impl Into<String>,
+        object: impl Into<String>,
+        created_at: i64,
+        thread_id: impl Into<String>,
+        task_type: TaskType,
+    ) -> Self {
+        Self {
+            id: id.into(),
+            object: object.into(),
+            created_at,
+            thread_id: thread_id.into(),
+            task_type,
+            heading: None,
+            summary: None,
+        }
+    }
+
+    /// Sets `heading`.
+    pub fn with_heading(mut self, value: impl Into<String>) -> Self {
+        self.heading = Some(value.into());
+        self
+    }
+
+    /// Sets `summary`.
+    pub fn with_summary(mut self, value: impl Into<String>) -> Self {
+        self.summary = Some(value.into());
+        self
+    }
+}
+
 aithreads_core::tagged_union! {
     /// The thread item.
+    #[non_exhaustive]
     pub enum ThreadItem (tag = "type") {
         /// `type: "chatkit.user_message"`.
         UserMessage(UserMessageItem) = "chatkit.user_message",
@@ -586,6 +1176,7 @@ aithreads_core::tagged_union! {
 ///
 /// User-authored messages within a thread.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct UserMessageItem {
     /// Identifier of the thread item.
     pub id: String,
@@ -604,8 +1195,37 @@ pub struct UserMessageItem {
     pub inference_options: Option<InferenceOptions>,
 }
 
+impl UserMessageItem {
+    /// Builds a `UserMessageItem` from its required fields; the optional ones start empty.
+    pub fn new(
+        id: impl Into<String>,
+        object: impl Into<String>,
+        created_at: i64,
+        thread_id: impl Into<String>,
+        content: Vec<UserMessageContent>,
+        attachments: Vec<Attachment>,
+    ) -> Self {
+        Self {
+            id: id.into(),
+            object: object.into(),
+            created_at,
+            thread_id: thread_id.into(),
+            content,
+            attachments,
+            inference_options: None,
+        }
+    }
+
+    /// Sets `inference_options`.
+    pub fn with_inference_options(mut self, value: InferenceOptions) -> Self {
+        self.inference_options = Some(value);
+        self
+    }
+}
+
 aithreads_core::tagged_union! {
     /// Content blocks that comprise a user message.
+    #[non_exhaustive]
     pub enum UserMessageContent (tag = "type") {
         /// `type: "input_text"`.
         InputText(UserMessageInputText) = "input_text",
@@ -618,24 +1238,41 @@ aithreads_core::tagged_union! {
 ///
 /// Text block that a user contributed to the thread.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct UserMessageInputText {
     /// Plain-text content supplied by the user.
     pub text: String,
+}
+
+impl UserMessageInputText {
+    /// Builds a `UserMessageInputText` from its required fields; the optional ones start empty.
+    pub fn new(text: impl Into<String>) -> Self {
+        Self { text: text.into() }
+    }
 }
 
 /// User message quoted text.
 ///
 /// Quoted snippet that the user referenced in their message.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct UserMessageQuotedText {
     /// Quoted text content.
     pub text: String,
+}
+
+impl UserMessageQuotedText {
+    /// Builds a `UserMessageQuotedText` from its required fields; the optional ones start empty.
+    pub fn new(text: impl Into<String>) -> Self {
+        Self { text: text.into() }
+    }
 }
 
 /// Widget message.
 ///
 /// Thread item that renders a widget payload.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct WidgetMessageItem {
     /// Identifier of the thread item.
     pub id: String,
@@ -649,10 +1286,30 @@ pub struct WidgetMessageItem {
     pub widget: String,
 }
 
+impl WidgetMessageItem {
+    /// Builds a `WidgetMessageItem` from its required fields; the optional ones start empty.
+    pub fn new(
+        id: impl Into<String>,
+        object: impl Into<String>,
+        created_at: i64,
+        thread_id: impl Into<String>,
+        widget: impl Into<String>,
+    ) -> Self {
+        Self {
+            id: id.into(),
+            object: object.into(),
+            created_at,
+            thread_id: thread_id.into(),
+            widget: widget.into(),
+        }
+    }
+}
+
 /// Thread Items.
 ///
 /// A paginated list of thread items rendered for the ChatKit API.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ThreadItemListResource {
     /// The type of object returned, must be `list`.
     pub object: String,
@@ -668,10 +1325,36 @@ pub struct ThreadItemListResource {
     pub has_more: bool,
 }
 
+impl ThreadItemListResource {
+    /// Builds a `ThreadItemListResource` from its required fields; the optional ones start empty.
+    pub fn new(object: impl Into<String>, data: Vec<ThreadItem>, has_more: bool) -> Self {
+        Self {
+            object: object.into(),
+            data,
+            first_id: None,
+            last_id: None,
+            has_more,
+        }
+    }
+
+    /// Sets `first_id`.
+    pub fn with_first_id(mut self, value: impl Into<String>) -> Self {
+        self.first_id = Some(value.into());
+        self
+    }
+
+    /// Sets `last_id`.
+    pub fn with_last_id(mut self, value: impl Into<String>) -> Self {
+        self.last_id = Some(value.into());
+        self
+    }
+}
+
 /// Threads.
 ///
 /// A paginated list of ChatKit threads.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ThreadListResource {
     /// The type of object returned, must be `list`.
     pub object: String,
@@ -687,10 +1370,36 @@ pub struct ThreadListResource {
     pub has_more: bool,
 }
 
+impl ThreadListResource {
+    /// Builds a `ThreadListResource` from its required fields; the optional ones start empty.
+    pub fn new(object: impl Into<String>, data: Vec<ThreadResource>, has_more: bool) -> Self {
+        Self {
+            object: object.into(),
+            data,
+            first_id: None,
+            last_id: None,
+            has_more,
+        }
+    }
+
+    /// Sets `first_id`.
+    pub fn with_first_id(mut self, value: impl Into<String>) -> Self {
+        self.first_id = Some(value.into());
+        self
+    }
+
+    /// Sets `last_id`.
+    pub fn with_last_id(mut self, value: impl Into<String>) -> Self {
+        self.last_id = Some(value.into());
+        self
+    }
+}
+
 /// The thread object.
 ///
 /// Represents a ChatKit thread and its current status.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ThreadResource {
     /// Identifier of the thread.
     pub id: String,
@@ -707,8 +1416,35 @@ pub struct ThreadResource {
     pub user: String,
 }
 
+impl ThreadResource {
+    /// Builds a `ThreadResource` from its required fields; the optional ones start empty.
+    pub fn new(
+        id: impl Into<String>,
+        object: impl Into<String>,
+        created_at: i64,
+        status: ThreadStatus,
+        user: impl Into<String>,
+    ) -> Self {
+        Self {
+            id: id.into(),
+            object: object.into(),
+            created_at,
+            title: None,
+            status,
+            user: user.into(),
+        }
+    }
+
+    /// Sets `title`.
+    pub fn with_title(mut self, value: impl Into<String>) -> Self {
+        self.title = Some(value.into());
+        self
+    }
+}
+
 aithreads_core::tagged_union! {
     /// Current status for the thread. Defaults to `active` for newly created threads.
+    #[non_exhaustive]
     pub enum ThreadStatus (tag = "type") {
         /// `type: "active"`.
         Active(ActiveStatus) = "active",

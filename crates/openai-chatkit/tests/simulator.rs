@@ -290,9 +290,7 @@ async fn sessions_are_created_and_cancelled() {
     let client = client(&sim);
     let mut body = CreateChatSessionBody::new("wf_onboarding", "user_alice");
     body.expires_after = Some(ExpiresAfterParam::after_creation(120));
-    body.rate_limits = Some(RateLimitsParam {
-        max_requests_per_1_minute: Some(30),
-    });
+    body.rate_limits = Some(RateLimitsParam::default().with_max_requests_per_1_minute(30));
     let session = client.create_session(&body).await.unwrap();
     assert!(session.id.starts_with("cksess_"), "{}", session.id);
     assert_eq!(session.object, "chatkit.session");

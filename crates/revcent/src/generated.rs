@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 
 /// APICallResponseInfo.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ApiCallResponseInfo {
     /// A 20 character API call ID.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -19,8 +20,29 @@ pub struct ApiCallResponseInfo {
     pub code: Option<i64>,
 }
 
+impl ApiCallResponseInfo {
+    /// Sets `api_call_id`.
+    pub fn with_api_call_id(mut self, value: impl Into<String>) -> Self {
+        self.api_call_id = Some(value.into());
+        self
+    }
+
+    /// Sets `api_call_unix`.
+    pub fn with_api_call_unix(mut self, value: i64) -> Self {
+        self.api_call_unix = Some(value);
+        self
+    }
+
+    /// Sets `code`.
+    pub fn with_code(mut self, value: i64) -> Self {
+        self.code = Some(value);
+        self
+    }
+}
+
 /// The `AiThread` object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct AiThread {
     /// The unix timestamp of when the item was created.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -67,8 +89,89 @@ pub struct AiThread {
     pub updated_date_unix: Option<i64>,
 }
 
+impl AiThread {
+    /// Sets `created_date_unix`.
+    pub fn with_created_date_unix(mut self, value: i64) -> Self {
+        self.created_date_unix = Some(value);
+        self
+    }
+
+    /// Sets `id`.
+    pub fn with_id(mut self, value: impl Into<String>) -> Self {
+        self.id = Some(value.into());
+        self
+    }
+
+    /// Sets `status`.
+    pub fn with_status(mut self, value: AiThreadStatus) -> Self {
+        self.status = Some(value);
+        self
+    }
+
+    /// Sets `messages`.
+    pub fn with_messages(mut self, value: Vec<Message>) -> Self {
+        self.messages = Some(value);
+        self
+    }
+
+    /// Sets `message_count`.
+    pub fn with_message_count(mut self, value: i64) -> Self {
+        self.message_count = Some(value);
+        self
+    }
+
+    /// Sets `total_tokens`.
+    pub fn with_total_tokens(mut self, value: i64) -> Self {
+        self.total_tokens = Some(value);
+        self
+    }
+
+    /// Sets `total_time_ms`.
+    pub fn with_total_time_ms(mut self, value: i64) -> Self {
+        self.total_time_ms = Some(value);
+        self
+    }
+
+    /// Sets `previous_ai_thread`.
+    pub fn with_previous_ai_thread(mut self, value: PreviousThread) -> Self {
+        self.previous_ai_thread = Some(value);
+        self
+    }
+
+    /// Sets `trigger`.
+    pub fn with_trigger(mut self, value: Trigger) -> Self {
+        self.trigger = Some(value);
+        self
+    }
+
+    /// Sets `ai_assistant`.
+    pub fn with_ai_assistant(mut self, value: AiAssistantRef) -> Self {
+        self.ai_assistant = Some(value);
+        self
+    }
+
+    /// Sets `third_party_integration`.
+    pub fn with_third_party_integration(mut self, value: ThirdPartyIntegration) -> Self {
+        self.third_party_integration = Some(value);
+        self
+    }
+
+    /// Sets `time_delay_expires`.
+    pub fn with_time_delay_expires(mut self, value: i64) -> Self {
+        self.time_delay_expires = Some(value);
+        self
+    }
+
+    /// Sets `updated_date_unix`.
+    pub fn with_updated_date_unix(mut self, value: i64) -> Self {
+        self.updated_date_unix = Some(value);
+        self
+    }
+}
+
 aithreads_core::open_enum! {
     /// The current AI Thread status.
+    #[non_exhaustive]
     pub enum AiThreadStatus {
         /// `Running`.
         Running = "Running",
@@ -85,6 +188,7 @@ aithreads_core::open_enum! {
 
 /// The `Message` object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Message {
     /// The role associated with the message.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -112,8 +216,59 @@ pub struct Message {
     pub third_party_model: Option<String>,
 }
 
+impl Message {
+    /// Sets `role`.
+    pub fn with_role(mut self, value: MessageRole) -> Self {
+        self.role = Some(value);
+        self
+    }
+
+    /// Sets `content`.
+    pub fn with_content(mut self, value: impl Into<String>) -> Self {
+        self.content = Some(value.into());
+        self
+    }
+
+    /// Sets `tool_call_id`.
+    pub fn with_tool_call_id(mut self, value: impl Into<String>) -> Self {
+        self.tool_call_id = Some(value.into());
+        self
+    }
+
+    /// Sets `tool_calls`.
+    pub fn with_tool_calls(mut self, value: Vec<ToolCall>) -> Self {
+        self.tool_calls = Some(value);
+        self
+    }
+
+    /// Sets `previous_ai_thread`.
+    pub fn with_previous_ai_thread(mut self, value: MessagePreviousThread) -> Self {
+        self.previous_ai_thread = Some(value);
+        self
+    }
+
+    /// Sets `created_date_unix`.
+    pub fn with_created_date_unix(mut self, value: i64) -> Self {
+        self.created_date_unix = Some(value);
+        self
+    }
+
+    /// Sets `third_party_name`.
+    pub fn with_third_party_name(mut self, value: impl Into<String>) -> Self {
+        self.third_party_name = Some(value.into());
+        self
+    }
+
+    /// Sets `third_party_model`.
+    pub fn with_third_party_model(mut self, value: impl Into<String>) -> Self {
+        self.third_party_model = Some(value.into());
+        self
+    }
+}
+
 aithreads_core::open_enum! {
     /// The role associated with the message.
+    #[non_exhaustive]
     pub enum MessageRole {
         /// `user`.
         User = "user",
@@ -126,6 +281,7 @@ aithreads_core::open_enum! {
 
 /// The `ToolCall` object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ToolCall {
     /// The tool call ID.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -141,8 +297,35 @@ pub struct ToolCall {
     pub function_args: Option<String>,
 }
 
+impl ToolCall {
+    /// Sets `id`.
+    pub fn with_id(mut self, value: impl Into<String>) -> Self {
+        self.id = Some(value.into());
+        self
+    }
+
+    /// Sets `type`.
+    pub fn with_type(mut self, value: impl Into<String>) -> Self {
+        self.r#type = Some(value.into());
+        self
+    }
+
+    /// Sets `function_name`.
+    pub fn with_function_name(mut self, value: impl Into<String>) -> Self {
+        self.function_name = Some(value.into());
+        self
+    }
+
+    /// Sets `function_args`.
+    pub fn with_function_args(mut self, value: impl Into<String>) -> Self {
+        self.function_args = Some(value.into());
+        self
+    }
+}
+
 /// If the message is from a previous AI Thread, the thread ID and original date of the message. I.e. a handoff from a different AI Assistant with messages included.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct MessagePreviousThread {
     /// AI Thread ID.
     ///
@@ -154,8 +337,23 @@ pub struct MessagePreviousThread {
     pub created_date_unix: Option<i64>,
 }
 
+impl MessagePreviousThread {
+    /// Sets `id`.
+    pub fn with_id(mut self, value: impl Into<String>) -> Self {
+        self.id = Some(value.into());
+        self
+    }
+
+    /// Sets `created_date_unix`.
+    pub fn with_created_date_unix(mut self, value: i64) -> Self {
+        self.created_date_unix = Some(value);
+        self
+    }
+}
+
 /// The previous AI Thread, if the current AI Thread was the result of an AI Assistant being triggered with a previous AI Thread ID provided. I.e. a handoff using a different AI Assistant.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct PreviousThread {
     /// AI Thread ID.
     ///
@@ -167,8 +365,23 @@ pub struct PreviousThread {
     pub ai_assistant: Option<AiAssistantRef>,
 }
 
+impl PreviousThread {
+    /// Sets `id`.
+    pub fn with_id(mut self, value: impl Into<String>) -> Self {
+        self.id = Some(value.into());
+        self
+    }
+
+    /// Sets `ai_assistant`.
+    pub fn with_ai_assistant(mut self, value: AiAssistantRef) -> Self {
+        self.ai_assistant = Some(value);
+        self
+    }
+}
+
 /// The AI Assistant associated with the previous AI Thread.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct AiAssistantRef {
     /// AI Assistant ID.
     ///
@@ -180,8 +393,23 @@ pub struct AiAssistantRef {
     pub name: Option<String>,
 }
 
+impl AiAssistantRef {
+    /// Sets `id`.
+    pub fn with_id(mut self, value: impl Into<String>) -> Self {
+        self.id = Some(value.into());
+        self
+    }
+
+    /// Sets `name`.
+    pub fn with_name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+}
+
 /// Information on what triggered the AI Thread and thus it's creation.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Trigger {
     /// The source that triggered the AI threads' creation.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -197,8 +425,35 @@ pub struct Trigger {
     pub web_user: Option<WebUser>,
 }
 
+impl Trigger {
+    /// Sets `source`.
+    pub fn with_source(mut self, value: TriggerSource) -> Self {
+        self.source = Some(value);
+        self
+    }
+
+    /// Sets `notation`.
+    pub fn with_notation(mut self, value: impl Into<String>) -> Self {
+        self.notation = Some(value.into());
+        self
+    }
+
+    /// Sets `api_call`.
+    pub fn with_api_call(mut self, value: TriggerApiCall) -> Self {
+        self.api_call = Some(value);
+        self
+    }
+
+    /// Sets `web_user`.
+    pub fn with_web_user(mut self, value: WebUser) -> Self {
+        self.web_user = Some(value);
+        self
+    }
+}
+
 aithreads_core::open_enum! {
     /// The source that triggered the AI threads' creation.
+    #[non_exhaustive]
     pub enum TriggerSource {
         /// `api`.
         Api = "api",
@@ -211,6 +466,7 @@ aithreads_core::open_enum! {
 
 /// If the source is 'api', the API call that triggered the thread.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct TriggerApiCall {
     /// A 20 character API call ID.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -223,8 +479,29 @@ pub struct TriggerApiCall {
     pub ai_assistant: Option<AiAssistantRef>,
 }
 
+impl TriggerApiCall {
+    /// Sets `id`.
+    pub fn with_id(mut self, value: impl Into<String>) -> Self {
+        self.id = Some(value.into());
+        self
+    }
+
+    /// Sets `api_account`.
+    pub fn with_api_account(mut self, value: ApiAccountRef) -> Self {
+        self.api_account = Some(value);
+        self
+    }
+
+    /// Sets `ai_assistant`.
+    pub fn with_ai_assistant(mut self, value: AiAssistantRef) -> Self {
+        self.ai_assistant = Some(value);
+        self
+    }
+}
+
 /// The API account associated with the API call.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ApiAccountRef {
     /// A 20 character API account ID.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -234,8 +511,23 @@ pub struct ApiAccountRef {
     pub name: Option<String>,
 }
 
+impl ApiAccountRef {
+    /// Sets `id`.
+    pub fn with_id(mut self, value: impl Into<String>) -> Self {
+        self.id = Some(value.into());
+        self
+    }
+
+    /// Sets `name`.
+    pub fn with_name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+}
+
 /// If the source is 'web_app', the web user that triggered the thread
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct WebUser {
     /// The web user ID.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -251,10 +543,37 @@ pub struct WebUser {
     pub last_name: Option<String>,
 }
 
+impl WebUser {
+    /// Sets `id`.
+    pub fn with_id(mut self, value: impl Into<String>) -> Self {
+        self.id = Some(value.into());
+        self
+    }
+
+    /// Sets `username`.
+    pub fn with_username(mut self, value: impl Into<String>) -> Self {
+        self.username = Some(value.into());
+        self
+    }
+
+    /// Sets `first_name`.
+    pub fn with_first_name(mut self, value: impl Into<String>) -> Self {
+        self.first_name = Some(value.into());
+        self
+    }
+
+    /// Sets `last_name`.
+    pub fn with_last_name(mut self, value: impl Into<String>) -> Self {
+        self.last_name = Some(value.into());
+        self
+    }
+}
+
 /// Third Party Integration.
 ///
 /// The third party AI integration related to the item.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ThirdPartyIntegration {
     /// A 20 character user third party integration ID.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -269,8 +588,29 @@ pub struct ThirdPartyIntegration {
     pub third_party: Option<ThirdParty>,
 }
 
+impl ThirdPartyIntegration {
+    /// Sets `id`.
+    pub fn with_id(mut self, value: impl Into<String>) -> Self {
+        self.id = Some(value.into());
+        self
+    }
+
+    /// Sets `name`.
+    pub fn with_name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+
+    /// Sets `third_party`.
+    pub fn with_third_party(mut self, value: ThirdParty) -> Self {
+        self.third_party = Some(value);
+        self
+    }
+}
+
 /// Site third party integration, related to the user third party integration.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ThirdParty {
     /// A 20 character system third party integration ID.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -282,8 +622,23 @@ pub struct ThirdParty {
     pub name: Option<String>,
 }
 
+impl ThirdParty {
+    /// Sets `id`.
+    pub fn with_id(mut self, value: impl Into<String>) -> Self {
+        self.id = Some(value.into());
+        self
+    }
+
+    /// Sets `name`.
+    pub fn with_name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+}
+
 /// The `AiThreadList` object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct AiThreadList {
     /// A 20 character API call ID.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -311,8 +666,59 @@ pub struct AiThreadList {
     pub total_pages: Option<i64>,
 }
 
+impl AiThreadList {
+    /// Sets `api_call_id`.
+    pub fn with_api_call_id(mut self, value: impl Into<String>) -> Self {
+        self.api_call_id = Some(value.into());
+        self
+    }
+
+    /// Sets `api_call_unix`.
+    pub fn with_api_call_unix(mut self, value: i64) -> Self {
+        self.api_call_unix = Some(value);
+        self
+    }
+
+    /// Sets `code`.
+    pub fn with_code(mut self, value: i64) -> Self {
+        self.code = Some(value);
+        self
+    }
+
+    /// Sets `current_count`.
+    pub fn with_current_count(mut self, value: i64) -> Self {
+        self.current_count = Some(value);
+        self
+    }
+
+    /// Sets `current_page`.
+    pub fn with_current_page(mut self, value: i64) -> Self {
+        self.current_page = Some(value);
+        self
+    }
+
+    /// Sets `results`.
+    pub fn with_results(mut self, value: Vec<AiThread>) -> Self {
+        self.results = Some(value);
+        self
+    }
+
+    /// Sets `total_count`.
+    pub fn with_total_count(mut self, value: i64) -> Self {
+        self.total_count = Some(value);
+        self
+    }
+
+    /// Sets `total_pages`.
+    pub fn with_total_pages(mut self, value: i64) -> Self {
+        self.total_pages = Some(value);
+        self
+    }
+}
+
 /// The query parameters of `GetAIThreads`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct AiThreadListParams {
     /// The date range start date as a unix timestamp in seconds.
     pub date_start: i64,
@@ -330,8 +736,23 @@ pub struct AiThreadListParams {
     pub status_filter: Option<Vec<StatusFilter>>,
 }
 
+impl AiThreadListParams {
+    /// Sets `ai_assistant_filter`.
+    pub fn with_ai_assistant_filter(mut self, value: Vec<String>) -> Self {
+        self.ai_assistant_filter = Some(value);
+        self
+    }
+
+    /// Sets `status_filter`.
+    pub fn with_status_filter(mut self, value: Vec<StatusFilter>) -> Self {
+        self.status_filter = Some(value);
+        self
+    }
+}
+
 aithreads_core::open_enum! {
     /// The `StatusFilter` values.
+    #[non_exhaustive]
     pub enum StatusFilter {
         /// `running`.
         Running = "running",
@@ -346,6 +767,7 @@ aithreads_core::open_enum! {
 
 /// The `CancelAiThreadResult` object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CancelAiThreadResult {
     /// A 20 character API call ID.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -366,8 +788,41 @@ pub struct CancelAiThreadResult {
     pub result: Option<String>,
 }
 
+impl CancelAiThreadResult {
+    /// Sets `api_call_id`.
+    pub fn with_api_call_id(mut self, value: impl Into<String>) -> Self {
+        self.api_call_id = Some(value.into());
+        self
+    }
+
+    /// Sets `api_call_unix`.
+    pub fn with_api_call_unix(mut self, value: i64) -> Self {
+        self.api_call_unix = Some(value);
+        self
+    }
+
+    /// Sets `code`.
+    pub fn with_code(mut self, value: i64) -> Self {
+        self.code = Some(value);
+        self
+    }
+
+    /// Sets `ai_thread_id`.
+    pub fn with_ai_thread_id(mut self, value: impl Into<String>) -> Self {
+        self.ai_thread_id = Some(value.into());
+        self
+    }
+
+    /// Sets `result`.
+    pub fn with_result(mut self, value: impl Into<String>) -> Self {
+        self.result = Some(value.into());
+        self
+    }
+}
+
 /// APIStandardErrors.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ApiStandardError {
     /// A 20 character API call ID.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -387,4 +842,42 @@ pub struct ApiStandardError {
     /// A description of the API call result.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub result: Option<String>,
+}
+
+impl ApiStandardError {
+    /// Sets `api_call_id`.
+    pub fn with_api_call_id(mut self, value: impl Into<String>) -> Self {
+        self.api_call_id = Some(value.into());
+        self
+    }
+
+    /// Sets `api_call_unix`.
+    pub fn with_api_call_unix(mut self, value: i64) -> Self {
+        self.api_call_unix = Some(value);
+        self
+    }
+
+    /// Sets `code`.
+    pub fn with_code(mut self, value: i64) -> Self {
+        self.code = Some(value);
+        self
+    }
+
+    /// Sets `error_code`.
+    pub fn with_error_code(mut self, value: impl Into<String>) -> Self {
+        self.error_code = Some(value.into());
+        self
+    }
+
+    /// Sets `message`.
+    pub fn with_message(mut self, value: impl Into<String>) -> Self {
+        self.message = Some(value.into());
+        self
+    }
+
+    /// Sets `result`.
+    pub fn with_result(mut self, value: impl Into<String>) -> Self {
+        self.result = Some(value.into());
+        self
+    }
 }

@@ -368,10 +368,7 @@ impl State {
         };
         self.tasks
             .insert((region.to_owned(), task_id.clone()), task);
-        to_value(StartAiConversationResponse {
-            task_id: Some(task_id),
-            request_id,
-        })
+        to_value(StartAiConversationResponse::new(request_id).with_task_id(task_id))
     }
 
     fn describe(
@@ -399,13 +396,12 @@ impl State {
             .task(region, &task_id)
             .filter(|t| request.sdk_app_id.is_none_or(|app| app == t.sdk_app_id))
             .ok_or_else(Failure::task_not_exist)?;
-        to_value(DescribeAiConversationResponse {
-            start_time: Some(task.start_time.clone()),
-            status: Some(task.status.clone()),
-            task_id: Some(task_id),
-            session_id: task.session_id.clone(),
-            request_id,
-        })
+        let mut response = DescribeAiConversationResponse::new(request_id)
+            .with_start_time(task.start_time.clone())
+            .with_status(task.status.clone())
+            .with_task_id(task_id);
+        response.session_id = task.session_id.clone();
+        to_value(response)
     }
 
     fn update(
@@ -437,7 +433,7 @@ impl State {
             ));
         }
         self.live_task(region, &request.task_id)?;
-        to_value(UpdateAiConversationResponse { request_id })
+        to_value(UpdateAiConversationResponse::new(request_id))
     }
 
     fn control(
@@ -466,7 +462,8 @@ impl State {
                 })?;
                 false
             }
-            ControlCommand::Unknown(other) => {
+            // A value this simulator does not know (`Unknown`, or one a newer spec adds).
+            other => {
                 return Err(Failure::new(
                     "InvalidParameterValue",
                     format!(
@@ -479,7 +476,7 @@ impl State {
         if stop_after_play {
             self.stop(region, &request.task_id);
         }
-        to_value(ControlAiConversationResponse { request_id })
+        to_value(ControlAiConversationResponse::new(request_id))
     }
 
     fn stop_action(
@@ -491,7 +488,7 @@ impl State {
         check_task_id(&request.task_id)?;
         self.live_task(region, &request.task_id)?;
         self.stop(region, &request.task_id);
-        to_value(StopAiConversationResponse { request_id })
+        to_value(StopAiConversationResponse::new(request_id))
     }
 
     /// Runs one authenticated, rate-checked request.

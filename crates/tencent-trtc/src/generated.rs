@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 
 /// StartAIConversation request structure.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct StartAiConversationRequest {
     /// [SdkAppId](https://www.tencentcloud.com/document/product/647/46351?from_cn_redirect=1#SdkAppId) of TRTC, which is the same as the SdkAppId used by the room with transcription task enabled.
     #[serde(rename = "SdkAppId")]
@@ -69,8 +70,62 @@ pub struct StartAiConversationRequest {
     pub experimental_params: Option<String>,
 }
 
+impl StartAiConversationRequest {
+    /// Builds a `StartAiConversationRequest` from its required fields; the optional ones start empty.
+    pub fn new(sdk_app_id: u64, room_id: impl Into<String>, agent_config: AgentConfig) -> Self {
+        Self {
+            sdk_app_id,
+            room_id: room_id.into(),
+            agent_config,
+            session_id: None,
+            room_id_type: None,
+            stt_config: None,
+            llm_config: None,
+            tts_config: None,
+            experimental_params: None,
+        }
+    }
+
+    /// Sets `SessionId`.
+    pub fn with_session_id(mut self, value: impl Into<String>) -> Self {
+        self.session_id = Some(value.into());
+        self
+    }
+
+    /// Sets `RoomIdType`.
+    pub fn with_room_id_type(mut self, value: u64) -> Self {
+        self.room_id_type = Some(value);
+        self
+    }
+
+    /// Sets `STTConfig`.
+    pub fn with_stt_config(mut self, value: SttConfig) -> Self {
+        self.stt_config = Some(value);
+        self
+    }
+
+    /// Sets `LLMConfig`.
+    pub fn with_llm_config(mut self, value: impl Into<String>) -> Self {
+        self.llm_config = Some(value.into());
+        self
+    }
+
+    /// Sets `TTSConfig`.
+    pub fn with_tts_config(mut self, value: impl Into<String>) -> Self {
+        self.tts_config = Some(value.into());
+        self
+    }
+
+    /// Sets `ExperimentalParams`.
+    pub fn with_experimental_params(mut self, value: impl Into<String>) -> Self {
+        self.experimental_params = Some(value.into());
+        self
+    }
+}
+
 /// Bot parameters.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct AgentConfig {
     /// The robot's UserId is used to enter a room and initiate a task. note that this UserId cannot be duplicated with the host or audience [UserId](https://www.tencentcloud.com/document/product/647/46351?from_cn_redirect=1#UserId) in the current room. if multiple tasks are initiated in a room, the robot's UserId cannot be mutually duplicated. otherwise, the previous task will be interrupted. ensure the robot's UserId is unique in the room.
     #[serde(rename = "UserId")]
@@ -196,6 +251,112 @@ pub struct AgentConfig {
     pub interrupt_word_list: Option<Vec<String>>,
 }
 
+impl AgentConfig {
+    /// Builds a `AgentConfig` from its required fields; the optional ones start empty.
+    pub fn new(
+        user_id: impl Into<String>,
+        user_sig: impl Into<String>,
+        target_user_id: impl Into<String>,
+    ) -> Self {
+        Self {
+            user_id: user_id.into(),
+            user_sig: user_sig.into(),
+            target_user_id: target_user_id.into(),
+            max_idle_time: None,
+            welcome_message: None,
+            interrupt_mode: None,
+            interrupt_speech_duration: None,
+            turn_detection_mode: None,
+            filter_one_word: None,
+            welcome_message_priority: None,
+            filter_brackets_content: None,
+            ambient_sound: None,
+            voice_print: None,
+            turn_detection: None,
+            subtitle_mode: None,
+            interrupt_word_list: None,
+        }
+    }
+
+    /// Sets `MaxIdleTime`.
+    pub fn with_max_idle_time(mut self, value: u64) -> Self {
+        self.max_idle_time = Some(value);
+        self
+    }
+
+    /// Sets `WelcomeMessage`.
+    pub fn with_welcome_message(mut self, value: impl Into<String>) -> Self {
+        self.welcome_message = Some(value.into());
+        self
+    }
+
+    /// Sets `InterruptMode`.
+    pub fn with_interrupt_mode(mut self, value: u64) -> Self {
+        self.interrupt_mode = Some(value);
+        self
+    }
+
+    /// Sets `InterruptSpeechDuration`.
+    pub fn with_interrupt_speech_duration(mut self, value: u64) -> Self {
+        self.interrupt_speech_duration = Some(value);
+        self
+    }
+
+    /// Sets `TurnDetectionMode`.
+    pub fn with_turn_detection_mode(mut self, value: u64) -> Self {
+        self.turn_detection_mode = Some(value);
+        self
+    }
+
+    /// Sets `FilterOneWord`.
+    pub fn with_filter_one_word(mut self, value: bool) -> Self {
+        self.filter_one_word = Some(value);
+        self
+    }
+
+    /// Sets `WelcomeMessagePriority`.
+    pub fn with_welcome_message_priority(mut self, value: u64) -> Self {
+        self.welcome_message_priority = Some(value);
+        self
+    }
+
+    /// Sets `FilterBracketsContent`.
+    pub fn with_filter_brackets_content(mut self, value: u64) -> Self {
+        self.filter_brackets_content = Some(value);
+        self
+    }
+
+    /// Sets `AmbientSound`.
+    pub fn with_ambient_sound(mut self, value: AmbientSound) -> Self {
+        self.ambient_sound = Some(value);
+        self
+    }
+
+    /// Sets `VoicePrint`.
+    pub fn with_voice_print(mut self, value: VoicePrint) -> Self {
+        self.voice_print = Some(value);
+        self
+    }
+
+    /// Sets `TurnDetection`.
+    pub fn with_turn_detection(mut self, value: TurnDetection) -> Self {
+        self.turn_detection = Some(value);
+        self
+    }
+
+    /// Sets `SubtitleMode`.
+    pub fn with_subtitle_mode(mut self, value: u64) -> Self {
+        self.subtitle_mode = Some(value);
+        self
+    }
+
+    /// Sets `InterruptWordList`.
+    pub fn with_interrupt_word_list(mut self, value: Vec<String>) -> Self {
+        self.interrupt_word_list = Some(value);
+        self
+    }
+}
+
 /// Background sound settings will add environmental sound effects during a call to make the experience more realistic. currently support the following options:.
 ///
 /// Coffee_shops: chat in a coffee shop communication environment with background chatter.
@@ -206,6 +367,7 @@ pub struct AgentConfig {
 ///
 /// evening_mountain: outdoors mountain.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct AmbientSound {
     /// Scenario selection.
     #[serde(rename = "Scene")]
@@ -215,8 +377,25 @@ pub struct AmbientSound {
     pub volume: Option<f64>,
 }
 
+impl AmbientSound {
+    /// Builds a `AmbientSound` from its required fields; the optional ones start empty.
+    pub fn new(scene: impl Into<String>) -> Self {
+        Self {
+            scene: scene.into(),
+            volume: None,
+        }
+    }
+
+    /// Sets `Volume`.
+    pub fn with_volume(mut self, value: f64) -> Self {
+        self.volume = Some(value);
+        self
+    }
+}
+
 /// Voiceprint configuration parameters.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct VoicePrint {
     /// The default is 0, which means voiceprint is not enabled. 1 means voiceprint is enabled, at which point you need to fill in the voiceprint id.
     #[serde(rename = "Mode", default, skip_serializing_if = "Option::is_none")]
@@ -226,8 +405,23 @@ pub struct VoicePrint {
     pub id_list: Option<Vec<String>>,
 }
 
+impl VoicePrint {
+    /// Sets `Mode`.
+    pub fn with_mode(mut self, value: u64) -> Self {
+        self.mode = Some(value);
+        self
+    }
+
+    /// Sets `IdList`.
+    pub fn with_id_list(mut self, value: Vec<String>) -> Self {
+        self.id_list = Some(value);
+        self
+    }
+}
+
 /// Sentence segmentation configuration.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct TurnDetection {
     /// This parameter is valid only when TurnDetectionMode is 3, indicating the sensitivity of sentence segmentation.
     ///
@@ -254,6 +448,14 @@ pub struct TurnDetection {
     pub semantic_eagerness: Option<SemanticEagerness>,
 }
 
+impl TurnDetection {
+    /// Sets `SemanticEagerness`.
+    pub fn with_semantic_eagerness(mut self, value: SemanticEagerness) -> Self {
+        self.semantic_eagerness = Some(value);
+        self
+    }
+}
+
 aithreads_core::open_enum! {
     /// This parameter is valid only when TurnDetectionMode is 3, indicating the sensitivity of sentence segmentation.
     ///
@@ -272,6 +474,7 @@ aithreads_core::open_enum! {
     /// If you wish the AI to wait a moment when the user pauses, set SemanticEagerness to low.
     ///
     /// Regardless of the mode, it will eventually split and send to a large model for reply.
+    #[non_exhaustive]
     pub enum SemanticEagerness {
         /// `low`.
         Low = "low",
@@ -286,6 +489,7 @@ aithreads_core::open_enum! {
 
 /// Convert speech to text parameter.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct SttConfig {
     /// Convert speech to text supported languages, "zh" chinese is selected by default.
     ///
@@ -386,8 +590,41 @@ pub struct SttConfig {
     pub vad_level: Option<u64>,
 }
 
+impl SttConfig {
+    /// Sets `Language`.
+    pub fn with_language(mut self, value: impl Into<String>) -> Self {
+        self.language = Some(value.into());
+        self
+    }
+
+    /// Sets `AlternativeLanguage`.
+    pub fn with_alternative_language(mut self, value: Vec<String>) -> Self {
+        self.alternative_language = Some(value);
+        self
+    }
+
+    /// Sets `CustomParam`.
+    pub fn with_custom_param(mut self, value: impl Into<String>) -> Self {
+        self.custom_param = Some(value.into());
+        self
+    }
+
+    /// Sets `VadSilenceTime`.
+    pub fn with_vad_silence_time(mut self, value: u64) -> Self {
+        self.vad_silence_time = Some(value);
+        self
+    }
+
+    /// Sets `VadLevel`.
+    pub fn with_vad_level(mut self, value: u64) -> Self {
+        self.vad_level = Some(value);
+        self
+    }
+}
+
 /// StartAIConversation response structure.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct StartAiConversationResponse {
     /// For uniquely identifying a conversation task.
     #[serde(rename = "TaskId", default, skip_serializing_if = "Option::is_none")]
@@ -397,8 +634,25 @@ pub struct StartAiConversationResponse {
     pub request_id: String,
 }
 
+impl StartAiConversationResponse {
+    /// Builds a `StartAiConversationResponse` from its required fields; the optional ones start empty.
+    pub fn new(request_id: impl Into<String>) -> Self {
+        Self {
+            task_id: None,
+            request_id: request_id.into(),
+        }
+    }
+
+    /// Sets `TaskId`.
+    pub fn with_task_id(mut self, value: impl Into<String>) -> Self {
+        self.task_id = Some(value.into());
+        self
+    }
+}
+
 /// DescribeAIConversation request structure.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct DescribeAiConversationRequest {
     /// TRTC's [SdkAppId](https://cloud.tencent.com/document/product/647/46351#sdkappid) is the same as the SdkAppId used by the room that starts the transcription task.
     #[serde(rename = "SdkAppId", default, skip_serializing_if = "Option::is_none")]
@@ -411,8 +665,29 @@ pub struct DescribeAiConversationRequest {
     pub session_id: Option<String>,
 }
 
+impl DescribeAiConversationRequest {
+    /// Sets `SdkAppId`.
+    pub fn with_sdk_app_id(mut self, value: u64) -> Self {
+        self.sdk_app_id = Some(value);
+        self
+    }
+
+    /// Sets `TaskId`.
+    pub fn with_task_id(mut self, value: impl Into<String>) -> Self {
+        self.task_id = Some(value.into());
+        self
+    }
+
+    /// Sets `SessionId`.
+    pub fn with_session_id(mut self, value: impl Into<String>) -> Self {
+        self.session_id = Some(value.into());
+        self
+    }
+}
+
 /// DescribeAIConversation response structure.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct DescribeAiConversationResponse {
     /// The time when the task starts.
     #[serde(rename = "StartTime", default, skip_serializing_if = "Option::is_none")]
@@ -431,8 +706,46 @@ pub struct DescribeAiConversationResponse {
     pub request_id: String,
 }
 
+impl DescribeAiConversationResponse {
+    /// Builds a `DescribeAiConversationResponse` from its required fields; the optional ones start empty.
+    pub fn new(request_id: impl Into<String>) -> Self {
+        Self {
+            start_time: None,
+            status: None,
+            task_id: None,
+            session_id: None,
+            request_id: request_id.into(),
+        }
+    }
+
+    /// Sets `StartTime`.
+    pub fn with_start_time(mut self, value: impl Into<String>) -> Self {
+        self.start_time = Some(value.into());
+        self
+    }
+
+    /// Sets `Status`.
+    pub fn with_status(mut self, value: TaskStatus) -> Self {
+        self.status = Some(value);
+        self
+    }
+
+    /// Sets `TaskId`.
+    pub fn with_task_id(mut self, value: impl Into<String>) -> Self {
+        self.task_id = Some(value.into());
+        self
+    }
+
+    /// Sets `SessionId`.
+    pub fn with_session_id(mut self, value: impl Into<String>) -> Self {
+        self.session_id = Some(value.into());
+        self
+    }
+}
+
 aithreads_core::open_enum! {
     /// Task status. There are 4 values: 1. Idle means the task has not started 2. Preparing means the task is being prepared 3. InProgress means the task is running 4. Stopped means the task has stopped and resources are being cleaned up
+    #[non_exhaustive]
     pub enum TaskStatus {
         /// `Idle`.
         Idle = "Idle",
@@ -447,6 +760,7 @@ aithreads_core::open_enum! {
 
 /// UpdateAIConversation request structure.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct UpdateAiConversationRequest {
     /// Task Unique ID
     #[serde(rename = "TaskId")]
@@ -480,16 +794,71 @@ pub struct UpdateAiConversationRequest {
     pub tts_config: Option<String>,
 }
 
+impl UpdateAiConversationRequest {
+    /// Builds a `UpdateAiConversationRequest` from its required fields; the optional ones start empty.
+    pub fn new(task_id: impl Into<String>) -> Self {
+        Self {
+            task_id: task_id.into(),
+            welcome_message: None,
+            interrupt_mode: None,
+            interrupt_speech_duration: None,
+            llm_config: None,
+            tts_config: None,
+        }
+    }
+
+    /// Sets `WelcomeMessage`.
+    pub fn with_welcome_message(mut self, value: impl Into<String>) -> Self {
+        self.welcome_message = Some(value.into());
+        self
+    }
+
+    /// Sets `InterruptMode`.
+    pub fn with_interrupt_mode(mut self, value: u64) -> Self {
+        self.interrupt_mode = Some(value);
+        self
+    }
+
+    /// Sets `InterruptSpeechDuration`.
+    pub fn with_interrupt_speech_duration(mut self, value: u64) -> Self {
+        self.interrupt_speech_duration = Some(value);
+        self
+    }
+
+    /// Sets `LLMConfig`.
+    pub fn with_llm_config(mut self, value: impl Into<String>) -> Self {
+        self.llm_config = Some(value.into());
+        self
+    }
+
+    /// Sets `TTSConfig`.
+    pub fn with_tts_config(mut self, value: impl Into<String>) -> Self {
+        self.tts_config = Some(value.into());
+        self
+    }
+}
+
 /// UpdateAIConversation response structure.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct UpdateAiConversationResponse {
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
     #[serde(rename = "RequestId")]
     pub request_id: String,
 }
 
+impl UpdateAiConversationResponse {
+    /// Builds a `UpdateAiConversationResponse` from its required fields; the optional ones start empty.
+    pub fn new(request_id: impl Into<String>) -> Self {
+        Self {
+            request_id: request_id.into(),
+        }
+    }
+}
+
 /// ControlAIConversation request structure.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ControlAiConversationRequest {
     /// Task unique identifier.
     #[serde(rename = "TaskId")]
@@ -509,8 +878,33 @@ pub struct ControlAiConversationRequest {
     pub invoke_llm: Option<InvokeLlm>,
 }
 
+impl ControlAiConversationRequest {
+    /// Builds a `ControlAiConversationRequest` from its required fields; the optional ones start empty.
+    pub fn new(task_id: impl Into<String>, command: ControlCommand) -> Self {
+        Self {
+            task_id: task_id.into(),
+            command,
+            server_push_text: None,
+            invoke_llm: None,
+        }
+    }
+
+    /// Sets `ServerPushText`.
+    pub fn with_server_push_text(mut self, value: ServerPushText) -> Self {
+        self.server_push_text = Some(value);
+        self
+    }
+
+    /// Sets `InvokeLLM`.
+    pub fn with_invoke_llm(mut self, value: InvokeLlm) -> Self {
+        self.invoke_llm = Some(value);
+        self
+    }
+}
+
 aithreads_core::open_enum! {
     /// Control command. currently supports the following commands: - ServerPushText: server sends text to the AI robot, and the AI robot will broadcast the text. - InvokeLLM: server sends text to the large model to trigger dialogue.
+    #[non_exhaustive]
     pub enum ControlCommand {
         /// `ServerPushText`.
         ServerPushText = "ServerPushText",
@@ -521,6 +915,7 @@ aithreads_core::open_enum! {
 
 /// The server controls the chatbot to broadcast the specified text.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ServerPushText {
     /// Server push broadcast text.
     #[serde(rename = "Text", default, skip_serializing_if = "Option::is_none")]
@@ -574,8 +969,59 @@ pub struct ServerPushText {
     pub meta_info: Option<String>,
 }
 
+impl ServerPushText {
+    /// Sets `Text`.
+    pub fn with_text(mut self, value: impl Into<String>) -> Self {
+        self.text = Some(value.into());
+        self
+    }
+
+    /// Sets `Interrupt`.
+    pub fn with_interrupt(mut self, value: bool) -> Self {
+        self.interrupt = Some(value);
+        self
+    }
+
+    /// Sets `StopAfterPlay`.
+    pub fn with_stop_after_play(mut self, value: bool) -> Self {
+        self.stop_after_play = Some(value);
+        self
+    }
+
+    /// Sets `Audio`.
+    pub fn with_audio(mut self, value: impl Into<String>) -> Self {
+        self.audio = Some(value.into());
+        self
+    }
+
+    /// Sets `DropMode`.
+    pub fn with_drop_mode(mut self, value: u64) -> Self {
+        self.drop_mode = Some(value);
+        self
+    }
+
+    /// Sets `Priority`.
+    pub fn with_priority(mut self, value: u64) -> Self {
+        self.priority = Some(value);
+        self
+    }
+
+    /// Sets `AddHistory`.
+    pub fn with_add_history(mut self, value: bool) -> Self {
+        self.add_history = Some(value);
+        self
+    }
+
+    /// Sets `MetaInfo`.
+    pub fn with_meta_info(mut self, value: impl Into<String>) -> Self {
+        self.meta_info = Some(value.into());
+        self
+    }
+}
+
 /// Service calling actively initiates requests to the LLM.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct InvokeLlm {
     /// Request the content of LLM.
     #[serde(rename = "Content", default, skip_serializing_if = "Option::is_none")]
@@ -585,33 +1031,78 @@ pub struct InvokeLlm {
     pub interrupt: Option<bool>,
 }
 
+impl InvokeLlm {
+    /// Sets `Content`.
+    pub fn with_content(mut self, value: impl Into<String>) -> Self {
+        self.content = Some(value.into());
+        self
+    }
+
+    /// Sets `Interrupt`.
+    pub fn with_interrupt(mut self, value: bool) -> Self {
+        self.interrupt = Some(value);
+        self
+    }
+}
+
 /// ControlAIConversation response structure.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ControlAiConversationResponse {
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
     #[serde(rename = "RequestId")]
     pub request_id: String,
 }
 
+impl ControlAiConversationResponse {
+    /// Builds a `ControlAiConversationResponse` from its required fields; the optional ones start empty.
+    pub fn new(request_id: impl Into<String>) -> Self {
+        Self {
+            request_id: request_id.into(),
+        }
+    }
+}
+
 /// StopAIConversation request structure.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct StopAiConversationRequest {
     /// Task Unique ID
     #[serde(rename = "TaskId")]
     pub task_id: String,
 }
 
+impl StopAiConversationRequest {
+    /// Builds a `StopAiConversationRequest` from its required fields; the optional ones start empty.
+    pub fn new(task_id: impl Into<String>) -> Self {
+        Self {
+            task_id: task_id.into(),
+        }
+    }
+}
+
 /// StopAIConversation response structure.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct StopAiConversationResponse {
     /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
     #[serde(rename = "RequestId")]
     pub request_id: String,
 }
 
+impl StopAiConversationResponse {
+    /// Builds a `StopAiConversationResponse` from its required fields; the optional ones start empty.
+    pub fn new(request_id: impl Into<String>) -> Self {
+        Self {
+            request_id: request_id.into(),
+        }
+    }
+}
+
 /// What the spec says about one API action: where it runs, how fast it may be called,
 /// and which action-specific error codes it documents.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct ActionSpec {
     /// The action name sent in `X-TC-Action`.
     pub name: &'static str,

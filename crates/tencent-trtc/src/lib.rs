@@ -27,9 +27,9 @@
 //! // TENCENTCLOUD_SECRET_ID, TENCENTCLOUD_SECRET_KEY, TENCENTCLOUD_REGION (e.g. ap-singapore)
 //! let client = TrtcClient::from_env()?;
 //! let stopped = client
-//!     .stop_ai_conversation(&StopAiConversationRequest {
-//!         task_id: "SV1FR+XTtvzAjRxZZ+aof1DfJF00VSBBNE0zR9W-PEpgCPBmt402.".into(),
-//!     })
+//!     .stop_ai_conversation(&StopAiConversationRequest::new(
+//!         "SV1FR+XTtvzAjRxZZ+aof1DfJF00VSBBNE0zR9W-PEpgCPBmt402.",
+//!     ))
 //!     .await?;
 //! println!("{:?} (request {:?})", stopped.outcome, stopped.request_id);
 //! # Ok(())

@@ -31,17 +31,15 @@ impl Harness for Trtc {
     async fn active_thread(&self) -> String {
         let started = self
             .client
-            .start_ai_conversation(&StartAiConversationRequest {
-                sdk_app_id: 1_400_000_001,
-                room_id: "2024".into(),
-                agent_config: AgentConfig {
-                    user_id: format!("robot_{}", self.sim.requests_seen()),
-                    user_sig: "sig".into(),
-                    target_user_id: "user_1".into(),
-                    ..AgentConfig::default()
-                },
-                ..StartAiConversationRequest::default()
-            })
+            .start_ai_conversation(&StartAiConversationRequest::new(
+                1_400_000_001,
+                "2024",
+                AgentConfig::new(
+                    format!("robot_{}", self.sim.requests_seen()),
+                    "sig",
+                    "user_1",
+                ),
+            ))
             .await
             .unwrap();
         started.task_id.unwrap()

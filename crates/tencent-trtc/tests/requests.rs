@@ -71,9 +71,7 @@ async fn stop_sends_the_seed_request_exactly() {
         })
         .await;
     let stopped = client(&server.base_url())
-        .stop_ai_conversation(&StopAiConversationRequest {
-            task_id: SEED_TASK_ID.into(),
-        })
+        .stop_ai_conversation(&StopAiConversationRequest::new(SEED_TASK_ID))
         .await
         .unwrap();
     assert_eq!(stopped.outcome, CancelOutcome::Cancelled);
@@ -103,26 +101,17 @@ const START_EXAMPLE: &str = r#"{
 #[tokio::test]
 async fn start_sends_the_documented_example_exactly() {
     let example: Value = serde_json::from_str(START_EXAMPLE).unwrap();
-    let request = StartAiConversationRequest {
-        sdk_app_id: 12345678,
-        room_id: "room_987654321".into(),
-        room_id_type: Some(1),
-        agent_config: AgentConfig {
-            user_id: "user_12345".into(),
-            user_sig: "user_signature_example".into(),
-            max_idle_time: Some(120),
-            target_user_id: "target_user_54321".into(),
-            ..AgentConfig::default()
-        },
-        session_id: Some("session_1234567890abcdef".into()),
-        stt_config: Some(SttConfig {
-            language: Some("zh".into()),
-            ..SttConfig::default()
-        }),
-        llm_config: example["LLMConfig"].as_str().map(str::to_owned),
-        tts_config: example["TTSConfig"].as_str().map(str::to_owned),
-        experimental_params: None,
-    };
+    let mut request = StartAiConversationRequest::new(
+        12345678,
+        "room_987654321",
+        AgentConfig::new("user_12345", "user_signature_example", "target_user_54321")
+            .with_max_idle_time(120),
+    )
+    .with_room_id_type(1)
+    .with_session_id("session_1234567890abcdef")
+    .with_stt_config(SttConfig::default().with_language("zh"));
+    request.llm_config = example["LLMConfig"].as_str().map(str::to_owned);
+    request.tts_config = example["TTSConfig"].as_str().map(str::to_owned);
     // The bytes on the wire: compact JSON in the spec's member order.
     let body = serde_json::to_string(&request).unwrap();
     assert_eq!(serde_json::from_str::<Value>(&body).unwrap(), example);
@@ -172,10 +161,7 @@ async fn describe_sends_the_documented_example_and_reads_its_answer() {
         .await;
     let client = client(&server.base_url());
     let described = client
-        .describe_ai_conversation(&DescribeAiConversationRequest {
-            task_id: Some(task_id.into()),
-            ..Default::default()
-        })
+        .describe_ai_conversation(&DescribeAiConversationRequest::default().with_task_id(task_id))
         .await
         .unwrap();
     assert_eq!(described.status, Some(TaskStatus::InProgress));
@@ -212,11 +198,9 @@ async fn update_sends_typed_tts_config_as_json_text() {
         })
         .await;
     let updated = client(&server.base_url())
-        .update_ai_conversation(&UpdateAiConversationRequest {
-            task_id: "your-taskid".into(),
-            tts_config: Some(tts),
-            ..Default::default()
-        })
+        .update_ai_conversation(
+            &UpdateAiConversationRequest::new("your-taskid").with_tts_config(tts),
+        )
         .await
         .unwrap();
     assert_eq!(updated.request_id, "xxx");
@@ -236,16 +220,14 @@ async fn control_sends_the_documented_push_text() {
         })
         .await;
     client(&server.base_url())
-        .control_ai_conversation(&ControlAiConversationRequest {
-            task_id: "your-taskid".into(),
-            command: ControlCommand::ServerPushText,
-            server_push_text: Some(ServerPushText {
-                text: Some("Hello, happy to serve you.".into()),
-                interrupt: Some(true),
-                ..Default::default()
-            }),
-            invoke_llm: None,
-        })
+        .control_ai_conversation(
+            &ControlAiConversationRequest::new("your-taskid", ControlCommand::ServerPushText)
+                .with_server_push_text(
+                    ServerPushText::default()
+                        .with_text("Hello, happy to serve you.")
+                        .with_interrupt(true),
+                ),
+        )
         .await
         .unwrap();
     mock.assert_async().await;
@@ -329,9 +311,7 @@ async fn stop_against(status: u16, content_type: &str, body: &str) -> (Error, us
         })
         .await;
     let err = client(&server.base_url())
-        .stop_ai_conversation(&StopAiConversationRequest {
-            task_id: "task-1".into(),
-        })
+        .stop_ai_conversation(&StopAiConversationRequest::new("task-1"))
         .await
         .unwrap_err();
     (err, mock.calls_async().await)
@@ -495,9 +475,7 @@ async fn regions_are_checked_before_sending() {
                 .body(answer(json!({"RequestId": "r"})));
         })
         .await;
-    let stop = StopAiConversationRequest {
-        task_id: "t".into(),
-    };
+    let stop = StopAiConversationRequest::new("t");
     let unset = TrtcClient::new(
         TrtcConfig::new()
             .with_credentials("AKID", "key")

@@ -44,48 +44,37 @@ fn client_for(sim: &Simulator) -> TrtcClient {
 }
 
 fn start_request(room: u32, session: Option<&str>) -> StartAiConversationRequest {
-    StartAiConversationRequest {
-        sdk_app_id: 1_400_000_001,
-        room_id: room.to_string(),
-        agent_config: AgentConfig {
-            user_id: "robot_1".into(),
-            user_sig: "robot_sig".into(),
-            target_user_id: "user_1".into(),
-            welcome_message: Some("Hello!".into()),
-            ..AgentConfig::default()
-        },
-        session_id: session.map(str::to_owned),
-        llm_config: Some(
-            LlmConfig::openai(
-                "gpt-4o",
-                "sk-test",
-                "https://api.openai.com/v1/chat/completions",
-            )
-            .with_streaming(true)
+    let mut request = StartAiConversationRequest::new(
+        1_400_000_001,
+        room.to_string(),
+        AgentConfig::new("robot_1", "robot_sig", "user_1").with_welcome_message("Hello!"),
+    )
+    .with_llm_config(
+        LlmConfig::openai(
+            "gpt-4o",
+            "sk-test",
+            "https://api.openai.com/v1/chat/completions",
+        )
+        .with_streaming(true)
+        .to_json_string()
+        .unwrap(),
+    )
+    .with_tts_config(
+        TtsConfig::flow("v-female-R2s4N9qJ")
             .to_json_string()
             .unwrap(),
-        ),
-        tts_config: Some(
-            TtsConfig::flow("v-female-R2s4N9qJ")
-                .to_json_string()
-                .unwrap(),
-        ),
-        ..StartAiConversationRequest::default()
-    }
+    );
+    request.session_id = session.map(str::to_owned);
+    request
 }
 
 fn stop(task_id: &str) -> StopAiConversationRequest {
-    StopAiConversationRequest {
-        task_id: task_id.into(),
-    }
+    StopAiConversationRequest::new(task_id)
 }
 
 async fn status_of(client: &TrtcClient, task_id: &str) -> Result<TaskStatus, Error> {
     let described = client
-        .describe_ai_conversation(&DescribeAiConversationRequest {
-            task_id: Some(task_id.into()),
-            ..Default::default()
-        })
+        .describe_ai_conversation(&DescribeAiConversationRequest::default().with_task_id(task_id))
         .await?;
     Ok(described.status.unwrap())
 }
@@ -126,34 +115,31 @@ async fn a_task_runs_through_every_action() {
     assert!(thread.created_at.is_some(), "StartTime is RFC 3339");
 
     let by_session = client
-        .describe_ai_conversation(&DescribeAiConversationRequest {
-            session_id: Some("session-1".into()),
-            ..Default::default()
-        })
+        .describe_ai_conversation(
+            &DescribeAiConversationRequest::default().with_session_id("session-1"),
+        )
         .await
         .unwrap();
     assert_eq!(by_session.task_id.as_deref(), Some(task_id.as_str()));
     assert_eq!(by_session.session_id.as_deref(), Some("session-1"));
 
     client
-        .update_ai_conversation(&UpdateAiConversationRequest {
-            task_id: task_id.clone(),
-            welcome_message: Some("Welcome back".into()),
-            interrupt_mode: Some(1),
-            ..Default::default()
-        })
+        .update_ai_conversation(
+            &UpdateAiConversationRequest::new(task_id.clone())
+                .with_welcome_message("Welcome back")
+                .with_interrupt_mode(1),
+        )
         .await
         .unwrap();
     client
-        .control_ai_conversation(&ControlAiConversationRequest {
-            task_id: task_id.clone(),
-            command: ControlCommand::InvokeLlm,
-            server_push_text: None,
-            invoke_llm: Some(InvokeLlm {
-                content: Some("Summarise the call".into()),
-                interrupt: Some(false),
-            }),
-        })
+        .control_ai_conversation(
+            &ControlAiConversationRequest::new(task_id.clone(), ControlCommand::InvokeLlm)
+                .with_invoke_llm(
+                    InvokeLlm::default()
+                        .with_content("Summarise the call")
+                        .with_interrupt(false),
+                ),
+        )
         .await
         .unwrap();
 
@@ -178,11 +164,9 @@ async fn a_task_runs_through_every_action() {
     assert_eq!(again.code(), Some("FailedOperation.TaskNotExist"));
     assert!(again.request_id().is_some());
     let update = client
-        .update_ai_conversation(&UpdateAiConversationRequest {
-            task_id: task_id.clone(),
-            welcome_message: Some("x".into()),
-            ..Default::default()
-        })
+        .update_ai_conversation(
+            &UpdateAiConversationRequest::new(task_id.clone()).with_welcome_message("x"),
+        )
         .await
         .unwrap_err();
     assert!(update.is_not_found(), "{update:?}");
@@ -194,16 +178,14 @@ async fn push_text_with_stop_after_play_ends_the_task() {
     let client = client_for(&sim);
     let task_id = sim.sim().trtc().start_task(REGION);
     client
-        .control_ai_conversation(&ControlAiConversationRequest {
-            task_id: task_id.clone(),
-            command: ControlCommand::ServerPushText,
-            server_push_text: Some(ServerPushText {
-                text: Some("Goodbye".into()),
-                stop_after_play: Some(true),
-                ..Default::default()
-            }),
-            invoke_llm: None,
-        })
+        .control_ai_conversation(
+            &ControlAiConversationRequest::new(task_id.clone(), ControlCommand::ServerPushText)
+                .with_server_push_text(
+                    ServerPushText::default()
+                        .with_text("Goodbye")
+                        .with_stop_after_play(true),
+                ),
+        )
         .await
         .unwrap();
     assert_eq!(

@@ -10,7 +10,15 @@ use super::markdown;
 use super::model::{Field, Item, Kind, Ty, Variant};
 use super::names::{const_name, field_name, unraw, variant_name};
 
-pub fn render(header: &str, items: &[&Item], actions: Option<&Value>) -> Result<String> {
+/// Every generated model is `#[non_exhaustive]`, so a field or variant the spec adds later is
+/// not a breaking change. Other crates build the structs with `Default` or `new` and the
+/// `with_*` setters.
+pub fn render(
+    header: &str,
+    items: &[&Item],
+    actions: Option<&Value>,
+    own_new: &[&str],
+) -> Result<String> {
     let by_name: BTreeMap<&str, &Item> = items.iter().map(|i| (i.name.as_str(), *i)).collect();
     let mut out = String::new();
     for line in header.lines() {
@@ -20,7 +28,10 @@ pub fn render(header: &str, items: &[&Item], actions: Option<&Value>) -> Result<
     out.push_str("use std::collections::BTreeMap;\n\nuse serde::{Deserialize, Serialize};\n\n");
     for item in items {
         match &item.kind {
-            Kind::Struct(fields) => render_struct(&mut out, item, fields, &by_name),
+            Kind::Struct(fields) => {
+                render_struct(&mut out, item, fields, &by_name);
+                render_constructors(&mut out, item, fields, !own_new.contains(&&*item.name));
+            }
             Kind::Enum(variants) => render_enum(&mut out, item, variants),
             Kind::Union { tag, variants } => render_union(&mut out, item, tag, variants),
             Kind::Scalars(types) => render_scalars(&mut out, item, types),
@@ -49,7 +60,7 @@ fn render_struct(out: &mut String, item: &Item, fields: &[Field], by_name: &BTre
     };
     let _ = writeln!(
         out,
-        "#[derive(Debug, Clone, PartialEq{default}, Serialize, Deserialize)]"
+        "#[derive(Debug, Clone, PartialEq{default}, Serialize, Deserialize)]\n#[non_exhaustive]"
     );
     let _ = writeln!(out, "pub struct {} {{", item.name);
     for field in fields {
@@ -95,6 +106,73 @@ fn field_ty(field: &Field) -> String {
     }
 }
 
+/// `new` with the required fields (when there are any, and `new` is not hand-written) and a
+/// `with_*` setter per other field: the ways to build a `#[non_exhaustive]` struct outside its
+/// crate.
+fn render_constructors(out: &mut String, item: &Item, fields: &[Field], new: bool) {
+    let required = |f: &&Field| f.required && !f.nullable;
+    let mut methods = String::new();
+    if new && fields.iter().any(|f| required(&f)) {
+        let params: Vec<String> = fields
+            .iter()
+            .filter(required)
+            .map(|f| format!("{}: {}", field_name(&f.wire), param_ty(&f.ty)))
+            .collect();
+        let values: Vec<String> = fields
+            .iter()
+            .map(|f| {
+                let name = field_name(&f.wire);
+                match (required(&f), f.ty == Ty::String) {
+                    (true, true) => format!("{name}: {name}.into()"),
+                    (true, false) => name,
+                    (false, _) => format!("{name}: None"),
+                }
+            })
+            .collect();
+        let _ = writeln!(
+            methods,
+            "/// Builds a `{}` from its required fields; the optional ones start empty.\n\
+             pub fn new({}) -> Self {{ Self {{ {} }} }}\n",
+            item.name,
+            params.join(", "),
+            values.join(", ")
+        );
+    }
+    for field in fields.iter().filter(|f| !required(f)) {
+        let name = field_name(&field.wire);
+        let (param, value) = match (field.required, field.nullable) {
+            (false, true) => (format!("Option<{}>", ty(&field.ty)), "value".to_owned()),
+            _ if field.ty == Ty::String => {
+                ("impl Into<String>".to_owned(), "value.into()".to_owned())
+            }
+            _ => (ty(&field.ty), "value".to_owned()),
+        };
+        let absent = if field.nullable && !field.required {
+            " (`Some(None)` sends `null`)"
+        } else {
+            ""
+        };
+        let _ = writeln!(
+            methods,
+            "/// Sets `{}`{absent}.\n\
+             pub fn with_{}(mut self, value: {param}) -> Self {{ self.{name} = Some({value}); self }}\n",
+            field.wire,
+            unraw(&name),
+        );
+    }
+    if !methods.is_empty() {
+        let _ = writeln!(out, "impl {} {{\n{methods}}}", item.name);
+    }
+}
+
+/// The parameter type for a value of `t`: strings take anything that turns into a `String`.
+fn param_ty(t: &Ty) -> String {
+    match t {
+        Ty::String => "impl Into<String>".to_owned(),
+        other => ty(other),
+    }
+}
+
 fn render_enum(out: &mut String, item: &Item, variants: &[Variant]) {
     out.push_str("aithreads_core::open_enum! {\n");
     doc_indented(
@@ -103,7 +181,7 @@ fn render_enum(out: &mut String, item: &Item, variants: &[Variant]) {
         item.doc.as_deref(),
         &format!("The `{}` values.", item.name),
     );
-    let _ = writeln!(out, "    pub enum {} {{", item.name);
+    let _ = writeln!(out, "    #[non_exhaustive]\n    pub enum {} {{", item.name);
     for variant in variants {
         let _ = writeln!(out, "        /// `{}`.", variant.wire);
         let _ = writeln!(
@@ -124,7 +202,11 @@ fn render_union(out: &mut String, item: &Item, tag: &str, variants: &[Variant]) 
         item.doc.as_deref(),
         &format!("One of the `{}` variants, by `{tag}`.", item.name),
     );
-    let _ = writeln!(out, "    pub enum {} (tag = \"{tag}\") {{", item.name);
+    let _ = writeln!(
+        out,
+        "    #[non_exhaustive]\n    pub enum {} (tag = \"{tag}\") {{",
+        item.name
+    );
     for variant in variants {
         let _ = writeln!(out, "        /// `{tag}: \"{}\"`.", variant.wire);
         let name = variant_name(variant.wire.rsplit('.').next().unwrap_or_default());
@@ -141,7 +223,7 @@ fn render_scalars(out: &mut String, item: &Item, types: &[Ty]) {
         &format!("A `{}`: one of several scalar types.", item.name),
     );
     out.push_str(
-        "#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]\n#[serde(untagged)]\n",
+        "#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]\n#[serde(untagged)]\n#[non_exhaustive]\n",
     );
     let _ = writeln!(out, "pub enum {} {{", item.name);
     for t in types {
@@ -169,6 +251,7 @@ fn render_actions(out: &mut String, actions: &serde_json::Map<String, Value>) ->
         "/// What the spec says about one API action: where it runs, how fast it may be called,\n\
          /// and which action-specific error codes it documents.\n\
          #[derive(Debug, Clone, Copy, PartialEq, Eq)]\n\
+         #[non_exhaustive]\n\
          pub struct ActionSpec {\n\
          /// The action name sent in `X-TC-Action`.\npub name: &'static str,\n\
          /// The only regions the action accepts.\npub regions: &'static [&'static str],\n\

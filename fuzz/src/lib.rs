@@ -3,7 +3,7 @@
 //!
 //! The `fuzz_targets/` binaries hand libFuzzer's inputs to these functions. The crates that
 //! own the code under test run the same functions on random inputs as bounded property
-//! tests (`tests/fuzz_targets.rs`, which include these files by path), so every target also
+//! tests (`tests/it/fuzz_targets.rs`, which include these files by path), so every target also
 //! runs, and keeps compiling, in the normal test suite.
 
 pub mod chatkit;

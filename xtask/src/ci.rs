@@ -1,5 +1,8 @@
 //! `cargo xtask ci`: the checks CI runs, each a cargo command, stopping at the first failure,
 //! then a quick benchmark run.
+//!
+//! Two steps use cargo plugins when they are installed: cargo-machete (which `.ci/run`
+//! installs) fails on an unused dependency; cargo-nextest, when present, runs the tests.
 
 use std::path::Path;
 use std::process::{Command, Stdio};
@@ -14,6 +17,11 @@ const FACADE_FEATURES: [&str; 4] = ["", "revcent", "tencent-trtc", "openai-chatk
 
 pub fn run(root: &Path) -> Result<()> {
     cargo(root, "format", &["fmt", "--all", "--check"], &[])?;
+    if installed("cargo-machete") {
+        cargo(root, "unused dependencies", &["machete"], &[])?;
+    } else {
+        println!("==> unused dependencies: skipped (`cargo install cargo-machete --locked`)");
+    }
     cargo(
         root,
         "clippy",
@@ -46,7 +54,7 @@ pub fn run(root: &Path) -> Result<()> {
             &[],
         )?;
     }
-    if nextest_installed() {
+    if installed("cargo-nextest") {
         cargo(
             root,
             "tests",
@@ -111,8 +119,9 @@ fn cargo(root: &Path, name: &str, args: &[&str], env: &[(&str, &str)]) -> Result
     })
 }
 
-fn nextest_installed() -> bool {
-    Command::new("cargo-nextest")
+/// Whether a cargo plugin answers `--version`.
+fn installed(program: &str) -> bool {
+    Command::new(program)
         .arg("--version")
         .stdout(Stdio::null())
         .stderr(Stdio::null())

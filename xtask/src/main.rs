@@ -1,8 +1,8 @@
 //! Project automation, run as `cargo xtask <command>`:
 //!
 //! - `codegen [--check]`: regenerate the providers' wire models from `specs/` (or fail if stale);
-//! - `ci`: everything CI checks, in order: fmt, clippy, codegen freshness, feature
-//!   combinations, tests, docs, a quick benchmark run;
+//! - `ci`: everything CI checks, in order: fmt, unused dependencies, clippy, codegen
+//!   freshness, feature combinations, tests, docs, a quick benchmark run;
 //! - `bench [--quick]`: the benchmarks of `crates/bench`, one table against baselines.
 
 mod bench;
@@ -19,7 +19,8 @@ const USAGE: &str = "usage: cargo xtask <command>
 
 commands:
   codegen [--check]   regenerate crates/*/src/generated.rs from specs/ (--check: fail if stale)
-  ci                  fmt, clippy, codegen --check, feature combinations, tests, docs,
+  ci                  fmt, unused dependencies (cargo machete), clippy, codegen --check,
+                      feature combinations, tests, docs,
                       bench --quick
   bench [--quick]     build the harness in release mode, run every benchmark, print one table
                       and write target/bench/summary.json (--quick: small sizes, fail on a

@@ -18,7 +18,7 @@ use aithreads::providers::chatkit::{BETA_HEADER, ChatKitClient, ChatKitConfig, T
 use aithreads::providers::revcent::{AiThread, RevCentClient, RevCentConfig};
 use aithreads::providers::trtc::sign::{self, SignableRequest, SigningParams};
 use aithreads::providers::trtc::{
-    API_VERSION, DescribeAIConversationRequest, DescribeAIConversationResponse, SERVICE,
+    API_VERSION, DescribeAiConversationRequest, DescribeAiConversationResponse, SERVICE,
     TrtcClient, TrtcConfig,
 };
 use aithreads_sim::{Credentials, SimConfig, Simulator};
@@ -248,7 +248,7 @@ async fn decode<T: DeserializeOwned>(response: reqwest::Response) -> Result<T> {
 #[derive(Deserialize)]
 struct Envelope {
     #[serde(rename = "Response")]
-    response: DescribeAIConversationResponse,
+    response: DescribeAiConversationResponse,
 }
 
 /// The request `TrtcClient` sends for a Describe: the same body, headers and signature.
@@ -259,10 +259,7 @@ fn signed_describe(
     credentials: &Credentials,
     task_id: String,
 ) -> Result<reqwest::RequestBuilder> {
-    let body = serde_json::to_vec(&DescribeAIConversationRequest {
-        task_id: Some(task_id),
-        ..DescribeAIConversationRequest::default()
-    })?;
+    let body = serde_json::to_vec(&DescribeAiConversationRequest::default().with_task_id(task_id))?;
     let timestamp = aithreads_sim::unix_now();
     let signed = sign::sign(
         &SignableRequest::post(

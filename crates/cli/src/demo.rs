@@ -8,7 +8,7 @@ use std::io::{self, BufWriter, Write};
 use std::time::{Duration, Instant};
 
 use aithreads::providers::trtc::{
-    AgentConfig, DescribeAIConversationRequest, StartAIConversationRequest,
+    AgentConfig, DescribeAiConversationRequest, StartAiConversationRequest,
 };
 use aithreads::{
     CancelOutcome, Client, ItemResult, ListQuery, ProviderKind, Status, Thread, ThreadRef,
@@ -115,20 +115,14 @@ async fn trtc(client: &Client) -> Result<(), Failure> {
     section("Tencent TRTC");
     let trtc = client.trtc()?;
     step("start an AI conversation: the bot joins room demo-room and talks with alice");
-    let request = StartAIConversationRequest {
-        sdk_app_id: 1_400_000_001,
-        room_id: "demo-room".into(),
-        room_id_type: Some(1),
-        agent_config: AgentConfig {
-            user_id: "demo-bot".into(),
-            user_sig: "demo-user-sig".into(),
-            target_user_id: "alice".into(),
-            welcome_message: Some("Hello from the aithreads demo".into()),
-            ..AgentConfig::default()
-        },
-        session_id: Some(format!("demo-{}", std::process::id())),
-        ..StartAIConversationRequest::default()
-    };
+    let request = StartAiConversationRequest::new(
+        1_400_000_001,
+        "demo-room",
+        AgentConfig::new("demo-bot", "demo-user-sig", "alice")
+            .with_welcome_message("Hello from the aithreads demo"),
+    )
+    .with_room_id_type(1)
+    .with_session_id(format!("demo-{}", std::process::id()));
     let started = trtc.start_ai_conversation(&request).await?;
     let task_id = started
         .task_id
@@ -142,10 +136,7 @@ async fn trtc(client: &Client) -> Result<(), Failure> {
     );
 
     step("describe it until it runs");
-    let describe = DescribeAIConversationRequest {
-        task_id: Some(task_id),
-        ..DescribeAIConversationRequest::default()
-    };
+    let describe = DescribeAiConversationRequest::default().with_task_id(task_id);
     for _ in 0..20 {
         let state = trtc.describe_ai_conversation(&describe).await?;
         let status = state

@@ -191,14 +191,13 @@ impl State {
     /// generated conversation; returns it.
     pub fn create_thread(&mut self, user: &str, status: ThreadStatus) -> ThreadResource {
         let number = self.next_number();
-        let thread = ThreadResource {
-            id: seed::id("cthr_", self.seed, number),
-            object: "chatkit.thread".to_owned(),
-            created_at: self.now,
-            title: None,
+        let thread = ThreadResource::new(
+            seed::id("cthr_", self.seed, number),
+            "chatkit.thread",
+            self.now,
             status,
-            user: user.to_owned(),
-        };
+            user,
+        );
         let items = Items::Seeded(seed::mix(self.seed ^ 0x17EA, number));
         self.store(thread.clone(), items);
         thread
@@ -206,7 +205,7 @@ impl State {
 
     /// Creates an active thread of `user`; see [`create_thread`](Self::create_thread).
     pub fn create_active_thread(&mut self, user: &str) -> ThreadResource {
-        self.create_thread(user, ThreadStatus::Active(ActiveStatus {}))
+        self.create_thread(user, ThreadStatus::Active(ActiveStatus::default()))
     }
 
     /// Deletes a thread and its items; false when it did not exist.
@@ -255,13 +254,14 @@ impl State {
             |s| query.user.as_ref().is_none_or(|u| &s.thread.user == u),
         );
         let data: Vec<ThreadResource> = page.data.into_iter().map(|s| s.thread.clone()).collect();
-        Ok(ThreadListResource {
-            object: "list".to_owned(),
-            first_id: data.first().map(|t| t.id.clone()),
-            last_id: data.last().map(|t| t.id.clone()),
-            data,
-            has_more: page.has_more,
-        })
+        let (first_id, last_id) = (
+            data.first().map(|t| t.id.clone()),
+            data.last().map(|t| t.id.clone()),
+        );
+        let mut list = ThreadListResource::new("list", data, page.has_more);
+        list.first_id = first_id;
+        list.last_id = last_id;
+        Ok(list)
     }
 
     fn list_items(&self, id: &str, query: &ListQuery) -> Result<ThreadItemListResource, Failure> {
@@ -294,13 +294,11 @@ impl State {
         );
         let data: Vec<ThreadItem> = page.data.into_iter().cloned().collect();
         let key = |item: Option<&ThreadItem>| item.map(|i| item_key(i).1);
-        Ok(ThreadItemListResource {
-            object: "list".to_owned(),
-            first_id: key(data.first()),
-            last_id: key(data.last()),
-            data,
-            has_more: page.has_more,
-        })
+        let (first_id, last_id) = (key(data.first()), key(data.last()));
+        let mut list = ThreadItemListResource::new("list", data, page.has_more);
+        list.first_id = first_id;
+        list.last_id = last_id;
+        Ok(list)
     }
 
     fn create_session(&mut self, body: &[u8]) -> Result<ChatSessionResource, Failure> {
@@ -454,11 +452,11 @@ async fn delete_thread(
     if !sim.chatkit().delete_thread(&id) {
         return Err(Failure::no_thread(&id));
     }
-    Ok(Json(DeletedThreadResource {
+    Ok(Json(DeletedThreadResource::new(
         id,
-        object: "chatkit.thread.deleted".to_owned(),
-        deleted: true,
-    }))
+        "chatkit.thread.deleted",
+        true,
+    )))
 }
 
 async fn list_items(

@@ -311,14 +311,13 @@ fn respond(sim: &Sim, headers: &HeaderMap, handle: impl FnOnce() -> Answer) -> R
             (StatusCode::OK, body)
         }
         Err(refusal) => {
-            let envelope = ApiStandardError {
-                api_call_id: Some(api_call_id),
-                api_call_unix: Some(api_call_unix),
-                code: Some(0),
-                error_code: Some(refusal.code.into()),
-                message: Some(refusal.message),
-                result: Some("The API call failed.".into()),
-            };
+            let envelope = ApiStandardError::default()
+                .with_api_call_id(api_call_id)
+                .with_api_call_unix(api_call_unix)
+                .with_code(0)
+                .with_error_code(refusal.code)
+                .with_message(refusal.message)
+                .with_result("The API call failed.");
             (refusal.status, to_json(&envelope))
         }
     };
@@ -383,11 +382,11 @@ async fn cancel_thread(
                     "AI Thread {id} has status {status}; only Running or Timer threads can be cancelled."
                 ),
             }),
-            Some(Ok(())) => Ok(to_json(&CancelAiThreadResult {
-                ai_thread_id: Some(id),
-                result: Some("AI Thread cancelled.".into()),
-                ..CancelAiThreadResult::default()
-            })),
+            Some(Ok(())) => Ok(to_json(
+                &CancelAiThreadResult::default()
+                    .with_ai_thread_id(id)
+                    .with_result("AI Thread cancelled."),
+            )),
         }
     })
 }
@@ -509,13 +508,13 @@ async fn list_threads(
         };
         let results: Vec<AiThread> = records.iter().map(|r| seeding.thread(r, false)).collect();
         let total = total as i64;
-        Ok(to_json(&AiThreadList {
-            current_count: Some(results.len() as i64),
-            current_page: Some(query.page),
-            results: Some(results),
-            total_count: Some(total),
-            total_pages: Some((total + query.limit - 1) / query.limit),
-            ..AiThreadList::default()
-        }))
+        Ok(to_json(
+            &AiThreadList::default()
+                .with_current_count(results.len() as i64)
+                .with_current_page(query.page)
+                .with_results(results)
+                .with_total_count(total)
+                .with_total_pages((total + query.limit - 1) / query.limit),
+        ))
     })
 }

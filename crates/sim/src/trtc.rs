@@ -43,11 +43,11 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use aithreads_tencent_trtc::{
-    ACTIONS, ActionSpec, ControlAIConversationRequest, ControlAIConversationResponse,
-    ControlCommand, DescribeAIConversationRequest, DescribeAIConversationResponse,
-    StartAIConversationRequest, StartAIConversationResponse, StopAIConversationRequest,
-    StopAIConversationResponse, TaskStatus, UpdateAIConversationRequest,
-    UpdateAIConversationResponse,
+    ACTIONS, ActionSpec, ControlAiConversationRequest, ControlAiConversationResponse,
+    ControlCommand, DescribeAiConversationRequest, DescribeAiConversationResponse,
+    StartAiConversationRequest, StartAiConversationResponse, StopAiConversationRequest,
+    StopAiConversationResponse, TaskStatus, UpdateAiConversationRequest,
+    UpdateAiConversationResponse,
 };
 use axum::Router;
 use axum::body::Body;
@@ -320,7 +320,7 @@ impl State {
     fn start(
         &mut self,
         region: &str,
-        request: StartAIConversationRequest,
+        request: StartAiConversationRequest,
         request_id: String,
     ) -> Result<Value, Failure> {
         for (name, text) in [
@@ -368,16 +368,13 @@ impl State {
         };
         self.tasks
             .insert((region.to_owned(), task_id.clone()), task);
-        to_value(StartAIConversationResponse {
-            task_id: Some(task_id),
-            request_id,
-        })
+        to_value(StartAiConversationResponse::new(request_id).with_task_id(task_id))
     }
 
     fn describe(
         &mut self,
         region: &str,
-        request: DescribeAIConversationRequest,
+        request: DescribeAiConversationRequest,
         request_id: String,
     ) -> Result<Value, Failure> {
         let task_id = match (&request.task_id, &request.session_id) {
@@ -399,19 +396,18 @@ impl State {
             .task(region, &task_id)
             .filter(|t| request.sdk_app_id.is_none_or(|app| app == t.sdk_app_id))
             .ok_or_else(Failure::task_not_exist)?;
-        to_value(DescribeAIConversationResponse {
-            start_time: Some(task.start_time.clone()),
-            status: Some(task.status.clone()),
-            task_id: Some(task_id),
-            session_id: task.session_id.clone(),
-            request_id,
-        })
+        let mut response = DescribeAiConversationResponse::new(request_id)
+            .with_start_time(task.start_time.clone())
+            .with_status(task.status.clone())
+            .with_task_id(task_id);
+        response.session_id = task.session_id.clone();
+        to_value(response)
     }
 
     fn update(
         &mut self,
         region: &str,
-        request: UpdateAIConversationRequest,
+        request: UpdateAiConversationRequest,
         request_id: String,
     ) -> Result<Value, Failure> {
         if request.task_id.trim().is_empty() {
@@ -437,13 +433,13 @@ impl State {
             ));
         }
         self.live_task(region, &request.task_id)?;
-        to_value(UpdateAIConversationResponse { request_id })
+        to_value(UpdateAiConversationResponse::new(request_id))
     }
 
     fn control(
         &mut self,
         region: &str,
-        request: ControlAIConversationRequest,
+        request: ControlAiConversationRequest,
         request_id: String,
     ) -> Result<Value, Failure> {
         check_task_id(&request.task_id)?;
@@ -457,7 +453,7 @@ impl State {
                 })?;
                 push.stop_after_play == Some(true)
             }
-            ControlCommand::InvokeLLM => {
+            ControlCommand::InvokeLlm => {
                 request.invoke_llm.as_ref().ok_or_else(|| {
                     Failure::new(
                         "MissingParameter",
@@ -466,7 +462,8 @@ impl State {
                 })?;
                 false
             }
-            ControlCommand::Unknown(other) => {
+            // A value this simulator does not know (`Unknown`, or one a newer spec adds).
+            other => {
                 return Err(Failure::new(
                     "InvalidParameterValue",
                     format!(
@@ -479,19 +476,19 @@ impl State {
         if stop_after_play {
             self.stop(region, &request.task_id);
         }
-        to_value(ControlAIConversationResponse { request_id })
+        to_value(ControlAiConversationResponse::new(request_id))
     }
 
     fn stop_action(
         &mut self,
         region: &str,
-        request: StopAIConversationRequest,
+        request: StopAiConversationRequest,
         request_id: String,
     ) -> Result<Value, Failure> {
         check_task_id(&request.task_id)?;
         self.live_task(region, &request.task_id)?;
         self.stop(region, &request.task_id);
-        to_value(StopAIConversationResponse { request_id })
+        to_value(StopAiConversationResponse::new(request_id))
     }
 
     /// Runs one authenticated, rate-checked request.

@@ -15,7 +15,7 @@
 use aithreads_sim::{SimConfig, Simulator};
 use aithreads_tencent_trtc::core::{Result, ThreadProvider};
 use aithreads_tencent_trtc::{
-    AgentConfig, LlmConfig, StartAIConversationRequest, StopAIConversationRequest, TrtcClient,
+    AgentConfig, LlmConfig, StartAiConversationRequest, StopAiConversationRequest, TrtcClient,
     TrtcConfig, TtsConfig,
 };
 
@@ -49,9 +49,7 @@ async fn main() -> Result<()> {
     );
 
     let stopped = client
-        .stop_ai_conversation(&StopAIConversationRequest {
-            task_id: task_id.clone(),
-        })
+        .stop_ai_conversation(&StopAiConversationRequest::new(task_id.clone()))
         .await?;
     println!(
         "  stop:   {:?} (request id {})",
@@ -71,19 +69,16 @@ async fn main() -> Result<()> {
 /// Starts a task with the documented example's room and agent, and typed LLM/TTS settings.
 async fn start_demo_task(client: &TrtcClient) -> Result<String> {
     let started = client
-        .start_ai_conversation(&StartAIConversationRequest {
-            sdk_app_id: 12345678,
-            room_id: "room_987654321".into(),
-            room_id_type: Some(1),
-            agent_config: AgentConfig {
-                user_id: "user_12345".into(),
-                user_sig: "user_signature_example".into(),
-                target_user_id: "target_user_54321".into(),
-                max_idle_time: Some(120),
-                ..AgentConfig::default()
-            },
-            session_id: Some("stop-task-example".into()),
-            llm_config: Some(
+        .start_ai_conversation(
+            &StartAiConversationRequest::new(
+                12345678,
+                "room_987654321",
+                AgentConfig::new("user_12345", "user_signature_example", "target_user_54321")
+                    .with_max_idle_time(120),
+            )
+            .with_room_id_type(1)
+            .with_session_id("stop-task-example")
+            .with_llm_config(
                 LlmConfig::openai(
                     "gpt-4o",
                     "sk-demo",
@@ -91,10 +86,9 @@ async fn start_demo_task(client: &TrtcClient) -> Result<String> {
                 )
                 .with_streaming(true)
                 .to_json_string()?,
-            ),
-            tts_config: Some(TtsConfig::flow("v-female-R2s4N9qJ").to_json_string()?),
-            ..StartAIConversationRequest::default()
-        })
+            )
+            .with_tts_config(TtsConfig::flow("v-female-R2s4N9qJ").to_json_string()?),
+        )
         .await?;
     started.task_id.ok_or_else(|| {
         aithreads_tencent_trtc::core::Error::invalid_input("no TaskId in the answer")

@@ -18,12 +18,12 @@ use crate::config::{
 };
 use crate::error::{PROVIDER, decode};
 use crate::generated::{
-    ActionSpec, CONTROL_AI_CONVERSATION, ControlAIConversationRequest,
-    ControlAIConversationResponse, DESCRIBE_AI_CONVERSATION, DescribeAIConversationRequest,
-    DescribeAIConversationResponse, START_AI_CONVERSATION, STOP_AI_CONVERSATION,
-    StartAIConversationRequest, StartAIConversationResponse, StopAIConversationRequest,
-    StopAIConversationResponse, UPDATE_AI_CONVERSATION, UpdateAIConversationRequest,
-    UpdateAIConversationResponse,
+    ActionSpec, CONTROL_AI_CONVERSATION, ControlAiConversationRequest,
+    ControlAiConversationResponse, DESCRIBE_AI_CONVERSATION, DescribeAiConversationRequest,
+    DescribeAiConversationResponse, START_AI_CONVERSATION, STOP_AI_CONVERSATION,
+    StartAiConversationRequest, StartAiConversationResponse, StopAiConversationRequest,
+    StopAiConversationResponse, UPDATE_AI_CONVERSATION, UpdateAiConversationRequest,
+    UpdateAiConversationResponse,
 };
 use crate::input;
 use crate::sign::{self, SignableRequest, SigningParams};
@@ -171,8 +171,8 @@ impl TrtcClient {
     /// `RequestLimitExceeded`); set a `SessionId` to make a repeat detectable.
     pub async fn start_ai_conversation(
         &self,
-        request: &StartAIConversationRequest,
-    ) -> Result<StartAIConversationResponse> {
+        request: &StartAiConversationRequest,
+    ) -> Result<StartAiConversationResponse> {
         input::check_start(request)?;
         self.call(&START_AI_CONVERSATION, request).await
     }
@@ -180,8 +180,8 @@ impl TrtcClient {
     /// `DescribeAIConversation`: a task's status, by `TaskId` or `SessionId`.
     pub async fn describe_ai_conversation(
         &self,
-        request: &DescribeAIConversationRequest,
-    ) -> Result<DescribeAIConversationResponse> {
+        request: &DescribeAiConversationRequest,
+    ) -> Result<DescribeAiConversationResponse> {
         input::check_describe(request)?;
         self.call(&DESCRIBE_AI_CONVERSATION, request).await
     }
@@ -190,18 +190,18 @@ impl TrtcClient {
     /// LLM or TTS settings; members left `None` are not changed.
     pub async fn update_ai_conversation(
         &self,
-        request: &UpdateAIConversationRequest,
-    ) -> Result<UpdateAIConversationResponse> {
+        request: &UpdateAiConversationRequest,
+    ) -> Result<UpdateAiConversationResponse> {
         input::check_update(request)?;
         self.call(&UPDATE_AI_CONVERSATION, request).await
     }
 
     /// `ControlAIConversation`: makes the agent speak a text (`ServerPushText`) or ask its
-    /// LLM (`InvokeLLM`). Not retried unless surely not delivered, so nothing is said twice.
+    /// LLM (`InvokeLlm`). Not retried unless surely not delivered, so nothing is said twice.
     pub async fn control_ai_conversation(
         &self,
-        request: &ControlAIConversationRequest,
-    ) -> Result<ControlAIConversationResponse> {
+        request: &ControlAiConversationRequest,
+    ) -> Result<ControlAiConversationResponse> {
         input::check_control(request)?;
         self.call(&CONTROL_AI_CONVERSATION, request).await
     }
@@ -215,7 +215,7 @@ impl TrtcClient {
     /// attempt stopped from one that never existed; both read as already ended.)
     pub async fn stop_ai_conversation(
         &self,
-        request: &StopAIConversationRequest,
+        request: &StopAiConversationRequest,
     ) -> Result<StopOutcome> {
         input::check_stop(request)?;
         self.send(&STOP_AI_CONVERSATION, request, decode_stop).await
@@ -320,7 +320,7 @@ impl TrtcClient {
 /// StopAIConversation's answer: `TaskNotExist` on a retry means an earlier attempt stopped
 /// the task.
 pub fn decode_stop(response: Response) -> Result<StopOutcome> {
-    match decode::<StopAIConversationResponse>(&response) {
+    match decode::<StopAiConversationResponse>(&response) {
         Ok(answer) => Ok(StopOutcome {
             outcome: CancelOutcome::Cancelled,
             request_id: Some(answer.request_id),

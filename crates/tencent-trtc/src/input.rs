@@ -6,8 +6,8 @@ use aithreads_core::validate::{in_range, opaque_id};
 use aithreads_core::{Error, Result};
 
 use crate::generated::{
-    AgentConfig, ControlAIConversationRequest, ControlCommand, DescribeAIConversationRequest,
-    STTConfig, StartAIConversationRequest, StopAIConversationRequest, UpdateAIConversationRequest,
+    AgentConfig, ControlAiConversationRequest, ControlCommand, DescribeAiConversationRequest,
+    StartAiConversationRequest, StopAiConversationRequest, SttConfig, UpdateAiConversationRequest,
 };
 
 /// A thread id here is a TaskId: opaque text (`SV1FR+XTtvz…VH0.`), always sent in the JSON
@@ -16,7 +16,7 @@ pub(crate) fn check_thread_id(value: &str) -> Result<()> {
     opaque_id("TRTC TaskId", value)
 }
 
-pub(crate) fn check_start(request: &StartAIConversationRequest) -> Result<()> {
+pub(crate) fn check_start(request: &StartAiConversationRequest) -> Result<()> {
     if request.sdk_app_id == 0 {
         return Err(Error::invalid_input(
             "SdkAppId is 0; use the SdkAppId of your TRTC application",
@@ -79,7 +79,7 @@ fn agent(agent: &AgentConfig) -> Result<()> {
     Ok(())
 }
 
-fn speech_recognition(stt: &STTConfig) -> Result<()> {
+fn speech_recognition(stt: &SttConfig) -> Result<()> {
     if let Some(time) = stt.vad_silence_time {
         in_range("STTConfig.VadSilenceTime", time, 240, 2000)?;
     }
@@ -89,7 +89,7 @@ fn speech_recognition(stt: &STTConfig) -> Result<()> {
     Ok(())
 }
 
-pub(crate) fn check_describe(request: &DescribeAIConversationRequest) -> Result<()> {
+pub(crate) fn check_describe(request: &DescribeAiConversationRequest) -> Result<()> {
     match (&request.task_id, &request.session_id) {
         (None, None) => Err(Error::invalid_input(
             "DescribeAIConversation needs a TaskId or a SessionId",
@@ -106,14 +106,14 @@ pub(crate) fn check_describe(request: &DescribeAIConversationRequest) -> Result<
     }
 }
 
-pub(crate) fn check_update(request: &UpdateAIConversationRequest) -> Result<()> {
+pub(crate) fn check_update(request: &UpdateAiConversationRequest) -> Result<()> {
     check_thread_id(&request.task_id)?;
     flag("InterruptMode", request.interrupt_mode)?;
     json_object("LLMConfig", request.llm_config.as_deref())?;
     json_object("TTSConfig", request.tts_config.as_deref())
 }
 
-pub(crate) fn check_control(request: &ControlAIConversationRequest) -> Result<()> {
+pub(crate) fn check_control(request: &ControlAiConversationRequest) -> Result<()> {
     check_thread_id(&request.task_id)?;
     match &request.command {
         ControlCommand::ServerPushText => {
@@ -131,10 +131,10 @@ pub(crate) fn check_control(request: &ControlAIConversationRequest) -> Result<()
             flag("ServerPushText.Priority", push.priority)?;
             json_object("ServerPushText.MetaInfo", push.meta_info.as_deref())
         }
-        ControlCommand::InvokeLLM => match &request.invoke_llm {
+        ControlCommand::InvokeLlm => match &request.invoke_llm {
             Some(invoke) if invoke.content.is_some() => Ok(()),
             _ => Err(Error::invalid_input(
-                "Command InvokeLLM needs InvokeLLM.Content",
+                "Command InvokeLlm needs InvokeLlm.Content",
             )),
         },
         // A command added after this crate was built: the server judges it.
@@ -142,7 +142,7 @@ pub(crate) fn check_control(request: &ControlAIConversationRequest) -> Result<()
     }
 }
 
-pub(crate) fn check_stop(request: &StopAIConversationRequest) -> Result<()> {
+pub(crate) fn check_stop(request: &StopAiConversationRequest) -> Result<()> {
     check_thread_id(&request.task_id)
 }
 
@@ -173,10 +173,10 @@ fn json_object(label: &str, text: Option<&str>) -> Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::generated::{InvokeLLM, ServerPushText, VoicePrint};
+    use crate::generated::{InvokeLlm, ServerPushText, VoicePrint};
 
-    fn valid_start() -> StartAIConversationRequest {
-        StartAIConversationRequest {
+    fn valid_start() -> StartAiConversationRequest {
+        StartAiConversationRequest {
             sdk_app_id: 12345678,
             room_id: "room_987654321".into(),
             room_id_type: Some(1),
@@ -188,7 +188,7 @@ mod tests {
                 ..AgentConfig::default()
             },
             session_id: Some("session_1234567890abcdef".into()),
-            ..StartAIConversationRequest::default()
+            ..StartAiConversationRequest::default()
         }
     }
 
@@ -199,7 +199,7 @@ mod tests {
 
     #[test]
     fn start_refuses_what_the_docs_rule_out() {
-        type Spoil = fn(&mut StartAIConversationRequest);
+        type Spoil = fn(&mut StartAiConversationRequest);
         let cases: Vec<(&str, Spoil)> = vec![
             ("SdkAppId", |r| r.sdk_app_id = 0),
             ("not a number", |r| r.room_id_type = None),
@@ -220,9 +220,9 @@ mod tests {
                 })
             }),
             ("VadSilenceTime", |r| {
-                r.stt_config = Some(STTConfig {
+                r.stt_config = Some(SttConfig {
                     vad_silence_time: Some(100),
-                    ..STTConfig::default()
+                    ..SttConfig::default()
                 })
             }),
             ("LLMConfig", |r| r.llm_config = Some("gpt-4o".into())),
@@ -240,7 +240,7 @@ mod tests {
 
     #[test]
     fn control_needs_the_member_its_command_names() {
-        let mut request = ControlAIConversationRequest {
+        let mut request = ControlAiConversationRequest {
             task_id: "t".into(),
             command: ControlCommand::ServerPushText,
             server_push_text: None,
@@ -253,9 +253,9 @@ mod tests {
             ..ServerPushText::default()
         });
         check_control(&request).unwrap();
-        request.command = ControlCommand::InvokeLLM;
+        request.command = ControlCommand::InvokeLlm;
         assert!(check_control(&request).is_err());
-        request.invoke_llm = Some(InvokeLLM {
+        request.invoke_llm = Some(InvokeLlm {
             content: Some("hi".into()),
             interrupt: None,
         });
@@ -264,8 +264,8 @@ mod tests {
 
     #[test]
     fn describe_needs_a_task_or_a_session() {
-        assert!(check_describe(&DescribeAIConversationRequest::default()).is_err());
-        check_describe(&DescribeAIConversationRequest {
+        assert!(check_describe(&DescribeAiConversationRequest::default()).is_err());
+        check_describe(&DescribeAiConversationRequest {
             session_id: Some("s-1".into()),
             ..Default::default()
         })

@@ -2,7 +2,7 @@
 //! start, describe, update, control and stop AI conversation tasks (API 3.0, version
 //! `2019-07-22`), with a standalone TC3-HMAC-SHA256 signer.
 //!
-//! - [`TrtcClient`]: the five actions, fully typed ([`StartAIConversationRequest`] and
+//! - [`TrtcClient`]: the five actions, fully typed ([`StartAiConversationRequest`] and
 //!   siblings, generated from the spec), each signed afresh per attempt, refused before
 //!   sending in a region its documentation does not list, and held to its documented
 //!   requests per second on the client side (shared by clones), so bulk stops never trip
@@ -20,16 +20,16 @@
 //! # Quick start
 //!
 //! ```no_run
-//! use aithreads_tencent_trtc::{StopAIConversationRequest, TrtcClient};
+//! use aithreads_tencent_trtc::{StopAiConversationRequest, TrtcClient};
 //!
 //! # #[tokio::main(flavor = "current_thread")]
 //! # async fn main() -> aithreads_tencent_trtc::Result<()> {
 //! // TENCENTCLOUD_SECRET_ID, TENCENTCLOUD_SECRET_KEY, TENCENTCLOUD_REGION (e.g. ap-singapore)
 //! let client = TrtcClient::from_env()?;
 //! let stopped = client
-//!     .stop_ai_conversation(&StopAIConversationRequest {
-//!         task_id: "SV1FR+XTtvzAjRxZZ+aof1DfJF00VSBBNE0zR9W-PEpgCPBmt402.".into(),
-//!     })
+//!     .stop_ai_conversation(&StopAiConversationRequest::new(
+//!         "SV1FR+XTtvzAjRxZZ+aof1DfJF00VSBBNE0zR9W-PEpgCPBmt402.",
+//!     ))
 //!     .await?;
 //! println!("{:?} (request {:?})", stopped.outcome, stopped.request_id);
 //! # Ok(())
@@ -95,8 +95,8 @@
 //! As a [`ThreadProvider`](core::ThreadProvider) (see the impl on [`TrtcClient`]): a thread
 //! is a task; statuses map `InProgress` → running, `Idle` and `Preparing` → pending,
 //! `Stopped` → completed (others → unknown, the raw value kept), and
-//! [`Thread::record`](core::Thread::record) is the typed [`DescribeAIConversationResponse`]
-//! ([`DescribeAIConversationResponse::into_thread`]).
+//! [`Thread::record`](core::Thread::record) is the typed [`DescribeAiConversationResponse`]
+//! ([`DescribeAiConversationResponse::into_thread`]).
 //!
 //! # Wire models
 //!
@@ -122,12 +122,12 @@ pub use config::{
 };
 pub use engines::{FLOW_TTS_MODEL, LlmConfig, TtsConfig};
 pub use generated::{
-    ActionSpec, AgentConfig, AmbientSound, ControlAIConversationRequest,
-    ControlAIConversationResponse, ControlCommand, DescribeAIConversationRequest,
-    DescribeAIConversationResponse, InvokeLLM, STTConfig, SemanticEagerness, ServerPushText,
-    StartAIConversationRequest, StartAIConversationResponse, StopAIConversationRequest,
-    StopAIConversationResponse, TaskStatus, TurnDetection, UpdateAIConversationRequest,
-    UpdateAIConversationResponse, VoicePrint,
+    ActionSpec, AgentConfig, AmbientSound, ControlAiConversationRequest,
+    ControlAiConversationResponse, ControlCommand, DescribeAiConversationRequest,
+    DescribeAiConversationResponse, InvokeLlm, SemanticEagerness, ServerPushText,
+    StartAiConversationRequest, StartAiConversationResponse, StopAiConversationRequest,
+    StopAiConversationResponse, SttConfig, TaskStatus, TurnDetection, UpdateAiConversationRequest,
+    UpdateAiConversationResponse, VoicePrint,
 };
 
 /// The decoders [`TrtcClient`] runs on every answer (status, headers and body in, typed value
@@ -139,29 +139,29 @@ pub mod decoders {
     use crate::core::Result;
     use crate::core::transport::Response;
     use crate::generated::{
-        ControlAIConversationResponse, DescribeAIConversationResponse, StartAIConversationResponse,
-        UpdateAIConversationResponse,
+        ControlAiConversationResponse, DescribeAiConversationResponse, StartAiConversationResponse,
+        UpdateAiConversationResponse,
     };
 
     pub use crate::client::decode_stop;
 
     /// StartAIConversation's answer.
-    pub fn decode_start(response: Response) -> Result<StartAIConversationResponse> {
+    pub fn decode_start(response: Response) -> Result<StartAiConversationResponse> {
         crate::error::decode(&response)
     }
 
     /// DescribeAIConversation's answer.
-    pub fn decode_describe(response: Response) -> Result<DescribeAIConversationResponse> {
+    pub fn decode_describe(response: Response) -> Result<DescribeAiConversationResponse> {
         crate::error::decode(&response)
     }
 
     /// UpdateAIConversation's answer.
-    pub fn decode_update(response: Response) -> Result<UpdateAIConversationResponse> {
+    pub fn decode_update(response: Response) -> Result<UpdateAiConversationResponse> {
         crate::error::decode(&response)
     }
 
     /// ControlAIConversation's answer.
-    pub fn decode_control(response: Response) -> Result<ControlAIConversationResponse> {
+    pub fn decode_control(response: Response) -> Result<ControlAiConversationResponse> {
         crate::error::decode(&response)
     }
 }

@@ -13,7 +13,7 @@ use aithreads_core::{
 use crate::client::TrtcClient;
 use crate::error::PROVIDER;
 use crate::generated::{
-    DescribeAIConversationRequest, DescribeAIConversationResponse, StopAIConversationRequest,
+    DescribeAiConversationRequest, DescribeAiConversationResponse, StopAiConversationRequest,
     TaskStatus,
 };
 use crate::input;
@@ -31,9 +31,9 @@ impl TaskStatus {
     }
 }
 
-impl DescribeAIConversationResponse {
+impl DescribeAiConversationResponse {
     /// This answer as a [`Thread`], kept whole as the record
-    /// (`thread.record::<DescribeAIConversationResponse>()`).
+    /// (`thread.record::<DescribeAiConversationResponse>()`).
     ///
     /// The thread's id is the answer's `TaskId`, or `task_id` (the one asked about) when the
     /// answer leaves it out.
@@ -59,7 +59,7 @@ impl DescribeAIConversationResponse {
 ///
 /// | trait method | TRTC action |
 /// |---|---|
-/// | `get_thread` | DescribeAIConversation by `TaskId` ([`DescribeAIConversationResponse::into_thread`]) |
+/// | `get_thread` | DescribeAIConversation by `TaskId` ([`DescribeAiConversationResponse::into_thread`]) |
 /// | `cancel_thread` | StopAIConversation; see [`TrtcClient::stop_ai_conversation`] |
 /// | `list_threads`, `delete_thread` | none: the API has no listing and no deletion, so [`Error::Unsupported`](aithreads_core::Error::Unsupported) |
 #[async_trait]
@@ -75,9 +75,9 @@ impl ThreadProvider for TrtcClient {
     async fn get_thread(&self, id: &str) -> Result<Thread> {
         input::check_thread_id(id)?;
         let answer = self
-            .describe_ai_conversation(&DescribeAIConversationRequest {
+            .describe_ai_conversation(&DescribeAiConversationRequest {
                 task_id: Some(id.to_owned()),
-                ..DescribeAIConversationRequest::default()
+                ..DescribeAiConversationRequest::default()
             })
             .await?;
         Ok(answer.into_thread(id))
@@ -90,7 +90,7 @@ impl ThreadProvider for TrtcClient {
     async fn cancel_thread(&self, id: &str) -> Result<CancelOutcome> {
         input::check_thread_id(id)?;
         let stopped = self
-            .stop_ai_conversation(&StopAIConversationRequest {
+            .stop_ai_conversation(&StopAiConversationRequest {
                 task_id: id.to_owned(),
             })
             .await?;
@@ -115,7 +115,7 @@ mod tests {
             ("Stopped", Status::Completed),
             ("Paused", Status::Unknown),
         ] {
-            let answer: DescribeAIConversationResponse = serde_json::from_value(
+            let answer: DescribeAiConversationResponse = serde_json::from_value(
                 serde_json::json!({"Status": raw, "StartTime": "2025-02-24T08:00:00Z", "RequestId": "r"}),
             )
             .unwrap();
@@ -129,7 +129,7 @@ mod tests {
             );
             assert_eq!(
                 thread
-                    .record::<DescribeAIConversationResponse>()
+                    .record::<DescribeAiConversationResponse>()
                     .and_then(|r| r.status.as_ref())
                     .map(|s| s.as_str()),
                 Some(raw)
@@ -140,7 +140,7 @@ mod tests {
     #[test]
     fn the_documented_placeholder_answer_still_makes_a_thread() {
         // DescribeAIConversation's example output in the docs.
-        let answer: DescribeAIConversationResponse =
+        let answer: DescribeAiConversationResponse =
             serde_json::from_str(r#"{"StartTime": "abc", "Status": "abc", "RequestId": "abc"}"#)
                 .unwrap();
         let thread = answer.into_thread("t-2");

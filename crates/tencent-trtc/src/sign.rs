@@ -221,6 +221,8 @@ fn push_scope_date(out: &mut String, timestamp: i64) -> Result<()> {
     let (year, month, day) = OffsetDateTime::from_unix_timestamp(timestamp)
         .map_err(|_| out_of_range())?
         .to_calendar_date();
+    // The time crate stops at 9999 unless its `large-dates` feature is on somewhere in the
+    // build; the year check keeps the four-digit date either way.
     if timestamp < 0 || year > 9999 {
         return Err(out_of_range());
     }
@@ -322,7 +324,7 @@ pub fn authorization(
 
 /// Signs a request: every stage, in order.
 ///
-/// Fails only for a timestamp outside the years -9999 to 9999 (UTC).
+/// Fails only for a timestamp outside the years 1970 to 9999 (UTC), as [`scope_date`] does.
 pub fn sign(request: &SignableRequest<'_>, params: &SigningParams<'_>) -> Result<Signed> {
     // Stage 2 is written straight after the date it starts with, which stage 4 reads back.
     let mut credential_scope =

@@ -5,6 +5,9 @@ use std::collections::BTreeMap;
 use anyhow::{Context, Result, bail};
 use serde_json::{Map, Value};
 
+use super::markdown;
+use super::names::{singular, type_name};
+
 /// A Rust type a field can have.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Ty {
@@ -89,6 +92,7 @@ impl<'a> Reader<'a> {
 
     /// Reads the schema at `pointer` as the item `name`.
     pub fn root(&mut self, pointer: &str, name: &str) -> Result<()> {
+        let name = &type_name(name);
         let schema = self
             .document
             .pointer(pointer)
@@ -99,6 +103,7 @@ impl<'a> Reader<'a> {
 
     /// Reads an OpenAPI `parameters` array as a struct with one field per parameter.
     pub fn parameters(&mut self, pointer: &str, name: &str) -> Result<()> {
+        let name = &type_name(name);
         let parameters = self
             .document
             .pointer(pointer)
@@ -124,7 +129,7 @@ impl<'a> Reader<'a> {
                     .and_then(Value::as_bool)
                     .unwrap_or(false),
                 nullable,
-                doc: describe(parameter),
+                doc: describe(parameter)?,
             });
         }
         self.items.insert(
@@ -150,7 +155,7 @@ impl<'a> Reader<'a> {
         let pointer = reference
             .strip_prefix('#')
             .with_context(|| format!("only local references are supported: {reference}"))?;
-        let name = pointer.rsplit('/').next().unwrap_or_default().to_owned();
+        let name = type_name(pointer.rsplit('/').next().unwrap_or_default());
         if !self.items.contains_key(&name) && !self.order.contains(&name) {
             self.root(&format!("{}{pointer}", self.base), &name)?;
         }
@@ -171,7 +176,7 @@ impl<'a> Reader<'a> {
         }
         self.order.push(name.to_owned());
         let kind = self.kind(name, schema)?;
-        let doc = describe(schema);
+        let doc = describe(schema)?;
         self.items.insert(
             name.to_owned(),
             Item {
@@ -234,7 +239,7 @@ impl<'a> Reader<'a> {
                 ty,
                 required: required.contains(&wire.as_str()),
                 nullable,
-                doc: describe(property),
+                doc: describe(property)?,
             });
         }
         Ok(Kind::Struct(fields))
@@ -259,11 +264,11 @@ impl<'a> Reader<'a> {
                     .and_then(Value::as_str)
                     .with_context(|| format!("{reference} has no constant `{tag}`"))?
                     .to_owned();
-                let ty = reference.rsplit('/').next().unwrap_or_default().to_owned();
+                let ty = type_name(reference.rsplit('/').next().unwrap_or_default());
                 self.reference(reference)?;
                 variants.push(Variant {
                     wire,
-                    doc: describe(&target),
+                    doc: describe(&target)?,
                     ty: Some(ty),
                 });
             }
@@ -310,10 +315,11 @@ impl<'a> Reader<'a> {
             .and_then(Value::as_array)
             .is_some_and(|v| v.len() == 1);
         let inline_name = || {
-            self.renames
-                .get(path)
-                .cloned()
-                .unwrap_or_else(|| format!("{parent}{}", pascal(wire)))
+            type_name(
+                self.renames
+                    .get(path)
+                    .map_or(&format!("{parent}_{wire}"), |name| name),
+            )
         };
         let ty = match main {
             _ if map.contains_key("oneOf")
@@ -385,8 +391,8 @@ fn find_union_variants(value: &Value, found: &mut BTreeMap<String, String>) {
                     .iter()
                     .filter_map(|c| c.get("$ref").and_then(Value::as_str))
                 {
-                    let name = reference.rsplit('/').next().unwrap_or_default();
-                    found.insert(name.to_owned(), tag.to_owned());
+                    let name = type_name(reference.rsplit('/').next().unwrap_or_default());
+                    found.insert(name, tag.to_owned());
                 }
             }
             map.values().for_each(|v| find_union_variants(v, found));
@@ -422,8 +428,8 @@ impl PointerStr for Map<String, Value> {
     }
 }
 
-/// The doc text of a schema: its title and description.
-fn describe(schema: &Value) -> Option<String> {
+/// The doc text of a schema: its title and description, as Markdown.
+fn describe(schema: &Value) -> Result<Option<String>> {
     let text = |key| {
         schema
             .get(key)
@@ -431,14 +437,15 @@ fn describe(schema: &Value) -> Option<String> {
             .map(str::trim)
             .filter(|s| !s.is_empty())
     };
-    match (text("title"), text("description")) {
+    let doc = match (text("title"), text("description")) {
         (Some(title), Some(description)) if !description.starts_with(title) => {
-            Some(format!("{title}.\n\n{description}"))
+            format!("{title}.\n\n{description}")
         }
-        (_, Some(description)) => Some(description.to_owned()),
-        (Some(title), None) => Some(format!("{title}.")),
-        (None, None) => None,
-    }
+        (_, Some(description)) => description.to_owned(),
+        (Some(title), None) => format!("{title}."),
+        (None, None) => return Ok(None),
+    };
+    markdown::from_html(&doc).map(Some)
 }
 
 /// Whether two kinds describe the same wire shape (docs aside).
@@ -455,75 +462,5 @@ fn same_shape(a: &Kind, b: &Kind) -> bool {
         }
         (Kind::Enum(x), Kind::Enum(y)) => x.iter().map(|v| &v.wire).eq(y.iter().map(|v| &v.wire)),
         _ => a == b,
-    }
-}
-
-/// `web_app` → `WebApp`, `chatkit.user_message` → `ChatkitUserMessage`, `InProgress` → `InProgress`.
-pub fn pascal(text: &str) -> String {
-    text.split(|c: char| !c.is_ascii_alphanumeric())
-        .filter(|p| !p.is_empty())
-        .map(|p| {
-            let mut chars = p.chars();
-            chars
-                .next()
-                .map(|c| c.to_ascii_uppercase().to_string() + chars.as_str())
-                .unwrap_or_default()
-        })
-        .collect()
-}
-
-/// `SdkAppId` → `sdk_app_id`, `STTConfig` → `stt_config`, `api_call_id` → `api_call_id`.
-pub fn snake(text: &str) -> String {
-    let chars: Vec<char> = text.chars().collect();
-    let mut out = String::new();
-    for (i, &c) in chars.iter().enumerate() {
-        if c.is_ascii_uppercase() {
-            let prev = i.checked_sub(1).map(|j| chars[j]);
-            let next = chars.get(i + 1).copied();
-            let boundary = match prev {
-                Some(p) if p.is_ascii_lowercase() || p.is_ascii_digit() => true,
-                Some(p) if p.is_ascii_uppercase() => next.is_some_and(|n| n.is_ascii_lowercase()),
-                _ => false,
-            };
-            if boundary && !out.ends_with('_') {
-                out.push('_');
-            }
-            out.push(c.to_ascii_lowercase());
-        } else if c.is_ascii_alphanumeric() {
-            out.push(c);
-        } else if !out.ends_with('_') {
-            out.push('_');
-        }
-    }
-    out
-}
-
-fn singular(word: &str) -> String {
-    word.strip_suffix("ies")
-        .map(|w| format!("{w}y"))
-        .or_else(|| word.strip_suffix('s').map(str::to_owned))
-        .unwrap_or_else(|| word.to_owned())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn names_follow_rust_conventions() {
-        assert_eq!(snake("SdkAppId"), "sdk_app_id");
-        assert_eq!(snake("STTConfig"), "stt_config");
-        assert_eq!(snake("InvokeLLM"), "invoke_llm");
-        assert_eq!(snake("api_call_id"), "api_call_id");
-        assert_eq!(
-            snake("max_requests_per_1_minute"),
-            "max_requests_per_1_minute"
-        );
-        assert_eq!(pascal("web_app"), "WebApp");
-        assert_eq!(pascal("chatkit.user_message"), "ChatkitUserMessage");
-        assert_eq!(pascal("InProgress"), "InProgress");
-        assert_eq!(singular("messages"), "message");
-        assert_eq!(singular("tool_calls"), "tool_call");
-        assert_eq!(singular("entries"), "entry");
     }
 }

@@ -3,23 +3,35 @@
 use std::collections::BTreeMap;
 use std::fmt::Write;
 
+use anyhow::Result;
 use serde_json::Value;
 
-use super::model::{Field, Item, Kind, Ty, Variant, pascal, snake};
+use super::markdown;
+use super::model::{Field, Item, Kind, Ty, Variant};
+use super::names::{const_name, field_name, unraw, variant_name};
 
-const KEYWORDS: [&str; 8] = ["type", "ref", "self", "match", "mod", "move", "fn", "use"];
-
-pub fn render(header: &str, items: &[&Item], actions: Option<&Value>) -> String {
+/// Every generated model is `#[non_exhaustive]`, so a field or variant the spec adds later is
+/// not a breaking change. Other crates build the structs with `Default` or `new` and the
+/// `with_*` setters.
+pub fn render(
+    header: &str,
+    items: &[&Item],
+    actions: Option<&Value>,
+    own_new: &[&str],
+) -> Result<String> {
     let by_name: BTreeMap<&str, &Item> = items.iter().map(|i| (i.name.as_str(), *i)).collect();
     let mut out = String::new();
     for line in header.lines() {
         let _ = writeln!(out, "//! {line}");
     }
-    out.push_str("#![allow(clippy::large_enum_variant)]\n\n");
+    out.push_str("#![allow(clippy::large_enum_variant, clippy::too_many_arguments)]\n\n");
     out.push_str("use std::collections::BTreeMap;\n\nuse serde::{Deserialize, Serialize};\n\n");
     for item in items {
         match &item.kind {
-            Kind::Struct(fields) => render_struct(&mut out, item, fields, &by_name),
+            Kind::Struct(fields) => {
+                render_struct(&mut out, item, fields, &by_name);
+                render_constructors(&mut out, item, fields, !own_new.contains(&&*item.name));
+            }
             Kind::Enum(variants) => render_enum(&mut out, item, variants),
             Kind::Union { tag, variants } => render_union(&mut out, item, tag, variants),
             Kind::Scalars(types) => render_scalars(&mut out, item, types),
@@ -27,12 +39,12 @@ pub fn render(header: &str, items: &[&Item], actions: Option<&Value>) -> String 
         out.push('\n');
     }
     if let Some(actions) = actions.and_then(Value::as_object) {
-        render_actions(&mut out, actions);
+        render_actions(&mut out, actions)?;
     }
     if !out.contains("BTreeMap<") {
         out = out.replace("use std::collections::BTreeMap;\n\n", "");
     }
-    out
+    Ok(out)
 }
 
 fn render_struct(out: &mut String, item: &Item, fields: &[Field], by_name: &BTreeMap<&str, &Item>) {
@@ -48,7 +60,7 @@ fn render_struct(out: &mut String, item: &Item, fields: &[Field], by_name: &BTre
     };
     let _ = writeln!(
         out,
-        "#[derive(Debug, Clone, PartialEq{default}, Serialize, Deserialize)]"
+        "#[derive(Debug, Clone, PartialEq{default}, Serialize, Deserialize)]\n#[non_exhaustive]"
     );
     let _ = writeln!(out, "pub struct {} {{", item.name);
     for field in fields {
@@ -57,41 +69,108 @@ fn render_struct(out: &mut String, item: &Item, fields: &[Field], by_name: &BTre
             field.doc.as_deref(),
             &format!("Wire field `{}` (not described by the spec).", field.wire),
         );
-        let rust = snake(&field.wire);
+        let name = field_name(&field.wire);
         let mut attrs = Vec::new();
-        if rust != field.wire {
+        if unraw(&name) != field.wire {
             attrs.push(format!("rename = \"{}\"", field.wire));
         }
-        let ty = ty(&field.ty);
-        let ty = match (field.required, field.nullable) {
-            (true, false) => ty,
-            (true, true) => {
-                attrs.push("default".into());
-                format!("Option<{ty}>")
-            }
+        match (field.required, field.nullable) {
+            (true, false) => {}
+            (true, true) => attrs.push("default".into()),
             (false, false) => {
                 attrs.push("default".into());
                 attrs.push("skip_serializing_if = \"Option::is_none\"".into());
-                format!("Option<{ty}>")
             }
             (false, true) => {
                 attrs.push("default".into());
                 attrs.push("skip_serializing_if = \"Option::is_none\"".into());
                 attrs.push("with = \"aithreads_core::wire::double_option\"".into());
-                format!("Option<Option<{ty}>>")
             }
-        };
+        }
         if !attrs.is_empty() {
             let _ = writeln!(out, "#[serde({})]", attrs.join(", "));
         }
-        let name = if KEYWORDS.contains(&rust.as_str()) {
-            format!("r#{rust}")
-        } else {
-            rust
-        };
-        let _ = writeln!(out, "pub {name}: {ty},");
+        let _ = writeln!(out, "pub {name}: {},", field_ty(field));
     }
-    out.push_str("}\n");
+    out.push_str("}\n\n");
+}
+
+/// The field's Rust type: required fields hold the value, optional ones an `Option` (two for
+/// optional and nullable: absent, `null`, or a value).
+fn field_ty(field: &Field) -> String {
+    let ty = ty(&field.ty);
+    match (field.required, field.nullable) {
+        (true, false) => ty,
+        (true, true) | (false, false) => format!("Option<{ty}>"),
+        (false, true) => format!("Option<Option<{ty}>>"),
+    }
+}
+
+/// `new` with the required fields (when there are any, and `new` is not hand-written) and a
+/// `with_*` setter per other field: the ways to build a `#[non_exhaustive]` struct outside its
+/// crate.
+fn render_constructors(out: &mut String, item: &Item, fields: &[Field], new: bool) {
+    let required = |f: &&Field| f.required && !f.nullable;
+    let mut methods = String::new();
+    if new && fields.iter().any(|f| required(&f)) {
+        let params: Vec<String> = fields
+            .iter()
+            .filter(required)
+            .map(|f| format!("{}: {}", field_name(&f.wire), param_ty(&f.ty)))
+            .collect();
+        let values: Vec<String> = fields
+            .iter()
+            .map(|f| {
+                let name = field_name(&f.wire);
+                match (required(&f), f.ty == Ty::String) {
+                    (true, true) => format!("{name}: {name}.into()"),
+                    (true, false) => name,
+                    (false, _) => format!("{name}: None"),
+                }
+            })
+            .collect();
+        let _ = writeln!(
+            methods,
+            "/// Builds a `{}` from its required fields; the optional ones start empty.\n\
+             pub fn new({}) -> Self {{ Self {{ {} }} }}\n",
+            item.name,
+            params.join(", "),
+            values.join(", ")
+        );
+    }
+    for field in fields.iter().filter(|f| !required(f)) {
+        let name = field_name(&field.wire);
+        let (param, value) = match (field.required, field.nullable) {
+            (false, true) => (format!("Option<{}>", ty(&field.ty)), "value".to_owned()),
+            _ if field.ty == Ty::String => {
+                ("impl Into<String>".to_owned(), "value.into()".to_owned())
+            }
+            _ => (ty(&field.ty), "value".to_owned()),
+        };
+        let absent = if field.nullable && !field.required {
+            " (`Some(None)` sends `null`)"
+        } else {
+            ""
+        };
+        let _ = writeln!(
+            methods,
+            "/// Sets `{}`{absent}.\n\
+             pub fn with_{}(mut self, value: {param}) -> Self {{ self.{name} = Some({value}); self }}\n",
+            field.wire,
+            unraw(&name),
+        );
+    }
+    if !methods.is_empty() {
+        let _ = writeln!(out, "impl {} {{\n{methods}}}", item.name);
+    }
+}
+
+/// The parameter type for a value of `t`: strings take anything that turns into a `String`.
+fn param_ty(t: &Ty) -> String {
+    match t {
+        Ty::String => "impl Into<String>".to_owned(),
+        other => ty(other),
+    }
 }
 
 fn render_enum(out: &mut String, item: &Item, variants: &[Variant]) {
@@ -102,13 +181,13 @@ fn render_enum(out: &mut String, item: &Item, variants: &[Variant]) {
         item.doc.as_deref(),
         &format!("The `{}` values.", item.name),
     );
-    let _ = writeln!(out, "    pub enum {} {{", item.name);
+    let _ = writeln!(out, "    #[non_exhaustive]\n    pub enum {} {{", item.name);
     for variant in variants {
         let _ = writeln!(out, "        /// `{}`.", variant.wire);
         let _ = writeln!(
             out,
             "        {} = \"{}\",",
-            pascal(&variant.wire),
+            variant_name(&variant.wire),
             variant.wire
         );
     }
@@ -123,10 +202,14 @@ fn render_union(out: &mut String, item: &Item, tag: &str, variants: &[Variant]) 
         item.doc.as_deref(),
         &format!("One of the `{}` variants, by `{tag}`.", item.name),
     );
-    let _ = writeln!(out, "    pub enum {} (tag = \"{tag}\") {{", item.name);
+    let _ = writeln!(
+        out,
+        "    #[non_exhaustive]\n    pub enum {} (tag = \"{tag}\") {{",
+        item.name
+    );
     for variant in variants {
         let _ = writeln!(out, "        /// `{tag}: \"{}\"`.", variant.wire);
-        let name = pascal(variant.wire.rsplit('.').next().unwrap_or_default());
+        let name = variant_name(variant.wire.rsplit('.').next().unwrap_or_default());
         let payload = variant.ty.as_deref().unwrap_or_default();
         let _ = writeln!(out, "        {name}({payload}) = \"{}\",", variant.wire);
     }
@@ -140,7 +223,7 @@ fn render_scalars(out: &mut String, item: &Item, types: &[Ty]) {
         &format!("A `{}`: one of several scalar types.", item.name),
     );
     out.push_str(
-        "#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]\n#[serde(untagged)]\n",
+        "#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]\n#[serde(untagged)]\n#[non_exhaustive]\n",
     );
     let _ = writeln!(out, "pub enum {} {{", item.name);
     for t in types {
@@ -163,11 +246,12 @@ fn render_scalars(out: &mut String, item: &Item, types: &[Ty]) {
 }
 
 /// Metadata the TRTC spec keeps per action (`x-actions`): regions, request limit, idempotency.
-fn render_actions(out: &mut String, actions: &serde_json::Map<String, Value>) {
+fn render_actions(out: &mut String, actions: &serde_json::Map<String, Value>) -> Result<()> {
     out.push_str(
         "/// What the spec says about one API action: where it runs, how fast it may be called,\n\
          /// and which action-specific error codes it documents.\n\
          #[derive(Debug, Clone, Copy, PartialEq, Eq)]\n\
+         #[non_exhaustive]\n\
          pub struct ActionSpec {\n\
          /// The action name sent in `X-TC-Action`.\npub name: &'static str,\n\
          /// The only regions the action accepts.\npub regions: &'static [&'static str],\n\
@@ -198,6 +282,7 @@ fn render_actions(out: &mut String, actions: &serde_json::Map<String, Value>) {
             .get("source")
             .and_then(Value::as_str)
             .unwrap_or_default();
+        let description = markdown::from_html(description)?;
         doc(
             out,
             Some(&format!("{description}\n\nSource: {source}")),
@@ -206,7 +291,7 @@ fn render_actions(out: &mut String, actions: &serde_json::Map<String, Value>) {
         let _ = writeln!(
             out,
             "pub const {}: ActionSpec = ActionSpec {{ name: {name:?}, regions: &[{}], rate_limit_per_second: {}, idempotent: {}, error_codes: &[{}] }};\n",
-            snake(name).to_uppercase(),
+            const_name(name),
             strings("regions"),
             action
                 .get("rate_limit_per_second")
@@ -219,6 +304,7 @@ fn render_actions(out: &mut String, actions: &serde_json::Map<String, Value>) {
             strings("error_codes"),
         );
     }
+    Ok(())
 }
 
 fn ty(t: &Ty) -> String {
@@ -263,23 +349,36 @@ fn doc_indented(out: &mut String, indent: &str, text: Option<&str>, fallback: &s
     let text = text.unwrap_or(fallback);
     // Every line of the spec's text becomes its own paragraph: the specs break lines where
     // they mean it, and a lone line starting with `-` must not continue a markdown list.
-    let lines: Vec<&str> = text
-        .lines()
-        .map(str::trim)
-        .filter(|l| !l.is_empty())
-        .collect();
-    for (i, line) in lines.iter().enumerate() {
-        if i > 0 {
+    // Lines of a fenced code block stay as they are.
+    let mut fenced = false;
+    let mut first = true;
+    for line in text.lines() {
+        let fence = line.trim() == "```" || line.trim().starts_with("```");
+        if fenced {
+            let _ = writeln!(out, "{}", format!("{indent}/// {line}").trim_end());
+            fenced = !fence;
+            continue;
+        }
+        let line = line.trim();
+        if line.is_empty() {
+            continue;
+        }
+        if !first {
             let _ = writeln!(out, "{indent}///");
         }
-        out.push_str(indent);
-        let _ = writeln!(out, "/// {}", rustdoc_safe(line));
+        first = false;
+        if fence {
+            fenced = true;
+            let _ = writeln!(out, "{indent}/// {line}");
+        } else {
+            let _ = writeln!(out, "{indent}/// {}", rustdoc_safe(line));
+        }
     }
 }
 
 /// Escapes one line of spec text for rustdoc: brackets that are not a markdown link are
 /// escaped (so they are not read as intra-doc links), angle brackets become entities (not
-/// HTML), and bare URLs become autolinks.
+/// HTML), and bare URLs become autolinks. Code spans (`` `...` ``) stay as they are.
 fn rustdoc_safe(line: &str) -> String {
     let chars: Vec<char> = line.chars().collect();
     // Brackets of `[text](url)` links stay as they are.
@@ -300,9 +399,18 @@ fn rustdoc_safe(line: &str) -> String {
         }
     }
     let mut out = String::new();
+    let mut code = false;
     let mut i = 0;
     while i < chars.len() {
         let c = chars[i];
+        if c == '`' {
+            code = !code;
+        }
+        if code || c == '`' {
+            out.push(c);
+            i += 1;
+            continue;
+        }
         let rest: String = chars[i..].iter().take(8).collect();
         let in_link = i > 0 && chars[i - 1] == '(';
         if (rest.starts_with("https://") || rest.starts_with("http://")) && !in_link {

@@ -1,7 +1,7 @@
 //! `aithreads trtc start|describe`: the TRTC calls with no place in the common commands.
 
 use aithreads::providers::trtc::{
-    AgentConfig, DescribeAIConversationRequest, StartAIConversationRequest, TrtcClient,
+    AgentConfig, DescribeAiConversationRequest, StartAiConversationRequest, TrtcClient,
 };
 use aithreads::{Client, ThreadRef};
 
@@ -28,21 +28,15 @@ fn trtc(client: &Client, region: Option<&str>) -> Result<TrtcClient, Failure> {
 async fn start(client: &Client, output: &Output, args: TrtcStartArgs) -> Result<(), Failure> {
     // TRTC rooms are numbers unless RoomIdType says 1 (string room ids).
     let string_room = args.room_id.parse::<u32>().is_err();
-    let request = StartAIConversationRequest {
-        sdk_app_id: args.sdk_app_id,
-        room_id_type: string_room.then_some(1),
-        room_id: args.room_id,
-        agent_config: AgentConfig {
-            user_id: args.user_id,
-            user_sig: args.user_sig,
-            target_user_id: args.target_user_id,
-            ..AgentConfig::default()
-        },
-        session_id: args.session_id,
-        llm_config: args.llm_config,
-        tts_config: args.tts_config,
-        ..StartAIConversationRequest::default()
-    };
+    let mut request = StartAiConversationRequest::new(
+        args.sdk_app_id,
+        args.room_id,
+        AgentConfig::new(args.user_id, args.user_sig, args.target_user_id),
+    );
+    request.room_id_type = string_room.then_some(1);
+    request.session_id = args.session_id;
+    request.llm_config = args.llm_config;
+    request.tts_config = args.tts_config;
     let answer = trtc(client, args.region.as_deref())?
         .start_ai_conversation(&request)
         .await?;
@@ -65,11 +59,9 @@ async fn describe(client: &Client, output: &Output, args: TrtcDescribeArgs) -> R
         }
         task => (args.region, task.map(str::to_owned)),
     };
-    let request = DescribeAIConversationRequest {
-        task_id,
-        session_id: args.session_id,
-        ..DescribeAIConversationRequest::default()
-    };
+    let mut request = DescribeAiConversationRequest::default();
+    request.task_id = task_id;
+    request.session_id = args.session_id;
     let answer = trtc(client, region.as_deref())?
         .describe_ai_conversation(&request)
         .await?;

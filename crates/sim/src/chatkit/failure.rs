@@ -199,14 +199,10 @@ impl Failure {
 
     /// The envelope, as the generated wire model serialises it.
     pub fn body(&self) -> ErrorResponse {
-        ErrorResponse {
-            error: WireError {
-                code: self.code.map(str::to_owned),
-                message: self.message.clone(),
-                param: self.param.clone(),
-                r#type: self.kind.to_owned(),
-            },
-        }
+        let mut error = WireError::new(self.message.clone(), self.kind);
+        error.code = self.code.map(str::to_owned);
+        error.param = self.param.clone();
+        ErrorResponse::new(error)
     }
 }
 

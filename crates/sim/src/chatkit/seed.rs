@@ -188,39 +188,43 @@ pub fn thread(seed: u64, now: i64, index: u64) -> ThreadResource {
             _ => closed(&mut rng),
         },
     };
-    ThreadResource {
-        id: id("cthr_", seed, index),
-        object: "chatkit.thread".to_owned(),
-        created_at: now - MIN_AGE_SECONDS - rng.random_range(0..SPREAD_SECONDS),
-        // Titles are null until ChatKit generates one.
-        title: (!rng.random_bool(0.15)).then(|| scenario.title.to_owned()),
+    let created_at = now - MIN_AGE_SECONDS - rng.random_range(0..SPREAD_SECONDS);
+    // Titles are null until ChatKit generates one.
+    let title = (!rng.random_bool(0.15)).then(|| scenario.title.to_owned());
+    let user = USERS[rng.random_range(0..USERS.len())];
+    let mut thread = ThreadResource::new(
+        id("cthr_", seed, index),
+        "chatkit.thread",
+        created_at,
         status,
-        user: USERS[rng.random_range(0..USERS.len())].to_owned(),
-    }
+        user,
+    );
+    thread.title = title;
+    thread
 }
 
 fn active() -> ThreadStatus {
-    ThreadStatus::Active(ActiveStatus {})
+    ThreadStatus::Active(ActiveStatus::default())
 }
 
 fn locked(rng: &mut StdRng) -> ThreadStatus {
-    ThreadStatus::Locked(LockedStatus {
-        reason: LOCK_REASONS
-            .choose(rng)
-            .copied()
-            .flatten()
-            .map(str::to_owned),
-    })
+    let mut status = LockedStatus::default();
+    status.reason = LOCK_REASONS
+        .choose(rng)
+        .copied()
+        .flatten()
+        .map(str::to_owned);
+    ThreadStatus::Locked(status)
 }
 
 fn closed(rng: &mut StdRng) -> ThreadStatus {
-    ThreadStatus::Closed(ClosedStatus {
-        reason: CLOSE_REASONS
-            .choose(rng)
-            .copied()
-            .flatten()
-            .map(str::to_owned),
-    })
+    let mut status = ClosedStatus::default();
+    status.reason = CLOSE_REASONS
+        .choose(rng)
+        .copied()
+        .flatten()
+        .map(str::to_owned);
+    ThreadStatus::Closed(status)
 }
 
 /// The items of `thread`, oldest first, from `item_seed`.
@@ -280,42 +284,39 @@ impl Maker<'_> {
     fn user(&mut self, rng: &mut StdRng, scenario: &Scenario) -> ThreadItem {
         let (id, object, created_at, thread_id) = self.next();
         let attachments = match rng.random_range(0..4) {
-            0 => vec![Attachment {
-                r#type: AttachmentType::Image,
-                id: format!("cfile_{}", &id[5..21]),
-                name: "screenshot.png".to_owned(),
-                mime_type: "image/png".to_owned(),
-                preview_url: Some(format!(
+            0 => vec![
+                Attachment::new(
+                    AttachmentType::Image,
+                    format!("cfile_{}", &id[5..21]),
+                    "screenshot.png",
+                    "image/png",
+                )
+                .with_preview_url(format!(
                     "https://files.example.com/previews/{}.png",
                     &id[5..21]
                 )),
-            }],
-            1 => vec![Attachment {
-                r#type: AttachmentType::File,
-                id: format!("cfile_{}", &id[5..21]),
-                name: "receipt.pdf".to_owned(),
-                mime_type: "application/pdf".to_owned(),
-                preview_url: None,
-            }],
+            ],
+            1 => vec![Attachment::new(
+                AttachmentType::File,
+                format!("cfile_{}", &id[5..21]),
+                "receipt.pdf",
+                "application/pdf",
+            )],
             _ => Vec::new(),
         };
-        let inference_options = rng.random_bool(0.5).then(|| InferenceOptions {
-            tool_choice: rng.random_bool(0.5).then(|| ToolChoice {
-                id: scenario.tool.to_owned(),
-            }),
-            model: rng.random_bool(0.5).then(|| "gpt-5".to_owned()),
+        let inference_options = rng.random_bool(0.5).then(|| {
+            let mut options = InferenceOptions::default();
+            options.tool_choice = rng.random_bool(0.5).then(|| ToolChoice::new(scenario.tool));
+            options.model = rng.random_bool(0.5).then(|| "gpt-5".to_owned());
+            options
         });
-        ThreadItem::UserMessage(UserMessageItem {
-            id,
-            object,
-            created_at,
-            thread_id,
-            content: vec![UserMessageContent::InputText(UserMessageInputText {
-                text: scenario.ask.to_owned(),
-            })],
-            attachments,
-            inference_options,
-        })
+        let content = vec![UserMessageContent::InputText(UserMessageInputText::new(
+            scenario.ask,
+        ))];
+        let mut item =
+            UserMessageItem::new(id, object, created_at, thread_id, content, attachments);
+        item.inference_options = inference_options;
+        ThreadItem::UserMessage(item)
     }
 
     fn follow_up(&mut self, scenario: &Scenario) -> ThreadItem {
@@ -325,119 +326,90 @@ impl Maker<'_> {
             .split(". ")
             .next()
             .unwrap_or(scenario.answer);
-        ThreadItem::UserMessage(UserMessageItem {
+        let content = vec![
+            UserMessageContent::QuotedText(UserMessageQuotedText::new(quoted)),
+            UserMessageContent::InputText(UserMessageInputText::new(scenario.follow_up)),
+        ];
+        ThreadItem::UserMessage(UserMessageItem::new(
             id,
             object,
             created_at,
             thread_id,
-            content: vec![
-                UserMessageContent::QuotedText(UserMessageQuotedText {
-                    text: quoted.to_owned(),
-                }),
-                UserMessageContent::InputText(UserMessageInputText {
-                    text: scenario.follow_up.to_owned(),
-                }),
-            ],
-            attachments: Vec::new(),
-            inference_options: None,
-        })
+            content,
+            Vec::new(),
+        ))
     }
 
     fn task(&mut self, scenario: &Scenario) -> ThreadItem {
         let (id, object, created_at, thread_id) = self.next();
-        ThreadItem::Task(TaskItem {
-            id,
-            object,
-            created_at,
-            thread_id,
-            task_type: TaskType::Thought,
-            heading: Some("Thinking".to_owned()),
-            summary: Some(scenario.thought.to_owned()),
-        })
+        ThreadItem::Task(
+            TaskItem::new(id, object, created_at, thread_id, TaskType::Thought)
+                .with_heading("Thinking")
+                .with_summary(scenario.thought),
+        )
     }
 
     fn tool_call(&mut self, scenario: &Scenario, completed: bool) -> ThreadItem {
         let (id, object, created_at, thread_id) = self.next();
-        ThreadItem::ClientToolCall(ClientToolCallItem {
-            call_id: format!("call_{}", &id[5..29]),
+        let call_id = format!("call_{}", &id[5..29]);
+        let status = if completed {
+            ClientToolCallStatus::Completed
+        } else {
+            ClientToolCallStatus::InProgress
+        };
+        let mut item = ClientToolCallItem::new(
             id,
             object,
             created_at,
             thread_id,
-            status: if completed {
-                ClientToolCallStatus::Completed
-            } else {
-                ClientToolCallStatus::InProgress
-            },
-            name: scenario.tool.to_owned(),
-            arguments: scenario.arguments.to_owned(),
-            output: completed.then(|| scenario.output.to_owned()),
-        })
+            status,
+            call_id,
+            scenario.tool,
+            scenario.arguments,
+        );
+        item.output = completed.then(|| scenario.output.to_owned());
+        ThreadItem::ClientToolCall(item)
     }
 
     fn task_group(&mut self, scenario: &Scenario) -> ThreadItem {
         let (id, object, created_at, thread_id) = self.next();
-        ThreadItem::TaskGroup(TaskGroupItem {
-            id,
-            object,
-            created_at,
-            thread_id,
-            tasks: vec![
-                TaskGroupTask {
-                    r#type: TaskType::Custom,
-                    heading: Some(format!("Called {}", scenario.tool)),
-                    summary: Some("Result received".to_owned()),
-                },
-                TaskGroupTask {
-                    r#type: TaskType::Thought,
-                    heading: None,
-                    summary: Some("Drafted the reply".to_owned()),
-                },
-            ],
-        })
+        let tasks = vec![
+            TaskGroupTask::new(TaskType::Custom)
+                .with_heading(format!("Called {}", scenario.tool))
+                .with_summary("Result received"),
+            TaskGroupTask::new(TaskType::Thought).with_summary("Drafted the reply"),
+        ];
+        ThreadItem::TaskGroup(TaskGroupItem::new(id, object, created_at, thread_id, tasks))
     }
 
     fn assistant(&mut self, text: &str, source: Option<&Source>) -> ThreadItem {
         let (id, object, created_at, thread_id) = self.next();
         let annotations = source
             .map(|source| match source {
-                Source::File(filename) => Annotation::File(FileAnnotation {
-                    source: FileAnnotationSource {
-                        r#type: "file".to_owned(),
-                        filename: (*filename).to_owned(),
-                    },
-                }),
-                Source::Url(url) => Annotation::Url(UrlAnnotation {
-                    source: UrlAnnotationSource {
-                        r#type: "url".to_owned(),
-                        url: (*url).to_owned(),
-                    },
-                }),
+                Source::File(filename) => Annotation::File(FileAnnotation::new(
+                    FileAnnotationSource::new("file", *filename),
+                )),
+                Source::Url(url) => {
+                    Annotation::Url(UrlAnnotation::new(UrlAnnotationSource::new("url", *url)))
+                }
             })
             .into_iter()
             .collect();
-        ThreadItem::AssistantMessage(AssistantMessageItem {
-            id,
-            object,
-            created_at,
-            thread_id,
-            content: vec![ResponseOutputText {
-                r#type: "output_text".to_owned(),
-                text: text.to_owned(),
-                annotations,
-            }],
-        })
+        let content = vec![ResponseOutputText::new("output_text", text, annotations)];
+        ThreadItem::AssistantMessage(AssistantMessageItem::new(
+            id, object, created_at, thread_id, content,
+        ))
     }
 
     fn widget(&mut self, scenario: &Scenario) -> ThreadItem {
         let (id, object, created_at, thread_id) = self.next();
-        ThreadItem::Widget(WidgetMessageItem {
+        ThreadItem::Widget(WidgetMessageItem::new(
             id,
             object,
             created_at,
             thread_id,
-            widget: scenario.widget.to_owned(),
-        })
+            scenario.widget,
+        ))
     }
 }
 

@@ -194,47 +194,40 @@ pub fn resource(
     let config = body.chatkit_configuration.unwrap_or_default();
     let upload = config.file_upload.unwrap_or_default();
     let history = config.history.unwrap_or_default();
-    ChatSessionResource {
+    let mut workflow = ChatkitWorkflow::new(
+        body.workflow.id,
+        ChatkitWorkflowTracing::new(
+            body.workflow
+                .tracing
+                .and_then(|t| t.enabled)
+                .unwrap_or(true),
+        ),
+    );
+    workflow.version = body.workflow.version;
+    workflow.state_variables = body.workflow.state_variables;
+    let titling = ChatSessionAutomaticThreadTitling::new(
+        config
+            .automatic_thread_titling
+            .and_then(|t| t.enabled)
+            .unwrap_or(true),
+    );
+    let file_upload = ChatSessionFileUpload::new(upload.enabled.unwrap_or(false))
+        .with_max_file_size(upload.max_file_size.unwrap_or(DEFAULT_MAX_FILE_SIZE_MB))
+        .with_max_files(upload.max_files.unwrap_or(DEFAULT_MAX_FILES));
+    let mut history_config = ChatSessionHistory::new(history.enabled.unwrap_or(true));
+    history_config.recent_threads = history.recent_threads;
+    ChatSessionResource::new(
         id,
-        object: "chatkit.session".to_owned(),
-        expires_at: now + seconds,
+        "chatkit.session",
+        now + seconds,
         client_secret,
-        workflow: ChatkitWorkflow {
-            id: body.workflow.id,
-            version: body.workflow.version,
-            state_variables: body.workflow.state_variables,
-            tracing: ChatkitWorkflowTracing {
-                enabled: body
-                    .workflow
-                    .tracing
-                    .and_then(|t| t.enabled)
-                    .unwrap_or(true),
-            },
-        },
-        user: body.user,
-        rate_limits: ChatSessionRateLimits {
-            max_requests_per_1_minute: per_minute,
-        },
-        max_requests_per_1_minute: per_minute,
-        status: ChatSessionStatus::Active,
-        chatkit_configuration: ChatSessionChatkitConfiguration {
-            automatic_thread_titling: ChatSessionAutomaticThreadTitling {
-                enabled: config
-                    .automatic_thread_titling
-                    .and_then(|t| t.enabled)
-                    .unwrap_or(true),
-            },
-            file_upload: ChatSessionFileUpload {
-                enabled: upload.enabled.unwrap_or(false),
-                max_file_size: Some(upload.max_file_size.unwrap_or(DEFAULT_MAX_FILE_SIZE_MB)),
-                max_files: Some(upload.max_files.unwrap_or(DEFAULT_MAX_FILES)),
-            },
-            history: ChatSessionHistory {
-                enabled: history.enabled.unwrap_or(true),
-                recent_threads: history.recent_threads,
-            },
-        },
-    }
+        workflow,
+        body.user,
+        ChatSessionRateLimits::new(per_minute),
+        per_minute,
+        ChatSessionStatus::Active,
+        ChatSessionChatkitConfiguration::new(titling, file_upload, history_config),
+    )
 }
 
 fn required<'a>(

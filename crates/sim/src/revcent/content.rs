@@ -121,25 +121,26 @@ impl Seeding {
         let previous = self.previous(record);
         let messages = with_messages
             .then(|| self.messages(record, &p, assistant, integration, previous, count));
-        AiThread {
-            created_date_unix: Some(record.created),
-            id: Some(thread_id(self.seed, record.key)),
-            status: Some(status_of(record.status)),
-            messages,
-            message_count: Some(i64::from(count)),
-            total_tokens: Some(i64::from(count) * p.tokens_per_message()),
-            total_time_ms: Some(i64::from(count) * p.ms_per_message()),
-            previous_ai_thread: previous.map(|key| PreviousThread {
-                id: Some(thread_id(self.seed, key)),
-                ai_assistant: Some(self.assistant(key).reference()),
-            }),
-            trigger: Some(self.trigger(&p, assistant)),
-            ai_assistant: Some(assistant.reference()),
-            third_party_integration: Some(integration.reference()),
-            time_delay_expires: (record.status == TIMER)
-                .then(|| self.now.max(record.updated) + 600 + (p.bits(40, 17) as i64)),
-            updated_date_unix: Some(record.updated),
-        }
+        let mut thread = AiThread::default()
+            .with_created_date_unix(record.created)
+            .with_id(thread_id(self.seed, record.key))
+            .with_status(status_of(record.status))
+            .with_message_count(i64::from(count))
+            .with_total_tokens(i64::from(count) * p.tokens_per_message())
+            .with_total_time_ms(i64::from(count) * p.ms_per_message())
+            .with_trigger(self.trigger(&p, assistant))
+            .with_ai_assistant(assistant.reference())
+            .with_third_party_integration(integration.reference())
+            .with_updated_date_unix(record.updated);
+        thread.messages = messages;
+        thread.previous_ai_thread = previous.map(|key| {
+            PreviousThread::default()
+                .with_id(thread_id(self.seed, key))
+                .with_ai_assistant(self.assistant(key).reference())
+        });
+        thread.time_delay_expires = (record.status == TIMER)
+            .then(|| self.now.max(record.updated) + 600 + (p.bits(40, 17) as i64));
+        thread
     }
 
     /// Seeded threads that follow an earlier thread (a handoff) name it.
@@ -155,38 +156,33 @@ impl Seeding {
             0 => {
                 let account = &API_ACCOUNTS[p.pick(44, API_ACCOUNTS.len())];
                 let by_assistant = p.pick(48, 4) == 0;
-                Trigger {
-                    source: Some(TriggerSource::Api),
-                    api_call: Some(TriggerApiCall {
-                        id: Some(token(p.h ^ 0xA11, 20)),
-                        api_account: Some(ApiAccountRef {
-                            id: Some(account.0.into()),
-                            name: Some(account.1.into()),
-                        }),
-                        ai_assistant: by_assistant
-                            .then(|| ASSISTANTS[p.pick(52, ASSISTANTS.len())].reference()),
-                    }),
-                    ..Trigger::default()
-                }
+                let mut api_call = TriggerApiCall::default()
+                    .with_id(token(p.h ^ 0xA11, 20))
+                    .with_api_account(
+                        ApiAccountRef::default()
+                            .with_id(account.0)
+                            .with_name(account.1),
+                    );
+                api_call.ai_assistant =
+                    by_assistant.then(|| ASSISTANTS[p.pick(52, ASSISTANTS.len())].reference());
+                Trigger::default()
+                    .with_source(TriggerSource::Api)
+                    .with_api_call(api_call)
             }
             1 => {
                 let user = &WEB_USERS[p.pick(44, WEB_USERS.len())];
-                Trigger {
-                    source: Some(TriggerSource::WebApp),
-                    web_user: Some(WebUser {
-                        id: Some(user.0.into()),
-                        username: Some(user.1.into()),
-                        first_name: Some(user.2.into()),
-                        last_name: Some(user.3.into()),
-                    }),
-                    ..Trigger::default()
-                }
+                let web_user = WebUser::default()
+                    .with_id(user.0)
+                    .with_username(user.1)
+                    .with_first_name(user.2)
+                    .with_last_name(user.3);
+                Trigger::default()
+                    .with_source(TriggerSource::WebApp)
+                    .with_web_user(web_user)
             }
-            _ => Trigger {
-                source: Some(TriggerSource::AccountEvent),
-                notation: Some(assistant.events[p.pick(44, assistant.events.len())].into()),
-                ..Trigger::default()
-            },
+            _ => Trigger::default()
+                .with_source(TriggerSource::AccountEvent)
+                .with_notation(assistant.events[p.pick(44, assistant.events.len())]),
         }
     }
 
@@ -210,19 +206,15 @@ impl Seeding {
         let mut out: Vec<Message> = Vec::with_capacity(count);
         out.push(message(MessageRole::System, assistant.instructions.into()));
         if let Some(key) = previous.filter(|_| count >= 6) {
-            let handed = MessagePreviousThread {
-                id: Some(thread_id(self.seed, key)),
-                created_date_unix: Some(self.created(key)),
-            };
+            let handed = MessagePreviousThread::default()
+                .with_id(thread_id(self.seed, key))
+                .with_created_date_unix(self.created(key));
             let from = self.assistant(key);
             for (role, text) in [
                 (MessageRole::User, from.asks[0]),
                 (MessageRole::Assistant, from.conclusions[0]),
             ] {
-                out.push(Message {
-                    previous_ai_thread: Some(handed.clone()),
-                    ..message(role, text.into())
-                });
+                out.push(message(role, text.into()).with_previous_ai_thread(handed.clone()));
             }
         }
         if out.len() + 1 < count {
@@ -235,20 +227,18 @@ impl Seeding {
             let tool = assistant.tools[(next() % assistant.tools.len() as u64) as usize];
             let call_id = format!("call_{}", token(next(), 24));
             let item = token(next(), 20);
-            out.push(Message {
-                tool_calls: Some(vec![ToolCall {
-                    id: Some(call_id.clone()),
-                    r#type: Some("function".into()),
-                    function_name: Some(tool.into()),
-                    function_args: Some(format!(r#"{{"{}":"{item}"}}"#, argument_of(tool))),
-                }]),
-                ..self.reply(integration, &mut next, String::new())
-            });
+            let tool_call = ToolCall::default()
+                .with_id(call_id.clone())
+                .with_type("function")
+                .with_function_name(tool)
+                .with_function_args(format!(r#"{{"{}":"{item}"}}"#, argument_of(tool)));
+            out.push(
+                self.reply(integration, &mut next, String::new())
+                    .with_tool_calls(vec![tool_call]),
+            );
             if out.len() + 1 < count {
-                out.push(Message {
-                    tool_call_id: Some(call_id),
-                    ..message(MessageRole::User, tool_result(tool, &item, call, next()))
-                });
+                let result = tool_result(tool, &item, call, next());
+                out.push(message(MessageRole::User, result).with_tool_call_id(call_id));
             }
         }
         if out.len() < count {
@@ -271,22 +261,15 @@ impl Seeding {
         next: &mut impl FnMut() -> u64,
         text: String,
     ) -> Message {
-        Message {
-            third_party_name: Some(integration.site.1.into()),
-            third_party_model: Some(
-                integration.models[(next() % integration.models.len() as u64) as usize].into(),
-            ),
-            ..message(MessageRole::Assistant, text)
-        }
+        let model = integration.models[(next() % integration.models.len() as u64) as usize];
+        message(MessageRole::Assistant, text)
+            .with_third_party_name(integration.site.1)
+            .with_third_party_model(model)
     }
 }
 
 fn message(role: MessageRole, content: String) -> Message {
-    Message {
-        role: Some(role),
-        content: Some(content),
-        ..Message::default()
-    }
+    Message::default().with_role(role).with_content(content)
 }
 
 fn argument_of(tool: &str) -> &'static str {
@@ -376,10 +359,9 @@ pub struct Assistant {
 
 impl Assistant {
     fn reference(&self) -> AiAssistantRef {
-        AiAssistantRef {
-            id: Some(self.id.into()),
-            name: Some(self.name.into()),
-        }
+        AiAssistantRef::default()
+            .with_id(self.id)
+            .with_name(self.name)
     }
 }
 
@@ -530,14 +512,14 @@ struct Integration {
 
 impl Integration {
     fn reference(&self) -> ThirdPartyIntegration {
-        ThirdPartyIntegration {
-            id: Some(self.id.into()),
-            name: Some(self.name.into()),
-            third_party: Some(ThirdParty {
-                id: Some(self.site.0.into()),
-                name: Some(self.site.1.into()),
-            }),
-        }
+        ThirdPartyIntegration::default()
+            .with_id(self.id)
+            .with_name(self.name)
+            .with_third_party(
+                ThirdParty::default()
+                    .with_id(self.site.0)
+                    .with_name(self.site.1),
+            )
     }
 }
 
@@ -607,13 +589,9 @@ mod tests {
             );
             let listed = s.thread(&record, false);
             assert!(listed.messages.is_none());
-            assert_eq!(
-                AiThread {
-                    messages: None,
-                    ..thread
-                },
-                listed
-            );
+            let mut without_messages = thread.clone();
+            without_messages.messages = None;
+            assert_eq!(without_messages, listed);
         }
         let big = Record {
             messages: Some(10_000),

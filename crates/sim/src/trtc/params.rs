@@ -88,7 +88,7 @@ fn first_unknown(sent: &Value, known: &Value, prefix: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use aithreads_tencent_trtc::{StartAIConversationRequest, StopAIConversationRequest};
+    use aithreads_tencent_trtc::{StartAiConversationRequest, StopAiConversationRequest};
 
     fn code<T: DeserializeOwned + Serialize>(body: &str) -> String {
         match parse::<T>(body.as_bytes()) {
@@ -99,14 +99,14 @@ mod tests {
 
     #[test]
     fn bodies_are_judged_as_tencent_documents() {
-        assert_eq!(code::<StopAIConversationRequest>(r#"{"TaskId":"t"}"#), "ok");
-        assert!(code::<StopAIConversationRequest>("{}").starts_with("MissingParameter"));
+        assert_eq!(code::<StopAiConversationRequest>(r#"{"TaskId":"t"}"#), "ok");
+        assert!(code::<StopAiConversationRequest>("{}").starts_with("MissingParameter"));
         assert!(
-            code::<StopAIConversationRequest>(r#"{"TaskId":1}"#).starts_with("InvalidParameter:")
+            code::<StopAiConversationRequest>(r#"{"TaskId":1}"#).starts_with("InvalidParameter:")
         );
-        assert!(code::<StopAIConversationRequest>("[1]").starts_with("InvalidParameter:"));
-        assert!(code::<StopAIConversationRequest>("{").starts_with("InvalidParameter:"));
-        let unknown = code::<StopAIConversationRequest>(r#"{"TaskId":"t","Force":true}"#);
+        assert!(code::<StopAiConversationRequest>("[1]").starts_with("InvalidParameter:"));
+        assert!(code::<StopAiConversationRequest>("{").starts_with("InvalidParameter:"));
+        let unknown = code::<StopAiConversationRequest>(r#"{"TaskId":"t","Force":true}"#);
         assert!(
             unknown.starts_with("UnknownParameter") && unknown.contains("`Force`"),
             "{unknown}"
@@ -115,15 +115,15 @@ mod tests {
 
     #[test]
     fn nested_members_are_named_by_their_path() {
-        let missing = code::<StartAIConversationRequest>(
+        let missing = code::<StartAiConversationRequest>(
             r#"{"SdkAppId":1,"RoomId":"1","AgentConfig":{"UserId":"a","UserSig":"s"}}"#,
         );
         assert!(missing.contains("`AgentConfig.TargetUserId`"), "{missing}");
-        let unknown = code::<StartAIConversationRequest>(
+        let unknown = code::<StartAiConversationRequest>(
             r#"{"SdkAppId":1,"RoomId":"1","AgentConfig":{"UserId":"a","UserSig":"s","TargetUserId":"b","Mood":"x"}}"#,
         );
         assert!(unknown.contains("`AgentConfig.Mood`"), "{unknown}");
-        let wrong = code::<StartAIConversationRequest>(
+        let wrong = code::<StartAiConversationRequest>(
             r#"{"SdkAppId":-1,"RoomId":"1","AgentConfig":{"UserId":"a","UserSig":"s","TargetUserId":"b"}}"#,
         );
         assert!(

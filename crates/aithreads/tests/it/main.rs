@@ -1,0 +1,9 @@
+//! The integration tests of `aithreads` as one binary, a module per area
+//! (rust-analyzer's rule: each file directly under `tests/` links a binary of its own).
+
+mod common;
+
+mod bad_input;
+mod client;
+mod fault_matrix;
+mod secrets;

@@ -1,0 +1,4 @@
+//! The integration tests of `aithreads-bench` as one binary, a module per area
+//! (rust-analyzer's rule: each file directly under `tests/` links a binary of its own).
+
+mod launcher;

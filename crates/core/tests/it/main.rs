@@ -1,0 +1,5 @@
+//! The integration tests of `aithreads-core` as one binary, a module per area
+//! (rust-analyzer's rule: each file directly under `tests/` links a binary of its own).
+
+mod fuzz_targets;
+mod transport;

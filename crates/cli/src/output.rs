@@ -253,8 +253,7 @@ fn print_table(table: Table, count: usize, noun: &str) -> io::Result<()> {
 }
 
 fn reference(thread: &Thread) -> String {
-    thread
-        .thread_ref()
+    ThreadRef::of(thread)
         .map(|r| r.to_string())
         .unwrap_or_else(|_| format!("{}:{}", thread.provider, thread.id))
 }

@@ -2,7 +2,8 @@
 
 use std::time::Duration;
 
-use crate::model::ProviderKind;
+use crate::provider_kind::ProviderKind;
+use crate::unknown_name::UnknownName;
 
 /// `Result` with [`Error`] as the default error type.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
@@ -333,5 +334,11 @@ impl Error {
             Self::RateLimited { .. } => true,
             _ => false,
         }
+    }
+}
+
+impl From<UnknownName> for Error {
+    fn from(error: UnknownName) -> Self {
+        Self::invalid_input(error.to_string())
     }
 }

@@ -48,18 +48,22 @@ mod error;
 mod model;
 pub mod pagination;
 mod provider;
+mod provider_kind;
 mod thread_ref;
 pub mod transport;
+mod unknown_name;
 pub mod validate;
 pub mod wire;
 
 pub use error::{ApiError, Error, Result};
 pub use model::{
-    CancelOutcome, Capabilities, ListQuery, Message, Operation, Order, Page, ProviderKind,
-    ProviderRecord, RawStatus, Role, Status, Thread,
+    CancelOutcome, Capabilities, ListQuery, Message, Operation, Order, Page, ProviderRecord,
+    RawStatus, Role, Status, Thread,
 };
 pub use provider::{DEFAULT_PREFETCH_PAGES, ThreadProvider, unsupported};
+pub use provider_kind::ProviderKind;
 pub use secrecy::{ExposeSecret, SecretString};
 pub use thread_ref::{REVCENT_ID_LEN, ThreadRef};
 /// The `time` crate, whose `OffsetDateTime` the model uses for every timestamp.
 pub use time;
+pub use unknown_name::UnknownName;

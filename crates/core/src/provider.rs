@@ -6,8 +6,9 @@ use async_trait::async_trait;
 use futures::stream::BoxStream;
 
 use crate::error::{Error, Result};
-use crate::model::{CancelOutcome, Capabilities, ListQuery, Operation, Page, ProviderKind, Thread};
+use crate::model::{CancelOutcome, Capabilities, ListQuery, Operation, Page, Thread};
 use crate::pagination;
+use crate::provider_kind::ProviderKind;
 
 /// Pages fetched ahead by the default [`ThreadProvider::threads`].
 pub const DEFAULT_PREFETCH_PAGES: usize = 2;

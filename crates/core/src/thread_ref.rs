@@ -6,7 +6,8 @@ use std::str::FromStr;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use crate::error::{Error, Result};
-use crate::model::ProviderKind;
+use crate::model::Thread;
+use crate::provider_kind::ProviderKind;
 use crate::validate;
 
 /// Length of every RevCent id.
@@ -70,6 +71,11 @@ impl ThreadRef {
             region,
             id,
         })
+    }
+
+    /// The reference that names `thread` across providers (`revcent:…`, `chatkit:…`).
+    pub fn of(thread: &Thread) -> Result<Self> {
+        Self::new(thread.provider, None, thread.id.clone())
     }
 
     /// The provider that holds the thread.

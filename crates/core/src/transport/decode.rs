@@ -3,7 +3,7 @@
 use serde::de::DeserializeOwned;
 
 use crate::error::{ApiError, Error, Result};
-use crate::model::ProviderKind;
+use crate::provider_kind::ProviderKind;
 use crate::transport::{Response, retry};
 
 /// Bytes of the body kept in a decode error.

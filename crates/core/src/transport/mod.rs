@@ -25,7 +25,7 @@ pub use rate_limit::RateLimit;
 pub use retry::{RetryPolicy, retry_after};
 
 use crate::error::{Error, Result};
-use crate::model::ProviderKind;
+use crate::provider_kind::ProviderKind;
 
 /// Settings shared by every provider client; each client's builder exposes them.
 #[derive(Debug, Clone)]

@@ -35,12 +35,7 @@ pub fn parse_refs(args: &[String], stdin: impl BufRead) -> Result<Vec<ThreadRef>
     for text in texts {
         match text.parse::<ThreadRef>() {
             Ok(r) => refs.push(r),
-            Err(error) => bad.push(
-                error
-                    .to_string()
-                    .trim_start_matches("invalid input: ")
-                    .to_owned(),
-            ),
+            Err(error) => bad.push(error.message().into_owned()),
         }
     }
     match bad.len() {

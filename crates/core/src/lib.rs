@@ -55,7 +55,7 @@ mod unknown_name;
 pub mod validate;
 pub mod wire;
 
-pub use error::{ApiError, Error, Result};
+pub use error::{ApiError, Error, ErrorKind, Result};
 pub use model::{
     CancelOutcome, Capabilities, ListQuery, Message, Operation, Order, Page, ProviderRecord,
     RawStatus, Role, Status, Thread,

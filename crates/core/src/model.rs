@@ -365,6 +365,13 @@ impl Operation {
     }
 }
 
+impl fmt::Display for Operation {
+    /// The trait method's name.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.method_name())
+    }
+}
+
 /// Sort order of a listing.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]

@@ -65,8 +65,5 @@ pub trait ThreadProvider: Send + Sync + 'static {
 
 /// The error an unsupported operation answers.
 pub fn unsupported(provider: ProviderKind, operation: Operation) -> Error {
-    Error::Unsupported {
-        provider,
-        operation: operation.method_name(),
-    }
+    Error::unsupported(provider, operation)
 }

@@ -110,14 +110,14 @@ impl ThreadProvider for ChatKitClient {
         if answer.deleted {
             Ok(())
         } else {
-            Err(Error::Provider {
-                provider: PROVIDER,
-                details: Box::new(ApiError::new(format!(
+            Err(Error::provider_error(
+                PROVIDER,
+                ApiError::new(format!(
                     "OpenAI answered `deleted: false` for thread {}",
                     answer.id
-                ))),
-                transient: false,
-            })
+                )),
+                false,
+            ))
         }
     }
 }

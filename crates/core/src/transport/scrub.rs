@@ -78,14 +78,12 @@ mod tests {
     #[test]
     fn echoed_credentials_are_replaced_everywhere_in_the_text() {
         let secrets = Secrets::new(vec!["sk-live-1234".into(), "abc".into()]);
-        let error = secrets.scrub(Error::Authentication {
-            provider: ProviderKind::OpenAiChatKit,
-            details: Box::new(
-                ApiError::new("Incorrect API key provided: sk-live-1234")
-                    .with_param("sk-live-1234")
-                    .with_request_id("req_abc"),
-            ),
-        });
+        let error = secrets.scrub(Error::authentication(
+            ProviderKind::OpenAiChatKit,
+            ApiError::new("Incorrect API key provided: sk-live-1234")
+                .with_param("sk-live-1234")
+                .with_request_id("req_abc"),
+        ));
         let details = error.api_error().unwrap();
         assert_eq!(details.message, "Incorrect API key provided: [redacted]");
         assert_eq!(details.param.as_deref(), Some("[redacted]"));

@@ -180,10 +180,9 @@ impl Transport {
         let body = body::read(response, self.config.max_response_bytes)
             .await
             .map_err(|e| match e {
-                BodyError::TooLarge => Error::ResponseTooLarge {
-                    provider: self.provider,
-                    limit: self.config.max_response_bytes,
-                },
+                BodyError::TooLarge => {
+                    Error::response_too_large(self.provider, self.config.max_response_bytes)
+                }
                 BodyError::Read(e) => self.reqwest_error(e, started),
             })?;
         Ok(Response {
@@ -196,10 +195,7 @@ impl Transport {
 
     /// A timeout, reporting how long the call has been running.
     fn timeout(&self, started: Instant) -> Error {
-        Error::Timeout {
-            provider: self.provider,
-            elapsed: started.elapsed(),
-        }
+        Error::timeout(self.provider, started.elapsed())
     }
 
     fn reqwest_error(&self, error: reqwest::Error, started: Instant) -> Error {
@@ -214,11 +210,7 @@ impl Transport {
             message.push_str(&cause.to_string());
             source = cause.source();
         }
-        Error::Transport {
-            provider: self.provider,
-            message,
-            not_sent: error.is_connect(),
-            source: Some(Box::new(error)),
-        }
+        let not_sent = error.is_connect();
+        Error::transport(self.provider, message, not_sent, Some(Box::new(error)))
     }
 }

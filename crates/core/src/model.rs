@@ -277,68 +277,6 @@ impl Thread {
     }
 }
 
-/// Which [`ThreadProvider`](crate::ThreadProvider) operations a provider supports.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
-#[non_exhaustive]
-pub struct Capabilities {
-    /// `get_thread`.
-    pub get: bool,
-    /// `list_threads` and `threads`.
-    pub list: bool,
-    /// `cancel_thread` (RevCent cancel, TRTC stop).
-    pub cancel: bool,
-    /// `delete_thread` (ChatKit delete).
-    pub delete: bool,
-    /// Whether `get_thread` returns the transcript in [`Thread::messages`].
-    pub messages: bool,
-}
-
-impl Capabilities {
-    /// No operation supported; enable them with the `with_*` methods.
-    pub const NONE: Self = Self {
-        get: false,
-        list: false,
-        cancel: false,
-        delete: false,
-        messages: false,
-    };
-
-    /// Whether the named trait operation is supported.
-    pub fn supports(&self, operation: Operation) -> bool {
-        match operation {
-            Operation::Get => self.get,
-            Operation::List => self.list,
-            Operation::Cancel => self.cancel,
-            Operation::Delete => self.delete,
-        }
-    }
-
-    /// Marks `get_thread` supported.
-    pub const fn with_get(mut self, messages: bool) -> Self {
-        self.get = true;
-        self.messages = messages;
-        self
-    }
-
-    /// Marks `list_threads` supported.
-    pub const fn with_list(mut self) -> Self {
-        self.list = true;
-        self
-    }
-
-    /// Marks `cancel_thread` supported.
-    pub const fn with_cancel(mut self) -> Self {
-        self.cancel = true;
-        self
-    }
-
-    /// Marks `delete_thread` supported.
-    pub const fn with_delete(mut self) -> Self {
-        self.delete = true;
-        self
-    }
-}
-
 /// The operations of the [`ThreadProvider`](crate::ThreadProvider) trait.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]

@@ -4,7 +4,7 @@
 //! |---|---|
 //! | `get_thread` | `GET /chatkit/threads/{id}`, then every item page (oldest first, 100 a page) into [`Thread::messages`] |
 //! | `list_threads` | one `GET /chatkit/threads` page; `cursor` is `after`, `user`, `limit`, `order` pass through |
-//! | `cancel_thread` | [`Error::Unsupported`]: ChatKit threads have no cancel (sessions do: [`ChatKitClient::cancel_session`]) |
+//! | `cancel_thread` | the trait's default, [`Error::Unsupported`]: ChatKit threads have no cancel (sessions do: [`ChatKitClient::cancel_session`]) |
 //! | `delete_thread` | `DELETE /chatkit/threads/{id}` |
 //!
 //! The API cannot filter by time or status, so [`ListQuery::since`], [`ListQuery::until`] and
@@ -22,8 +22,8 @@ use futures::TryStreamExt;
 use serde::{Deserialize, Serialize};
 
 use aithreads_core::{
-    ApiError, CancelOutcome, Capabilities, Error, ListQuery, Operation, Order, Page, ProviderKind,
-    RawStatus, Result, Status, Thread, ThreadProvider, unsupported,
+    ApiError, Capabilities, Error, ListQuery, Order, Page, ProviderKind, QueryFields, RawStatus,
+    Result, Status, Thread, ThreadProvider,
 };
 
 use crate::client::{ChatKitClient, next_cursor};
@@ -63,7 +63,18 @@ impl ThreadProvider for ChatKitClient {
     }
 
     fn capabilities(&self) -> Capabilities {
-        Capabilities::NONE.with_get(true).with_list().with_delete()
+        Capabilities::NONE
+            .with_get()
+            .with_messages()
+            .with_list(
+                QueryFields::NONE
+                    .with_time_range()
+                    .with_status()
+                    .with_user()
+                    .with_order(Order::Asc)
+                    .with_order(Order::Desc),
+            )
+            .with_delete()
     }
 
     async fn get_thread(&self, id: &str) -> Result<Thread> {
@@ -99,10 +110,6 @@ impl ThreadProvider for ChatKitClient {
             }
         }
         Ok(Page::new(threads, next, None))
-    }
-
-    async fn cancel_thread(&self, _id: &str) -> Result<CancelOutcome> {
-        Err(unsupported(PROVIDER, Operation::Cancel))
     }
 
     async fn delete_thread(&self, id: &str) -> Result<()> {

@@ -4,15 +4,14 @@
 //! |---|---|
 //! | `get_thread` | `DescribeAIConversation` by `TaskId` |
 //! | `cancel_thread` | `StopAIConversation` |
-//! | `list_threads`, `delete_thread` | none: the API has no listing and no deletion, so `Unsupported` |
+//! | `list_threads`, `delete_thread` | none: the API has no listing and no deletion, so the trait's default, `Unsupported` |
 
 use async_trait::async_trait;
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
 use aithreads_core::{
-    CancelOutcome, Capabilities, ListQuery, Operation, Page, ProviderKind, RawStatus, Result,
-    Status, Thread, ThreadProvider, unsupported,
+    CancelOutcome, Capabilities, ProviderKind, RawStatus, Result, Status, Thread, ThreadProvider,
 };
 
 use crate::client::TrtcClient;
@@ -58,7 +57,7 @@ impl ThreadProvider for TrtcClient {
     }
 
     fn capabilities(&self) -> Capabilities {
-        Capabilities::NONE.with_get(false).with_cancel()
+        Capabilities::NONE.with_get().with_cancel()
     }
 
     async fn get_thread(&self, id: &str) -> Result<Thread> {
@@ -72,10 +71,6 @@ impl ThreadProvider for TrtcClient {
         Ok(thread_from_describe(id, answer))
     }
 
-    async fn list_threads(&self, _query: &ListQuery) -> Result<Page<Thread>> {
-        Err(unsupported(self.kind(), Operation::List))
-    }
-
     async fn cancel_thread(&self, id: &str) -> Result<CancelOutcome> {
         input::task_id(id)?;
         let stopped = self
@@ -84,10 +79,6 @@ impl ThreadProvider for TrtcClient {
             })
             .await?;
         Ok(stopped.outcome)
-    }
-
-    async fn delete_thread(&self, _id: &str) -> Result<()> {
-        Err(unsupported(self.kind(), Operation::Delete))
     }
 }
 

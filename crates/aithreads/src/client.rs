@@ -81,7 +81,7 @@ pub fn credential_var(kind: ProviderKind) -> &'static str {
     match kind {
         ProviderKind::RevCent => "REVCENT_API_KEY",
         ProviderKind::TencentTrtc => "TENCENTCLOUD_SECRET_ID",
-        _ => "OPENAI_API_KEY",
+        ProviderKind::OpenAiChatKit => "OPENAI_API_KEY",
     }
 }
 
@@ -176,6 +176,7 @@ impl Client {
             ProviderKind::TencentTrtc => Ok(Arc::new(self.trtc()?.clone())),
             #[cfg(feature = "openai-chatkit")]
             ProviderKind::OpenAiChatKit => Ok(Arc::new(self.chatkit()?.clone())),
+            #[allow(unreachable_patterns)]
             other => Err(not_built(other)),
         }
     }
@@ -281,11 +282,13 @@ fn not_configured(kind: ProviderKind) -> Error {
     ))
 }
 
-fn not_built(kind: ProviderKind) -> Error {
+/// The error for a provider this build was compiled without.
+#[allow(dead_code)] // Unused when every provider feature is on.
+pub(crate) fn not_built(kind: ProviderKind) -> Error {
     let feature = match kind {
         ProviderKind::RevCent => "revcent",
         ProviderKind::TencentTrtc => "tencent-trtc",
-        _ => "openai-chatkit",
+        ProviderKind::OpenAiChatKit => "openai-chatkit",
     };
     Error::config(format!(
         "this build has no {kind} support: enable the `{feature}` feature"

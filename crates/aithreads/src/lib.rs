@@ -4,10 +4,12 @@
 
 mod bulk;
 mod client;
+mod refs;
 
 pub use aithreads_core::*;
 pub use bulk::{ItemResult, summarize};
 pub use client::{Client, ClientBuilder, DEFAULT_CONCURRENCY, credential_var};
+pub use refs::check_ref;
 
 /// The provider crates, each behind its cargo feature.
 pub mod providers {

@@ -65,7 +65,7 @@ pub use model::{
 pub use provider::{DEFAULT_PREFETCH_PAGES, ThreadProvider};
 pub use provider_kind::ProviderKind;
 pub use secrecy::{ExposeSecret, SecretString};
-pub use thread_ref::{REVCENT_ID_LEN, ThreadRef};
+pub use thread_ref::ThreadRef;
 /// The `time` crate, whose `OffsetDateTime` the model uses for every timestamp.
 pub use time;
 pub use unknown_name::UnknownName;

@@ -8,9 +8,12 @@ use serde::{Deserialize, Serialize};
 use crate::unknown_name::UnknownName;
 
 /// The providers aithreads speaks to.
+///
+/// Deliberately exhaustive: adding a provider adds a variant, and every `match` that lists
+/// providers (the facade's routing, its feature and credential names) must then say what
+/// the new one does, or the build breaks.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
-#[non_exhaustive]
 pub enum ProviderKind {
     /// RevCent v2 AI threads.
     #[serde(rename = "revcent")]
@@ -33,6 +36,16 @@ impl ProviderKind {
             Self::RevCent => "revcent",
             Self::TencentTrtc => "trtc",
             Self::OpenAiChatKit => "chatkit",
+        }
+    }
+
+    /// Whether the provider's threads live in named regions, written in a
+    /// [`ThreadRef`](crate::ThreadRef) as `provider:<region>/<id>` (TRTC:
+    /// `trtc:ap-singapore/<TaskId>`).
+    pub fn has_regions(self) -> bool {
+        match self {
+            Self::TencentTrtc => true,
+            Self::RevCent | Self::OpenAiChatKit => false,
         }
     }
 }

@@ -300,6 +300,12 @@ pub(crate) fn check_id(label: &str, id: &str) -> Result<()> {
     validate::path_segment(label, id)
 }
 
+/// Checks a ChatKit thread id before any request: one URL path segment (not empty, printable
+/// ASCII without `/ ? # % \`, not `.` or `..`).
+pub fn check_thread_id(id: &str) -> Result<()> {
+    check_id("thread id", id)
+}
+
 /// The cursor for the page after one: its `last_id` (or `first_id` walking backward) while
 /// `has_more` says there is more. An empty page ends the walk, as in the official SDKs.
 pub(crate) fn next_cursor(

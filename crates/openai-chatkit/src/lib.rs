@@ -82,7 +82,7 @@ pub use transcript::message as item_message;
 
 pub use aithreads_core as core;
 pub use aithreads_core::{Error, Result};
-pub use client::{BETA_HEADER, ChatKitClient};
+pub use client::{BETA_HEADER, ChatKitClient, check_thread_id};
 pub use config::{ChatKitConfig, DEFAULT_BASE_URL};
 pub use generated::*;
 pub use params::{

@@ -5,9 +5,7 @@ use std::ops::RangeInclusive;
 use std::sync::Arc;
 
 use aithreads_core::transport::{Call, Request, Response, Transport, endpoint};
-use aithreads_core::{
-    CancelOutcome, Error, ExposeSecret, REVCENT_ID_LEN, Result, SecretString, validate,
-};
+use aithreads_core::{CancelOutcome, Error, ExposeSecret, Result, SecretString, validate};
 use futures::stream::BoxStream;
 use http::Method;
 use time::OffsetDateTime;
@@ -18,7 +16,7 @@ use crate::error::{self, PROVIDER};
 use crate::generated::{
     AiThread, AiThreadList, AiThreadListParams, ApiStandardError, CancelAiThreadResult,
 };
-use crate::query::ThreadFilters;
+use crate::query::{ID_LEN, ThreadFilters};
 use crate::windows::{self, Position};
 
 /// A RevCent v2 client for AI threads. Cheap to clone; clones share connections.
@@ -228,7 +226,8 @@ pub fn decode_cancel(response: Response) -> Result<CancelResponse> {
     .map(CancelResponse::Cancelled)
 }
 
-/// Thread ids are exactly 20 characters (seeds 000–002) and go into the URL path.
-pub(crate) fn check_thread_id(id: &str) -> Result<()> {
-    validate::fixed_length_id("RevCent thread id", id, REVCENT_ID_LEN)
+/// Checks a RevCent thread id before any request: exactly [`ID_LEN`] characters (seeds
+/// 000–002) that go into the URL path unescaped.
+pub fn check_thread_id(id: &str) -> Result<()> {
+    validate::fixed_length_id("RevCent thread id", id, ID_LEN)
 }

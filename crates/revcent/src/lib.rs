@@ -89,12 +89,12 @@ mod query;
 mod windows;
 
 pub use aithreads_core as core;
-pub use client::{CancelResponse, RevCentClient};
+pub use client::{CancelResponse, RevCentClient, check_thread_id};
 pub use config::{API_KEY_VAR, BASE_URL_VAR, DEFAULT_BASE_URL, DEFAULT_CONCURRENCY, RevCentConfig};
 pub use error::error_codes;
 pub use generated::*;
 pub use provider::RETENTION;
-pub use query::{FIRST_PAGE, MAX_LIMIT, MAX_RANGE_SECS, ThreadFilters};
+pub use query::{FIRST_PAGE, ID_LEN, MAX_LIMIT, MAX_RANGE_SECS, ThreadFilters};
 
 /// The decoders [`RevCentClient`] runs on every answer (status, headers and body in, typed
 /// value or [`core::Error`] out), exposed for the fuzz targets and property tests. Not a

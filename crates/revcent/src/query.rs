@@ -1,9 +1,12 @@
 //! The GetAIThreads query: building, checking and encoding [`AiThreadListParams`].
 
-use aithreads_core::{Error, REVCENT_ID_LEN, Result, validate};
+use aithreads_core::{Error, Result, validate};
 use url::Url;
 
 use crate::generated::{AiThreadListParams, StatusFilter};
+
+/// The length of every RevCent id (thread, AI assistant): 20 characters (seeds 000–002).
+pub const ID_LEN: usize = 20;
 
 /// The longest `date_end - date_start` RevCent accepts, in seconds: "The difference between
 /// date_start and date_end cannot exceed a two (2) day period" (GetAIThreads).
@@ -84,7 +87,7 @@ impl AiThreadListParams {
         validate::in_range("limit", self.limit, 1, MAX_LIMIT)?;
         validate::in_range("page", self.page, FIRST_PAGE, i64::from(i32::MAX))?;
         for id in self.ai_assistant_filter.iter().flatten() {
-            validate::fixed_length_id("RevCent AI assistant id", id, REVCENT_ID_LEN)?;
+            validate::fixed_length_id("RevCent AI assistant id", id, ID_LEN)?;
         }
         for status in self.status_filter.iter().flatten() {
             if let StatusFilter::Unknown(other) = status {

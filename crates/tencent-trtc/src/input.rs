@@ -10,8 +10,9 @@ use crate::generated::{
     STTConfig, StartAIConversationRequest, StopAIConversationRequest, UpdateAIConversationRequest,
 };
 
-/// A TaskId: opaque text (`SV1FR+XTtvz…VH0.`), always sent in the JSON body.
-pub(crate) fn task_id(value: &str) -> Result<()> {
+/// Checks a TaskId before any request: opaque text (`SV1FR+XTtvz…VH0.`), always sent in the
+/// JSON body, so only not empty, bounded and printable ASCII.
+pub fn task_id(value: &str) -> Result<()> {
     opaque_id("TRTC TaskId", value)
 }
 

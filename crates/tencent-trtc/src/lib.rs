@@ -75,6 +75,7 @@ pub use client::{ACTIONS, StopOutcome, TrtcClient};
 pub use config::{API_VERSION, DEFAULT_ENDPOINT, Language, SERVICE, TrtcConfig};
 pub use engines::{FLOW_TTS_MODEL, LlmConfig, TtsConfig};
 pub use generated::*;
+pub use input::task_id as check_thread_id;
 pub use provider::{thread_from_describe, unified_status};
 
 /// The decoders [`TrtcClient`] runs on every answer (status, headers and body in, typed value

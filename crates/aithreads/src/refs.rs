@@ -21,19 +21,19 @@ pub fn check_ref(thread: &ThreadRef) -> Result<()> {
             #[cfg(feature = "revcent")]
             return aithreads_revcent::check_thread_id(thread.id());
             #[cfg(not(feature = "revcent"))]
-            return Err(crate::client::not_built(ProviderKind::RevCent));
+            return Err(crate::client::missing(ProviderKind::RevCent));
         }
         ProviderKind::TencentTrtc => {
             #[cfg(feature = "tencent-trtc")]
             return aithreads_tencent_trtc::check_thread_id(thread.id());
             #[cfg(not(feature = "tencent-trtc"))]
-            return Err(crate::client::not_built(ProviderKind::TencentTrtc));
+            return Err(crate::client::missing(ProviderKind::TencentTrtc));
         }
         ProviderKind::OpenAiChatKit => {
             #[cfg(feature = "openai-chatkit")]
             return aithreads_openai_chatkit::check_thread_id(thread.id());
             #[cfg(not(feature = "openai-chatkit"))]
-            return Err(crate::client::not_built(ProviderKind::OpenAiChatKit));
+            return Err(crate::client::missing(ProviderKind::OpenAiChatKit));
         }
     }
 }

@@ -1,5 +1,7 @@
 //! [`Client`]: every configured provider behind one handle, routed by [`ThreadRef`].
 
+use std::collections::BTreeMap;
+use std::fmt;
 use std::sync::Arc;
 
 use futures::stream::{self, BoxStream, StreamExt};
@@ -13,7 +15,8 @@ use aithreads_tencent_trtc::{TrtcClient, TrtcConfig};
 
 use crate::bulk::{ItemResult, run_all, run_each};
 use crate::{
-    CancelOutcome, Error, ListQuery, ProviderKind, Result, Thread, ThreadProvider, ThreadRef,
+    CancelOutcome, Error, ListQuery, Operation, ProviderKind, Result, Thread, ThreadProvider,
+    ThreadRef,
 };
 
 /// Requests in flight at once in bulk operations, unless set with
@@ -23,10 +26,15 @@ pub const DEFAULT_CONCURRENCY: usize = 16;
 /// Every configured provider behind one handle.
 ///
 /// Build it from the environment ([`Client::from_env`]: each provider whose credentials are
-/// set) or explicitly ([`Client::builder`]). Operations on a [`ThreadRef`] go to its provider;
-/// bulk operations report one result per input, in input order.
-#[derive(Debug, Clone)]
+/// set) or explicitly ([`Client::builder`]). Operations on a [`ThreadRef`] go to its provider
+/// through the [`ThreadProvider`] trait, so any implementation plugged in with
+/// [`ClientBuilder::with_provider`] serves them; bulk operations report one result per
+/// input, in input order.
+#[derive(Clone)]
 pub struct Client {
+    /// The provider serving each configured kind: what every routed operation calls.
+    providers: BTreeMap<ProviderKind, Arc<dyn ThreadProvider>>,
+    /// The typed clients behind `providers`, for provider-only operations.
     #[cfg(feature = "revcent")]
     revcent: Option<RevCentClient>,
     #[cfg(feature = "tencent-trtc")]
@@ -34,6 +42,15 @@ pub struct Client {
     #[cfg(feature = "openai-chatkit")]
     chatkit: Option<ChatKitClient>,
     concurrency: usize,
+}
+
+impl fmt::Debug for Client {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Client")
+            .field("configured", &self.configured())
+            .field("concurrency", &self.concurrency)
+            .finish_non_exhaustive()
+    }
 }
 
 /// Explicit setup of a [`Client`].
@@ -46,6 +63,7 @@ impl ClientBuilder {
     /// Adds a RevCent client.
     #[cfg(feature = "revcent")]
     pub fn with_revcent(mut self, client: RevCentClient) -> Self {
+        self.client.set(Arc::new(client.clone()));
         self.client.revcent = Some(client);
         self
     }
@@ -53,6 +71,7 @@ impl ClientBuilder {
     /// Adds a TRTC client.
     #[cfg(feature = "tencent-trtc")]
     pub fn with_trtc(mut self, client: TrtcClient) -> Self {
+        self.client.set(Arc::new(client.clone()));
         self.client.trtc = Some(client);
         self
     }
@@ -60,7 +79,25 @@ impl ClientBuilder {
     /// Adds a ChatKit client.
     #[cfg(feature = "openai-chatkit")]
     pub fn with_chatkit(mut self, client: ChatKitClient) -> Self {
+        self.client.set(Arc::new(client.clone()));
         self.client.chatkit = Some(client);
+        self
+    }
+
+    /// Plugs in any [`ThreadProvider`] for the kind it reports
+    /// ([`ThreadProvider::kind`]), replacing what served that kind: every operation on its
+    /// references ([`Client::get`], [`Client::cancel`], [`Client::delete`], the bulk forms)
+    /// and its listings ([`Client::export`]) then go to it.
+    ///
+    /// The typed client of that kind, if one was added, is dropped, so provider-only
+    /// operations ([`Client::revcent`], [`Client::trtc`], [`Client::chatkit`]) answer a
+    /// configuration error instead of reaching another backend, and a `trtc:<region>/…`
+    /// reference is refused unless the TRTC typed client serves it. [`ProviderKind`] is a
+    /// closed set: a new provider adds a variant; a test double reports an existing kind.
+    pub fn with_provider(mut self, provider: Arc<dyn ThreadProvider>) -> Self {
+        let kind = provider.kind();
+        self.client.drop_typed(kind);
+        self.client.set(provider);
         self
     }
 
@@ -81,7 +118,7 @@ pub fn credential_var(kind: ProviderKind) -> &'static str {
     match kind {
         ProviderKind::RevCent => "REVCENT_API_KEY",
         ProviderKind::TencentTrtc => "TENCENTCLOUD_SECRET_ID",
-        _ => "OPENAI_API_KEY",
+        ProviderKind::OpenAiChatKit => "OPENAI_API_KEY",
     }
 }
 
@@ -90,6 +127,7 @@ impl Client {
     pub fn builder() -> ClientBuilder {
         ClientBuilder {
             client: Client {
+                providers: BTreeMap::new(),
                 #[cfg(feature = "revcent")]
                 revcent: None,
                 #[cfg(feature = "tencent-trtc")]
@@ -137,10 +175,7 @@ impl Client {
 
     /// The providers configured in this client.
     pub fn configured(&self) -> Vec<ProviderKind> {
-        ProviderKind::ALL
-            .into_iter()
-            .filter(|kind| self.provider(*kind).is_ok())
-            .collect()
+        self.providers.keys().copied().collect()
     }
 
     /// The RevCent client, for RevCent-only operations.
@@ -148,7 +183,7 @@ impl Client {
     pub fn revcent(&self) -> Result<&RevCentClient> {
         self.revcent
             .as_ref()
-            .ok_or_else(|| not_configured(ProviderKind::RevCent))
+            .ok_or_else(|| self.no_typed_client(ProviderKind::RevCent))
     }
 
     /// The TRTC client, for TRTC-only operations (start, describe, update, control).
@@ -156,7 +191,7 @@ impl Client {
     pub fn trtc(&self) -> Result<&TrtcClient> {
         self.trtc
             .as_ref()
-            .ok_or_else(|| not_configured(ProviderKind::TencentTrtc))
+            .ok_or_else(|| self.no_typed_client(ProviderKind::TencentTrtc))
     }
 
     /// The ChatKit client, for ChatKit-only operations (items, sessions).
@@ -164,32 +199,47 @@ impl Client {
     pub fn chatkit(&self) -> Result<&ChatKitClient> {
         self.chatkit
             .as_ref()
-            .ok_or_else(|| not_configured(ProviderKind::OpenAiChatKit))
+            .ok_or_else(|| self.no_typed_client(ProviderKind::OpenAiChatKit))
     }
 
     /// One provider, as the trait.
     pub fn provider(&self, kind: ProviderKind) -> Result<Arc<dyn ThreadProvider>> {
-        match kind {
-            #[cfg(feature = "revcent")]
-            ProviderKind::RevCent => Ok(Arc::new(self.revcent()?.clone())),
-            #[cfg(feature = "tencent-trtc")]
-            ProviderKind::TencentTrtc => Ok(Arc::new(self.trtc()?.clone())),
-            #[cfg(feature = "openai-chatkit")]
-            ProviderKind::OpenAiChatKit => Ok(Arc::new(self.chatkit()?.clone())),
-            other => Err(not_built(other)),
-        }
+        self.providers
+            .get(&kind)
+            .cloned()
+            .ok_or_else(|| missing(kind))
     }
 
     /// The provider that holds `thread` (for `trtc:<region>/<TaskId>`, the TRTC client for
     /// that region).
     pub fn route(&self, thread: &ThreadRef) -> Result<Arc<dyn ThreadProvider>> {
-        match (thread.provider(), thread.region()) {
-            #[cfg(feature = "tencent-trtc")]
-            (ProviderKind::TencentTrtc, Some(region)) => {
-                Ok(Arc::new(self.trtc()?.with_region(region)?))
-            }
-            (kind, _) => self.provider(kind),
+        match thread.region() {
+            None => self.provider(thread.provider()),
+            Some(region) => self.regional(thread.provider(), region),
         }
+    }
+
+    /// The provider serving `kind` in `region`, for references that name one.
+    fn regional(&self, kind: ProviderKind, region: &str) -> Result<Arc<dyn ThreadProvider>> {
+        match kind {
+            ProviderKind::TencentTrtc =>
+            {
+                #[cfg(feature = "tencent-trtc")]
+                if let Some(trtc) = &self.trtc {
+                    return Ok(Arc::new(trtc.with_region(region)?));
+                }
+            }
+            ProviderKind::RevCent | ProviderKind::OpenAiChatKit => {
+                // ThreadRef allows a region only for kinds with regions.
+                return Err(Error::invalid_input(format!(
+                    "{kind} references carry no region"
+                )));
+            }
+        }
+        self.provider(kind)?;
+        Err(Error::config(format!(
+            "the {kind} provider plugged in with with_provider cannot serve region {region}"
+        )))
     }
 
     /// Fetches one thread.
@@ -240,12 +290,16 @@ impl Client {
     /// Every thread of one provider matching `query`, as listings return them (RevCent and
     /// ChatKit listings carry no messages), streamed a few pages ahead; memory stays bounded
     /// whatever the count.
+    ///
+    /// A provider that cannot list answers [`Error::Unsupported`], and a query setting a
+    /// field the provider does not honour ([`Capabilities::query`](crate::Capabilities::query))
+    /// answers [`Error::InvalidInput`], both before any request.
     pub fn export(
         &self,
         provider: ProviderKind,
         query: ListQuery,
     ) -> BoxStream<'static, Result<Thread>> {
-        match self.provider(provider) {
+        match self.lister(provider, &query) {
             Ok(provider) => provider.threads(query),
             Err(error) => stream::once(async move { Err(error) }).boxed(),
         }
@@ -259,7 +313,7 @@ impl Client {
         provider: ProviderKind,
         query: ListQuery,
     ) -> BoxStream<'static, Result<Thread>> {
-        let full = match self.provider(provider) {
+        let full = match self.lister(provider, &query) {
             Ok(full) => full,
             Err(error) => return stream::once(async move { Err(error) }).boxed(),
         };
@@ -272,22 +326,82 @@ impl Client {
             .buffered(self.concurrency);
         aithreads_core::pagination::stop_after_error(fetched).boxed()
     }
+
+    /// The provider of `kind`, once its capabilities say it can list by `query`.
+    fn lister(&self, kind: ProviderKind, query: &ListQuery) -> Result<Arc<dyn ThreadProvider>> {
+        let provider = self.provider(kind)?;
+        let capabilities = provider.capabilities();
+        if !capabilities.list {
+            return Err(Error::unsupported(kind, Operation::List));
+        }
+        capabilities.query.check(kind, query)?;
+        Ok(provider)
+    }
+
+    /// Makes `provider` serve its kind.
+    fn set(&mut self, provider: Arc<dyn ThreadProvider>) {
+        self.providers.insert(provider.kind(), provider);
+    }
+
+    /// Forgets the typed client of `kind`, whose place a plugged-in provider takes.
+    fn drop_typed(&mut self, kind: ProviderKind) {
+        match kind {
+            ProviderKind::RevCent => {
+                #[cfg(feature = "revcent")]
+                {
+                    self.revcent = None;
+                }
+            }
+            ProviderKind::TencentTrtc => {
+                #[cfg(feature = "tencent-trtc")]
+                {
+                    self.trtc = None;
+                }
+            }
+            ProviderKind::OpenAiChatKit => {
+                #[cfg(feature = "openai-chatkit")]
+                {
+                    self.chatkit = None;
+                }
+            }
+        }
+    }
+
+    /// Why there is no typed client of `kind`.
+    #[cfg(any(
+        feature = "revcent",
+        feature = "tencent-trtc",
+        feature = "openai-chatkit"
+    ))]
+    fn no_typed_client(&self, kind: ProviderKind) -> Error {
+        if self.providers.contains_key(&kind) {
+            Error::config(format!(
+                "{kind} is served by a provider plugged in with with_provider; {kind}-only operations need the {kind} client"
+            ))
+        } else {
+            missing(kind)
+        }
+    }
 }
 
-fn not_configured(kind: ProviderKind) -> Error {
-    Error::config(format!(
-        "{kind} is not configured: set {} (see the README's configuration table)",
-        credential_var(kind)
-    ))
+/// The cargo feature that builds a provider in, and whether this build has it.
+fn feature(kind: ProviderKind) -> (&'static str, bool) {
+    match kind {
+        ProviderKind::RevCent => ("revcent", cfg!(feature = "revcent")),
+        ProviderKind::TencentTrtc => ("tencent-trtc", cfg!(feature = "tencent-trtc")),
+        ProviderKind::OpenAiChatKit => ("openai-chatkit", cfg!(feature = "openai-chatkit")),
+    }
 }
 
-fn not_built(kind: ProviderKind) -> Error {
-    let feature = match kind {
-        ProviderKind::RevCent => "revcent",
-        ProviderKind::TencentTrtc => "tencent-trtc",
-        _ => "openai-chatkit",
-    };
-    Error::config(format!(
-        "this build has no {kind} support: enable the `{feature}` feature"
-    ))
+/// Why a client has no provider of `kind`: not configured, or not in this build.
+pub(crate) fn missing(kind: ProviderKind) -> Error {
+    match feature(kind) {
+        (_, true) => Error::config(format!(
+            "{kind} is not configured: set {} (see the README's configuration table)",
+            credential_var(kind)
+        )),
+        (feature, false) => Error::config(format!(
+            "this build has no {kind} support: enable the `{feature}` feature"
+        )),
+    }
 }

@@ -4,10 +4,17 @@
 
 mod bulk;
 mod client;
+mod refs;
 
-pub use aithreads_core::*;
+pub use aithreads_core::{
+    ApiError, CancelOutcome, Capabilities, DEFAULT_PREFETCH_PAGES, Error, ErrorKind, ExposeSecret,
+    ListQuery, Message, Operation, Order, Page, ProviderKind, ProviderRecord, QueryFields,
+    RawStatus, Result, Role, SecretString, Status, Thread, ThreadProvider, ThreadRef, UnknownName,
+    pagination, time, transport, validate,
+};
 pub use bulk::{ItemResult, summarize};
 pub use client::{Client, ClientBuilder, DEFAULT_CONCURRENCY, credential_var};
+pub use refs::check_ref;
 
 /// The provider crates, each behind its cargo feature.
 pub mod providers {

@@ -83,10 +83,10 @@ async fn revcent(client: &Client, out: &Output) -> Result<ThreadRef, Failure> {
                 .and_then(|r| r.message_count)
         })
         .ok_or_else(|| Failure::Failed("the simulator returned no RevCent threads".into()))?;
-    step(format!("get {} with its messages", shown.thread_ref()?));
+    step(format!("get {} with its messages", ThreadRef::of(shown)?));
     out.thread_details(&[ItemResult {
-        thread: shown.thread_ref()?,
-        result: client.get(&shown.thread_ref()?).await,
+        thread: ThreadRef::of(shown)?,
+        result: client.get(&ThreadRef::of(shown)?).await,
     }])?;
 
     let month = ListQuery::new()
@@ -96,7 +96,7 @@ async fn revcent(client: &Client, out: &Output) -> Result<ThreadRef, Failure> {
         .await?
         .pop()
         .ok_or_else(|| Failure::Failed("no running RevCent thread to cancel".into()))?;
-    let target = running.thread_ref()?;
+    let target = ThreadRef::of(&running)?;
     step(format!("cancel the running thread {target}"));
     let outcome = client.cancel(&target).await?;
     let after = client.get(&target).await?;
@@ -171,20 +171,22 @@ async fn chatkit(client: &Client, out: &Output) -> Result<(), Failure> {
     let threads = first(provider.clone().threads(ListQuery::new()), 5).await?;
     out.threads(&threads)?;
 
-    let shown = threads
-        .first()
-        .ok_or_else(|| Failure::Failed("the simulator returned no ChatKit threads".into()))?
-        .thread_ref()?;
+    let shown = ThreadRef::of(
+        threads
+            .first()
+            .ok_or_else(|| Failure::Failed("the simulator returned no ChatKit threads".into()))?,
+    )?;
     step(format!("get {shown} with its items as a transcript"));
     out.thread_details(&[ItemResult {
         thread: shown.clone(),
         result: client.get(&shown).await,
     }])?;
 
-    let victim = threads
-        .last()
-        .ok_or_else(|| Failure::Failed("no ChatKit thread to delete".into()))?
-        .thread_ref()?;
+    let victim = ThreadRef::of(
+        threads
+            .last()
+            .ok_or_else(|| Failure::Failed("no ChatKit thread to delete".into()))?,
+    )?;
     step(format!("delete {victim}"));
     client.delete(&victim).await?;
     println!("  deleted");
@@ -211,7 +213,7 @@ async fn bulk_cancel(client: &Client, out: &Output, already: &ThreadRef) -> Resu
     let mut refs: Vec<ThreadRef> = first(client.export(ProviderKind::RevCent, running), 4)
         .await?
         .iter()
-        .map(Thread::thread_ref)
+        .map(ThreadRef::of)
         .collect::<Result<_, _>>()?;
     refs.push(already.clone());
     refs.push("revcent:AAAAAAAAAAAAAAAAAAAA".parse()?);

@@ -28,11 +28,10 @@ pub enum Failure {
 
 impl From<aithreads::Error> for Failure {
     fn from(error: aithreads::Error) -> Self {
-        match error {
-            aithreads::Error::Config { .. } | aithreads::Error::InvalidInput { .. } => {
-                Self::Usage(error.to_string())
-            }
-            other => Self::Failed(other.to_string()),
+        if error.is_config() || error.is_invalid_input() {
+            Self::Usage(error.to_string())
+        } else {
+            Self::Failed(error.to_string())
         }
     }
 }

@@ -208,30 +208,12 @@ pub fn result_json<T>(
 /// The JSON of an error: its kind, message and the provider's facts.
 pub fn error_json(error: &Error) -> Value {
     json!({
-        "kind": error_kind(error),
+        "kind": error.kind(),
         "message": error.to_string(),
         "code": error.code(),
         "status": error.status(),
         "request_id": error.request_id(),
     })
-}
-
-/// A stable, snake_case name for the kind of an error.
-pub fn error_kind(error: &Error) -> &'static str {
-    match error {
-        Error::InvalidInput { .. } => "invalid_input",
-        Error::Config { .. } => "config",
-        Error::Authentication { .. } => "authentication",
-        Error::NotFound { .. } => "not_found",
-        Error::RateLimited { .. } => "rate_limited",
-        Error::Provider { .. } => "provider",
-        Error::Transport { .. } => "transport",
-        Error::Timeout { .. } => "timeout",
-        Error::Decode { .. } => "decode",
-        Error::ResponseTooLarge { .. } => "response_too_large",
-        Error::Unsupported { .. } => "unsupported",
-        _ => "other",
-    }
 }
 
 /// A borderless table with aligned columns, like `kubectl get`.
@@ -253,8 +235,7 @@ fn print_table(table: Table, count: usize, noun: &str) -> io::Result<()> {
 }
 
 fn reference(thread: &Thread) -> String {
-    thread
-        .thread_ref()
+    ThreadRef::of(thread)
         .map(|r| r.to_string())
         .unwrap_or_else(|_| format!("{}:{}", thread.provider, thread.id))
 }
@@ -349,15 +330,13 @@ mod tests {
 
     #[test]
     fn error_json_keeps_the_provider_facts() {
-        let error = Error::NotFound {
-            provider: aithreads::ProviderKind::OpenAiChatKit,
-            details: Box::new(
-                aithreads::ApiError::new("No thread found")
-                    .with_status(404)
-                    .with_code("not_found")
-                    .with_request_id("req_1"),
-            ),
-        };
+        let error = Error::not_found(
+            aithreads::ProviderKind::OpenAiChatKit,
+            aithreads::ApiError::new("No thread found")
+                .with_status(404)
+                .with_code("not_found")
+                .with_request_id("req_1"),
+        );
         let value = error_json(&error);
         assert_eq!(value["kind"], "not_found");
         assert_eq!(value["code"], "not_found");

@@ -7,7 +7,8 @@ use aithreads::ThreadRef;
 use crate::Failure;
 
 /// Parses every reference; `-` reads more from `stdin`, one per line (blank lines and lines
-/// starting with `#` are skipped). Any bad reference is a usage error naming all of them, so
+/// starting with `#` are skipped). Each is checked by its provider's id rules too
+/// ([`aithreads::check_ref`]). Any bad reference is a usage error naming all of them, so
 /// nothing runs on a half-understood list.
 pub fn parse_refs(args: &[String], stdin: impl BufRead) -> Result<Vec<ThreadRef>, Failure> {
     let mut texts = Vec::new();
@@ -33,14 +34,12 @@ pub fn parse_refs(args: &[String], stdin: impl BufRead) -> Result<Vec<ThreadRef>
     let mut refs = Vec::with_capacity(texts.len());
     let mut bad = Vec::new();
     for text in texts {
-        match text.parse::<ThreadRef>() {
+        match text
+            .parse::<ThreadRef>()
+            .and_then(|r| aithreads::check_ref(&r).map(|()| r))
+        {
             Ok(r) => refs.push(r),
-            Err(error) => bad.push(
-                error
-                    .to_string()
-                    .trim_start_matches("invalid input: ")
-                    .to_owned(),
-            ),
+            Err(error) => bad.push(error.message().into_owned()),
         }
     }
     match bad.len() {
@@ -80,13 +79,18 @@ mod tests {
 
     #[test]
     fn any_bad_reference_is_a_usage_error_naming_it() {
-        match parse_refs(&args(&["chatkit:ok", "nope", "revcent:short"]), &b""[..]) {
+        let refs = args(&["chatkit:ok", "nope", "revcent:short", "chatkit:a/b"]);
+        match parse_refs(&refs, &b""[..]) {
             Err(Failure::Usage(message)) => {
-                assert!(message.starts_with("2 bad thread references"), "{message}");
+                // The last two parse, and their providers' id rules refuse them.
+                assert!(message.starts_with("3 bad thread references"), "{message}");
                 assert!(
-                    message.contains("nope") && message.contains("short"),
+                    message.contains("nope")
+                        && message.contains("RevCent thread id `short` has 5 characters")
+                        && message.contains("thread id `a/b` contains `/`"),
                     "{message}"
                 );
+                assert!(!message.contains("invalid input"), "{message}");
             }
             other => panic!("expected a usage error, got {other:?}"),
         }

@@ -2,14 +2,17 @@
 //!
 //! Each provider crate runs [`run`] against the simulator from its tests. The suite checks only
 //! what the trait promises, skipping operations the provider does not claim in its
-//! [`Capabilities`](crate::Capabilities) (and checking that those answer `Unsupported`).
+//! [`Capabilities`](crate::Capabilities) (and checking that those answer `Unsupported`), and
+//! checking that the [`ListQuery`] fields it claims are accepted while the others are refused
+//! before any request.
 
 use std::sync::Arc;
 
 use async_trait::async_trait;
 use futures::StreamExt;
+use time::{Duration, OffsetDateTime};
 
-use crate::{Error, ListQuery, Operation, ThreadProvider};
+use crate::{Error, ListQuery, Operation, Order, QueryFields, Status, ThreadProvider};
 
 /// Ids every provider must refuse before sending anything.
 pub const ALWAYS_INVALID_IDS: [&str; 5] = ["", "a b", "a\nb", "a\u{0}b", "\u{7f}"];
@@ -36,6 +39,7 @@ pub trait Harness: Send + Sync {
 pub async fn run(harness: &dyn Harness) {
     unsupported_operations_say_so(harness).await;
     invalid_ids_are_refused_before_sending(harness).await;
+    query_fields_are_honoured_or_refused(harness).await;
     missing_threads_are_not_found_with_details(harness).await;
     listed_threads_can_be_fetched(harness).await;
     cancel_ends_the_thread(harness).await;
@@ -107,6 +111,71 @@ async fn invalid_ids_are_refused_before_sending(harness: &dyn Harness) {
         before,
         "an invalid id reached the server"
     );
+}
+
+async fn query_fields_are_honoured_or_refused(harness: &dyn Harness) {
+    let provider = harness.provider();
+    let caps = provider.capabilities();
+    if !caps.list {
+        assert_eq!(
+            caps.query,
+            QueryFields::NONE,
+            "query fields are claimed but listing is not"
+        );
+        return;
+    }
+    let claimed = caps.query;
+    let base = harness.list_query();
+    let now = OffsetDateTime::now_utc();
+    let cases = [
+        (
+            "time range",
+            claimed.time_range,
+            base.clone().with_range(now - Duration::DAY, now),
+        ),
+        (
+            "status",
+            claimed.status,
+            base.clone().with_statuses([Status::Running]),
+        ),
+        (
+            "user",
+            claimed.user,
+            base.clone().with_user("conformance_user"),
+        ),
+        (
+            "order asc",
+            claimed.order_asc,
+            base.clone().with_order(Order::Asc),
+        ),
+        (
+            "order desc",
+            claimed.order_desc,
+            base.with_order(Order::Desc),
+        ),
+    ];
+    for (field, claimed, query) in cases {
+        let before = harness.requests_seen();
+        let result = provider.list_threads(&query).await;
+        if claimed {
+            if let Err(err) = result {
+                panic!("{field} is claimed, but a query with it answered {err}");
+            }
+        } else {
+            let err = result
+                .map(drop)
+                .expect_err("a query field that is not claimed was accepted");
+            assert!(
+                err.is_invalid_input(),
+                "{field} is not claimed, and a query with it answered {err} instead of invalid input"
+            );
+            assert_eq!(
+                harness.requests_seen(),
+                before,
+                "{field} is not claimed, yet a query with it reached the server"
+            );
+        }
+    }
 }
 
 async fn missing_threads_are_not_found_with_details(harness: &dyn Harness) {

@@ -1,8 +1,14 @@
 //! One error type for every provider, with the facts a caller needs to act on.
 
+use std::borrow::Cow;
+use std::fmt;
 use std::time::Duration;
 
-use crate::model::ProviderKind;
+use serde::Serialize;
+
+use crate::model::Operation;
+use crate::provider_kind::ProviderKind;
+use crate::unknown_name::UnknownName;
 
 /// `Result` with [`Error`] as the default error type.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
@@ -100,11 +106,17 @@ impl std::fmt::Display for ApiError {
 /// Every variant that comes from a provider names it, and keeps the provider's code, message,
 /// HTTP status and request id where they exist. No variant ever holds a credential: request
 /// URLs, headers and bodies are not kept, and decode errors keep only a short, redacted excerpt.
+///
+/// The enum and each variant are `#[non_exhaustive]`, so variants and fields can be added
+/// without breaking callers: match with `..`, ask [`kind`](Self::kind) or the predicates
+/// ([`is_not_found`](Self::is_not_found), [`is_retryable`](Self::is_retryable), ...), and
+/// build errors with the constructors ([`Error::not_found`], [`Error::provider_error`], ...).
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
     /// The input was refused before any request was sent.
     #[error("invalid input: {message}")]
+    #[non_exhaustive]
     InvalidInput {
         /// What is wrong and how to fix it.
         message: String,
@@ -112,6 +124,7 @@ pub enum Error {
 
     /// The client is misconfigured (missing credential, bad base URL, plain http refused).
     #[error("configuration error: {message}")]
+    #[non_exhaustive]
     Config {
         /// What is wrong and how to fix it.
         message: String,
@@ -119,6 +132,7 @@ pub enum Error {
 
     /// The provider refused the credentials (HTTP 401/403, Tencent `AuthFailure.*`).
     #[error("{provider}: authentication failed: {details}")]
+    #[non_exhaustive]
     Authentication {
         /// Which provider answered.
         provider: ProviderKind,
@@ -128,6 +142,7 @@ pub enum Error {
 
     /// The thread (or task, or session) does not exist.
     #[error("{provider}: not found: {details}")]
+    #[non_exhaustive]
     NotFound {
         /// Which provider answered.
         provider: ProviderKind,
@@ -137,6 +152,7 @@ pub enum Error {
 
     /// The provider is throttling this client; retried automatically up to the retry budget.
     #[error("{provider}: rate limited{}: {details}", retry_after_text(*.retry_after))]
+    #[non_exhaustive]
     RateLimited {
         /// Which provider answered.
         provider: ProviderKind,
@@ -148,6 +164,7 @@ pub enum Error {
 
     /// The provider answered with an error that has no more specific variant.
     #[error("{provider}: {details}")]
+    #[non_exhaustive]
     Provider {
         /// Which provider answered.
         provider: ProviderKind,
@@ -159,6 +176,7 @@ pub enum Error {
 
     /// The request could not be sent or the response could not be read (DNS, connect, reset).
     #[error("{provider}: transport error: {message}")]
+    #[non_exhaustive]
     Transport {
         /// Which provider the request was for.
         provider: ProviderKind,
@@ -174,15 +192,17 @@ pub enum Error {
 
     /// The request or the whole retry loop ran out of time.
     #[error("{provider}: timed out after {elapsed:?}")]
+    #[non_exhaustive]
     Timeout {
         /// Which provider the request was for.
         provider: ProviderKind,
-        /// How long we waited in total.
+        /// How long the call had been running when it gave up, retries and waits included.
         elapsed: Duration,
     },
 
     /// The response could not be decoded into the documented shape.
     #[error("{provider}: could not decode the response{}: {message}; body starts: {excerpt:?}", path_text(.path))]
+    #[non_exhaustive]
     Decode {
         /// Which provider answered.
         provider: ProviderKind,
@@ -198,6 +218,7 @@ pub enum Error {
 
     /// The response body was larger than the configured limit.
     #[error("{provider}: response larger than the {limit} byte limit")]
+    #[non_exhaustive]
     ResponseTooLarge {
         /// Which provider answered.
         provider: ProviderKind,
@@ -207,12 +228,77 @@ pub enum Error {
 
     /// The provider has no such operation.
     #[error("{provider} does not support {operation}")]
+    #[non_exhaustive]
     Unsupported {
         /// The provider asked.
         provider: ProviderKind,
-        /// The operation asked for (`list_threads`, `delete_thread`, ...).
-        operation: &'static str,
+        /// The operation asked for.
+        operation: Operation,
     },
+}
+
+/// What kind of [`Error`] an error is: one value per variant, `Copy`, with a stable
+/// snake_case name for JSON output and metrics.
+///
+/// ```
+/// use aithreads_core::{Error, ErrorKind};
+///
+/// let error = Error::invalid_input("limit is 0; it must be between 1 and 25");
+/// assert_eq!(error.kind(), ErrorKind::InvalidInput);
+/// assert_eq!(error.kind().as_str(), "invalid_input");
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum ErrorKind {
+    /// [`Error::InvalidInput`].
+    InvalidInput,
+    /// [`Error::Config`].
+    Config,
+    /// [`Error::Authentication`].
+    Authentication,
+    /// [`Error::NotFound`].
+    NotFound,
+    /// [`Error::RateLimited`].
+    RateLimited,
+    /// [`Error::Provider`].
+    Provider,
+    /// [`Error::Transport`].
+    Transport,
+    /// [`Error::Timeout`].
+    Timeout,
+    /// [`Error::Decode`].
+    Decode,
+    /// [`Error::ResponseTooLarge`].
+    ResponseTooLarge,
+    /// [`Error::Unsupported`].
+    Unsupported,
+}
+
+impl ErrorKind {
+    /// The snake_case name (`invalid_input`, `not_found`, `response_too_large`, ...), the
+    /// same as its serde form.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::InvalidInput => "invalid_input",
+            Self::Config => "config",
+            Self::Authentication => "authentication",
+            Self::NotFound => "not_found",
+            Self::RateLimited => "rate_limited",
+            Self::Provider => "provider",
+            Self::Transport => "transport",
+            Self::Timeout => "timeout",
+            Self::Decode => "decode",
+            Self::ResponseTooLarge => "response_too_large",
+            Self::Unsupported => "unsupported",
+        }
+    }
+}
+
+impl fmt::Display for ErrorKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
 }
 
 fn retry_after_text(retry_after: Option<Duration>) -> String {
@@ -227,18 +313,150 @@ fn path_text(path: &Option<String>) -> String {
         .unwrap_or_default()
 }
 
+/// Constructors, one per variant: the variants are `#[non_exhaustive]`, so other crates
+/// build errors through these.
 impl Error {
-    /// An [`Error::InvalidInput`].
+    /// An [`Error::InvalidInput`]: `message` says what is wrong and how to fix it.
     pub fn invalid_input(message: impl Into<String>) -> Self {
         Self::InvalidInput {
             message: message.into(),
         }
     }
 
-    /// An [`Error::Config`].
+    /// An [`Error::Config`]: `message` says what is wrong and how to fix it.
     pub fn config(message: impl Into<String>) -> Self {
         Self::Config {
             message: message.into(),
+        }
+    }
+
+    /// An [`Error::Authentication`].
+    pub fn authentication(provider: ProviderKind, details: ApiError) -> Self {
+        Self::Authentication {
+            provider,
+            details: Box::new(details),
+        }
+    }
+
+    /// An [`Error::NotFound`].
+    pub fn not_found(provider: ProviderKind, details: ApiError) -> Self {
+        Self::NotFound {
+            provider,
+            details: Box::new(details),
+        }
+    }
+
+    /// An [`Error::RateLimited`], with the wait the provider asked for, if it did.
+    pub fn rate_limited(
+        provider: ProviderKind,
+        details: ApiError,
+        retry_after: Option<Duration>,
+    ) -> Self {
+        Self::RateLimited {
+            provider,
+            retry_after,
+            details: Box::new(details),
+        }
+    }
+
+    /// An [`Error::Provider`]; `transient` says whether the same request may succeed later.
+    pub fn provider_error(provider: ProviderKind, details: ApiError, transient: bool) -> Self {
+        Self::Provider {
+            provider,
+            details: Box::new(details),
+            transient,
+        }
+    }
+
+    /// An [`Error::Transport`]. `message` must not hold the URL or any credential; `not_sent`
+    /// is true only when the request surely never reached the server.
+    pub fn transport(
+        provider: ProviderKind,
+        message: impl Into<String>,
+        not_sent: bool,
+        source: Option<Box<dyn std::error::Error + Send + Sync>>,
+    ) -> Self {
+        Self::Transport {
+            provider,
+            message: message.into(),
+            not_sent,
+            source,
+        }
+    }
+
+    /// An [`Error::Timeout`] after `elapsed`.
+    pub fn timeout(provider: ProviderKind, elapsed: Duration) -> Self {
+        Self::Timeout { provider, elapsed }
+    }
+
+    /// An [`Error::Decode`]. `excerpt` must already be redacted
+    /// ([`transport::excerpt`](crate::transport::excerpt) does it).
+    pub fn decode(
+        provider: ProviderKind,
+        path: Option<String>,
+        message: impl Into<String>,
+        excerpt: impl Into<String>,
+        status: Option<u16>,
+    ) -> Self {
+        Self::Decode {
+            provider,
+            path,
+            message: message.into(),
+            excerpt: excerpt.into(),
+            status,
+        }
+    }
+
+    /// An [`Error::ResponseTooLarge`] for a body over `limit` bytes.
+    pub fn response_too_large(provider: ProviderKind, limit: usize) -> Self {
+        Self::ResponseTooLarge { provider, limit }
+    }
+
+    /// An [`Error::Unsupported`]: `provider` has no `operation`. The default methods of
+    /// [`ThreadProvider`](crate::ThreadProvider) answer this.
+    pub fn unsupported(provider: ProviderKind, operation: Operation) -> Self {
+        Self::Unsupported {
+            provider,
+            operation,
+        }
+    }
+}
+
+/// What an error says, for callers that act on it.
+impl Error {
+    /// Which kind of error this is.
+    pub fn kind(&self) -> ErrorKind {
+        match self {
+            Self::InvalidInput { .. } => ErrorKind::InvalidInput,
+            Self::Config { .. } => ErrorKind::Config,
+            Self::Authentication { .. } => ErrorKind::Authentication,
+            Self::NotFound { .. } => ErrorKind::NotFound,
+            Self::RateLimited { .. } => ErrorKind::RateLimited,
+            Self::Provider { .. } => ErrorKind::Provider,
+            Self::Transport { .. } => ErrorKind::Transport,
+            Self::Timeout { .. } => ErrorKind::Timeout,
+            Self::Decode { .. } => ErrorKind::Decode,
+            Self::ResponseTooLarge { .. } => ErrorKind::ResponseTooLarge,
+            Self::Unsupported { .. } => ErrorKind::Unsupported,
+        }
+    }
+
+    /// The error in words for a person, without the kind label that
+    /// [`Display`](std::fmt::Display) puts before input and configuration errors
+    /// (`invalid input: `, `configuration error: `). Errors from a provider keep their
+    /// whole text, which starts with the provider's name.
+    ///
+    /// ```
+    /// use aithreads_core::Error;
+    ///
+    /// let error = Error::config("missing OPENAI_API_KEY: set it or call with_api_key");
+    /// assert_eq!(error.to_string(), "configuration error: missing OPENAI_API_KEY: set it or call with_api_key");
+    /// assert_eq!(error.message(), "missing OPENAI_API_KEY: set it or call with_api_key");
+    /// ```
+    pub fn message(&self) -> Cow<'_, str> {
+        match self {
+            Self::InvalidInput { message } | Self::Config { message } => Cow::Borrowed(message),
+            other => Cow::Owned(other.to_string()),
         }
     }
 
@@ -287,6 +505,21 @@ impl Error {
         self.api_error().and_then(|e| e.request_id.as_deref())
     }
 
+    /// True for [`Error::InvalidInput`]: the request was never sent.
+    pub fn is_invalid_input(&self) -> bool {
+        matches!(self, Self::InvalidInput { .. })
+    }
+
+    /// True for [`Error::Config`]: the client is misconfigured, nothing was sent.
+    pub fn is_config(&self) -> bool {
+        matches!(self, Self::Config { .. })
+    }
+
+    /// True for [`Error::Authentication`]: the provider refused the credentials.
+    pub fn is_authentication(&self) -> bool {
+        matches!(self, Self::Authentication { .. })
+    }
+
     /// True for [`Error::NotFound`].
     pub fn is_not_found(&self) -> bool {
         matches!(self, Self::NotFound { .. })
@@ -297,9 +530,21 @@ impl Error {
         matches!(self, Self::RateLimited { .. })
     }
 
-    /// True for [`Error::InvalidInput`]: the request was never sent.
-    pub fn is_invalid_input(&self) -> bool {
-        matches!(self, Self::InvalidInput { .. })
+    /// True for [`Error::Provider`], an error answer with no more specific kind;
+    /// [`is_retryable`](Self::is_retryable) tells a transient one (5xx, Tencent
+    /// `InternalError`) from a permanent one.
+    pub fn is_provider_error(&self) -> bool {
+        matches!(self, Self::Provider { .. })
+    }
+
+    /// True for [`Error::Timeout`].
+    pub fn is_timeout(&self) -> bool {
+        matches!(self, Self::Timeout { .. })
+    }
+
+    /// True for [`Error::Decode`]: the answer did not have the documented shape.
+    pub fn is_decode(&self) -> bool {
+        matches!(self, Self::Decode { .. })
     }
 
     /// True for [`Error::Unsupported`].
@@ -333,5 +578,102 @@ impl Error {
             Self::RateLimited { .. } => true,
             _ => false,
         }
+    }
+}
+
+impl From<UnknownName> for Error {
+    fn from(error: UnknownName) -> Self {
+        Self::invalid_input(error.to_string())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// One error of every kind.
+    fn every_kind() -> Vec<Error> {
+        let p = ProviderKind::RevCent;
+        vec![
+            Error::invalid_input("bad id"),
+            Error::config("missing key"),
+            Error::authentication(p, ApiError::new("no")),
+            Error::not_found(p, ApiError::new("gone")),
+            Error::rate_limited(p, ApiError::new("slow down"), None),
+            Error::provider_error(p, ApiError::new("boom"), true),
+            Error::transport(p, "reset", false, None),
+            Error::timeout(p, Duration::from_secs(1)),
+            Error::decode(p, None, "expected a string", "{}", Some(200)),
+            Error::response_too_large(p, 10),
+            Error::unsupported(p, Operation::Delete),
+        ]
+    }
+
+    #[test]
+    fn every_kind_has_its_own_snake_case_name_matching_serde() {
+        let names: Vec<&str> = every_kind().iter().map(|e| e.kind().as_str()).collect();
+        assert_eq!(
+            names,
+            [
+                "invalid_input",
+                "config",
+                "authentication",
+                "not_found",
+                "rate_limited",
+                "provider",
+                "transport",
+                "timeout",
+                "decode",
+                "response_too_large",
+                "unsupported"
+            ]
+        );
+        for error in every_kind() {
+            let kind = error.kind();
+            assert_eq!(
+                serde_json::to_value(kind).unwrap(),
+                serde_json::Value::from(kind.as_str())
+            );
+        }
+    }
+
+    #[test]
+    fn message_drops_only_the_input_and_configuration_labels() {
+        for error in every_kind() {
+            let (display, message) = (error.to_string(), error.message());
+            match error.kind() {
+                ErrorKind::InvalidInput => assert_eq!(message, "bad id"),
+                ErrorKind::Config => assert_eq!(message, "missing key"),
+                _ => assert_eq!(message, display),
+            }
+            assert!(display.ends_with(message.as_ref()), "{display} / {message}");
+        }
+    }
+
+    #[test]
+    fn predicates_and_constructors_agree() {
+        let p = ProviderKind::OpenAiChatKit;
+        assert!(Error::config("x").is_config());
+        assert!(Error::authentication(p, ApiError::new("x")).is_authentication());
+        let permanent = Error::provider_error(p, ApiError::new("x").with_code("bad"), false);
+        assert!(permanent.is_provider_error() && !permanent.is_retryable());
+        assert_eq!(permanent.code(), Some("bad"));
+        assert!(Error::provider_error(p, ApiError::new("x"), true).is_retryable());
+        assert!(Error::timeout(p, Duration::ZERO).is_timeout());
+        assert!(Error::decode(p, None, "m", "e", None).is_decode());
+        let limited = Error::rate_limited(p, ApiError::new("x"), Some(Duration::from_secs(2)));
+        assert_eq!(limited.retry_after(), Some(Duration::from_secs(2)));
+        let unsupported = Error::unsupported(p, Operation::Cancel);
+        assert!(matches!(
+            unsupported,
+            Error::Unsupported {
+                operation: Operation::Cancel,
+                ..
+            }
+        ));
+        assert_eq!(
+            unsupported.to_string(),
+            "chatkit does not support cancel_thread"
+        );
     }
 }

@@ -8,7 +8,7 @@
 //!
 //! - [`ThreadProvider`]: get, list, cancel, delete and stream threads, object safe.
 //! - [`Thread`], [`Status`] (the mapping table is on [`Status`]), [`ListQuery`], [`Page`],
-//!   [`CancelOutcome`], [`Capabilities`].
+//!   [`CancelOutcome`], [`Capabilities`] (with the [`QueryFields`] a listing honours).
 //! - [`ThreadRef`]: `revcent:<id>`, `trtc:[<region>/]<TaskId>`, `chatkit:<id>`.
 //! - [`Error`]: flat, `#[non_exhaustive]`, with the provider's code, message, HTTP status and
 //!   request id, and predicates such as [`Error::is_retryable`].
@@ -42,24 +42,30 @@
 #![deny(missing_docs)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
+mod capabilities;
 #[cfg(feature = "conformance")]
 pub mod conformance;
 mod error;
 mod model;
 pub mod pagination;
 mod provider;
+mod provider_kind;
 mod thread_ref;
 pub mod transport;
+mod unknown_name;
 pub mod validate;
 pub mod wire;
 
-pub use error::{ApiError, Error, Result};
+pub use capabilities::{Capabilities, QueryFields};
+pub use error::{ApiError, Error, ErrorKind, Result};
 pub use model::{
-    CancelOutcome, Capabilities, ListQuery, Message, Operation, Order, Page, ProviderKind,
-    ProviderRecord, RawStatus, Role, Status, Thread,
+    CancelOutcome, ListQuery, Message, Operation, Order, Page, ProviderRecord, RawStatus, Role,
+    Status, Thread,
 };
-pub use provider::{DEFAULT_PREFETCH_PAGES, ThreadProvider, unsupported};
+pub use provider::{DEFAULT_PREFETCH_PAGES, ThreadProvider};
+pub use provider_kind::ProviderKind;
 pub use secrecy::{ExposeSecret, SecretString};
-pub use thread_ref::{REVCENT_ID_LEN, ThreadRef};
+pub use thread_ref::ThreadRef;
 /// The `time` crate, whose `OffsetDateTime` the model uses for every timestamp.
 pub use time;
+pub use unknown_name::UnknownName;

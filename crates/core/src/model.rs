@@ -8,60 +8,8 @@ use std::sync::Arc;
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 
-use crate::error::Error;
-
-/// The providers aithreads speaks to.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-#[non_exhaustive]
-pub enum ProviderKind {
-    /// RevCent v2 AI threads.
-    #[serde(rename = "revcent")]
-    RevCent,
-    /// Tencent Cloud TRTC AI conversation tasks.
-    #[serde(rename = "trtc")]
-    TencentTrtc,
-    /// OpenAI ChatKit threads.
-    #[serde(rename = "chatkit")]
-    OpenAiChatKit,
-}
-
-impl ProviderKind {
-    /// Every provider, in a stable order.
-    pub const ALL: [ProviderKind; 3] = [Self::RevCent, Self::TencentTrtc, Self::OpenAiChatKit];
-
-    /// The short name used in [`ThreadRef`](crate::ThreadRef)s and on the command line.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::RevCent => "revcent",
-            Self::TencentTrtc => "trtc",
-            Self::OpenAiChatKit => "chatkit",
-        }
-    }
-}
-
-impl fmt::Display for ProviderKind {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl FromStr for ProviderKind {
-    type Err = Error;
-
-    /// Accepts the short names (`revcent`, `trtc`, `chatkit`) and the crate names
-    /// (`tencent-trtc`, `openai-chatkit`).
-    fn from_str(s: &str) -> Result<Self, Error> {
-        match s {
-            "revcent" => Ok(Self::RevCent),
-            "trtc" | "tencent-trtc" => Ok(Self::TencentTrtc),
-            "chatkit" | "openai-chatkit" => Ok(Self::OpenAiChatKit),
-            other => Err(Error::invalid_input(format!(
-                "unknown provider `{other}`: expected revcent, trtc or chatkit"
-            ))),
-        }
-    }
-}
+use crate::provider_kind::ProviderKind;
+use crate::unknown_name::UnknownName;
 
 /// The state of a thread, the same words for every provider.
 ///
@@ -133,9 +81,9 @@ impl fmt::Display for Status {
 }
 
 impl FromStr for Status {
-    type Err = Error;
+    type Err = UnknownName;
 
-    fn from_str(s: &str) -> Result<Self, Error> {
+    fn from_str(s: &str) -> Result<Self, UnknownName> {
         match s {
             "running" => Ok(Self::Running),
             "pending" => Ok(Self::Pending),
@@ -143,9 +91,11 @@ impl FromStr for Status {
             "completed" => Ok(Self::Completed),
             "cancelled" => Ok(Self::Cancelled),
             "failed" => Ok(Self::Failed),
-            other => Err(Error::invalid_input(format!(
-                "unknown status `{other}`: expected running, pending, locked, completed, cancelled or failed"
-            ))),
+            other => Err(UnknownName::new(
+                "status",
+                other,
+                "running, pending, locked, completed, cancelled or failed",
+            )),
         }
     }
 }
@@ -325,73 +275,6 @@ impl Thread {
         // (serde's `rc` feature makes it `Serialize`), and its own `as_any` would hide the record.
         (*self.record).as_any().downcast_ref::<T>()
     }
-
-    /// The reference that names this thread across providers (`revcent:…`, `chatkit:…`).
-    pub fn thread_ref(&self) -> Result<crate::ThreadRef, Error> {
-        crate::ThreadRef::new(self.provider, None, self.id.clone())
-    }
-}
-
-/// Which [`ThreadProvider`](crate::ThreadProvider) operations a provider supports.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
-#[non_exhaustive]
-pub struct Capabilities {
-    /// `get_thread`.
-    pub get: bool,
-    /// `list_threads` and `threads`.
-    pub list: bool,
-    /// `cancel_thread` (RevCent cancel, TRTC stop).
-    pub cancel: bool,
-    /// `delete_thread` (ChatKit delete).
-    pub delete: bool,
-    /// Whether `get_thread` returns the transcript in [`Thread::messages`].
-    pub messages: bool,
-}
-
-impl Capabilities {
-    /// No operation supported; enable them with the `with_*` methods.
-    pub const NONE: Self = Self {
-        get: false,
-        list: false,
-        cancel: false,
-        delete: false,
-        messages: false,
-    };
-
-    /// Whether the named trait operation is supported.
-    pub fn supports(&self, operation: Operation) -> bool {
-        match operation {
-            Operation::Get => self.get,
-            Operation::List => self.list,
-            Operation::Cancel => self.cancel,
-            Operation::Delete => self.delete,
-        }
-    }
-
-    /// Marks `get_thread` supported.
-    pub const fn with_get(mut self, messages: bool) -> Self {
-        self.get = true;
-        self.messages = messages;
-        self
-    }
-
-    /// Marks `list_threads` supported.
-    pub const fn with_list(mut self) -> Self {
-        self.list = true;
-        self
-    }
-
-    /// Marks `cancel_thread` supported.
-    pub const fn with_cancel(mut self) -> Self {
-        self.cancel = true;
-        self
-    }
-
-    /// Marks `delete_thread` supported.
-    pub const fn with_delete(mut self) -> Self {
-        self.delete = true;
-        self
-    }
 }
 
 /// The operations of the [`ThreadProvider`](crate::ThreadProvider) trait.
@@ -420,6 +303,13 @@ impl Operation {
     }
 }
 
+impl fmt::Display for Operation {
+    /// The trait method's name.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.method_name())
+    }
+}
+
 /// Sort order of a listing.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -432,7 +322,7 @@ pub enum Order {
 }
 
 /// What to list. Every field is optional; providers use what they support and refuse what
-/// contradicts their API with [`Error::InvalidInput`].
+/// contradicts their API with [`Error::InvalidInput`](crate::Error::InvalidInput).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct ListQuery {

@@ -5,9 +5,11 @@ use std::sync::Arc;
 use async_trait::async_trait;
 use futures::stream::BoxStream;
 
+use crate::capabilities::Capabilities;
 use crate::error::{Error, Result};
-use crate::model::{CancelOutcome, Capabilities, ListQuery, Operation, Page, ProviderKind, Thread};
+use crate::model::{CancelOutcome, ListQuery, Operation, Page, Thread};
 use crate::pagination;
+use crate::provider_kind::ProviderKind;
 
 /// Pages fetched ahead by the default [`ThreadProvider::threads`].
 pub const DEFAULT_PREFETCH_PAGES: usize = 2;
@@ -15,11 +17,15 @@ pub const DEFAULT_PREFETCH_PAGES: usize = 2;
 /// AI conversation threads at one provider.
 ///
 /// The trait is object safe: hold providers as `Box<dyn ThreadProvider>` or
-/// `Arc<dyn ThreadProvider>`. An operation a provider does not have answers
-/// [`Error::Unsupported`]; check [`capabilities`](Self::capabilities) first to avoid the call.
+/// `Arc<dyn ThreadProvider>`. A provider implements [`kind`](Self::kind),
+/// [`capabilities`](Self::capabilities) and the operations it has; every other operation
+/// keeps its default, which answers [`Error::Unsupported`] without sending anything. Check
+/// [`capabilities`](Self::capabilities) first to avoid the call.
 ///
 /// Contract, checked for every provider by the conformance suite:
 /// - ids are validated before any request; a bad one is [`Error::InvalidInput`];
+/// - a [`ListQuery`] field the provider does not claim in [`Capabilities::query`] is
+///   [`Error::InvalidInput`] before any request;
 /// - a thread returned by `list_threads` can be fetched with `get_thread`;
 /// - after `cancel_thread` succeeds, `get_thread` reports a status that is not active;
 /// - after `delete_thread` succeeds, `get_thread` answers [`Error::NotFound`].
@@ -28,20 +34,36 @@ pub trait ThreadProvider: Send + Sync + 'static {
     /// Which provider this is.
     fn kind(&self) -> ProviderKind;
 
-    /// Which operations this provider supports.
+    /// Which operations this provider supports, and which query fields its listing honours.
     fn capabilities(&self) -> Capabilities;
 
     /// Fetches one thread, with its transcript where [`Capabilities::messages`] says so.
-    async fn get_thread(&self, id: &str) -> Result<Thread>;
+    ///
+    /// The default answers [`Error::Unsupported`].
+    async fn get_thread(&self, _id: &str) -> Result<Thread> {
+        Err(Error::unsupported(self.kind(), Operation::Get))
+    }
 
     /// Fetches one page of threads; pass [`Page::next`] as [`ListQuery::cursor`] for the next.
-    async fn list_threads(&self, query: &ListQuery) -> Result<Page<Thread>>;
+    ///
+    /// The default answers [`Error::Unsupported`].
+    async fn list_threads(&self, _query: &ListQuery) -> Result<Page<Thread>> {
+        Err(Error::unsupported(self.kind(), Operation::List))
+    }
 
     /// Stops a running thread (RevCent cancel, TRTC stop).
-    async fn cancel_thread(&self, id: &str) -> Result<CancelOutcome>;
+    ///
+    /// The default answers [`Error::Unsupported`].
+    async fn cancel_thread(&self, _id: &str) -> Result<CancelOutcome> {
+        Err(Error::unsupported(self.kind(), Operation::Cancel))
+    }
 
     /// Deletes a thread and its content (ChatKit).
-    async fn delete_thread(&self, id: &str) -> Result<()>;
+    ///
+    /// The default answers [`Error::Unsupported`].
+    async fn delete_thread(&self, _id: &str) -> Result<()> {
+        Err(Error::unsupported(self.kind(), Operation::Delete))
+    }
 
     /// Every thread matching `query`, across all pages, fetched a few pages ahead.
     ///
@@ -62,10 +84,51 @@ pub trait ThreadProvider: Send + Sync + 'static {
     }
 }
 
-/// The error an unsupported operation answers.
-pub fn unsupported(provider: ProviderKind, operation: Operation) -> Error {
-    Error::Unsupported {
-        provider,
-        operation: operation.method_name(),
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A provider that implements nothing but its name.
+    struct Nothing;
+
+    impl ThreadProvider for Nothing {
+        fn kind(&self) -> ProviderKind {
+            ProviderKind::TencentTrtc
+        }
+
+        fn capabilities(&self) -> Capabilities {
+            Capabilities::NONE
+        }
+    }
+
+    #[tokio::test]
+    async fn every_operation_defaults_to_unsupported() {
+        let provider = Nothing;
+        let errors = [
+            provider.get_thread("x").await.map(drop).unwrap_err(),
+            provider
+                .list_threads(&ListQuery::new())
+                .await
+                .map(drop)
+                .unwrap_err(),
+            provider.cancel_thread("x").await.map(drop).unwrap_err(),
+            provider.delete_thread("x").await.unwrap_err(),
+        ];
+        let operations = [
+            Operation::Get,
+            Operation::List,
+            Operation::Cancel,
+            Operation::Delete,
+        ];
+        for (error, expected) in errors.iter().zip(operations) {
+            assert!(
+                matches!(
+                    error,
+                    Error::Unsupported { provider: ProviderKind::TencentTrtc, operation }
+                        if *operation == expected
+                ),
+                "{error:?}"
+            );
+        }
     }
 }

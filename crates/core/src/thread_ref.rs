@@ -6,17 +6,20 @@ use std::str::FromStr;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use crate::error::{Error, Result};
-use crate::model::ProviderKind;
+use crate::model::Thread;
+use crate::provider_kind::ProviderKind;
 use crate::validate;
-
-/// Length of every RevCent id.
-pub const REVCENT_ID_LEN: usize = 20;
 
 /// Names one thread at one provider: `revcent:<20-char id>`, `trtc:<TaskId>`,
 /// `trtc:<region>/<TaskId>` or `chatkit:<thread id>`.
 ///
-/// Parsing is strict (lowercase prefix, valid id for that provider, nothing else), and
-/// [`Display`](fmt::Display) prints back exactly the text that was parsed.
+/// Parsing is strict (a lowercase provider name, an id, nothing else), and
+/// [`Display`](fmt::Display) prints back exactly the text that was parsed. The id gets the
+/// checks every provider shares: not empty, at most [`MAX_ID_CHARS`](validate::MAX_ID_CHARS)
+/// characters, printable ASCII. A region is allowed only for providers that have regions
+/// ([`ProviderKind::has_regions`]). Each provider's own id rules (RevCent's 20 characters,
+/// ChatKit's single path segment) live in its crate, as `check_thread_id`; the `aithreads`
+/// facade's `check_ref` applies the right one.
 ///
 /// ```
 /// use aithreads_core::{ProviderKind, ThreadRef};
@@ -36,40 +39,40 @@ pub struct ThreadRef {
 }
 
 impl ThreadRef {
-    /// Builds a reference, checking the id as [`FromStr`] would. `region` is only allowed
-    /// for TRTC.
+    /// Builds a reference, checking it as [`FromStr`] would. `region` is only allowed for
+    /// providers that have regions.
     pub fn new(
         provider: ProviderKind,
         region: Option<String>,
         id: impl Into<String>,
     ) -> Result<Self> {
         let id = id.into();
-        match provider {
-            ProviderKind::RevCent => {
-                validate::fixed_length_id("RevCent thread id", &id, REVCENT_ID_LEN)?;
+        validate::opaque_id(&format!("{provider} thread id"), &id)?;
+        match &region {
+            Some(_) if !provider.has_regions() => {
+                return Err(Error::invalid_input(format!(
+                    "{provider} references carry no region"
+                )));
             }
-            ProviderKind::OpenAiChatKit => validate::path_segment("ChatKit thread id", &id)?,
-            ProviderKind::TencentTrtc => {
-                validate::opaque_id("TRTC TaskId", &id)?;
-                if let Some(region) = &region {
-                    validate::region(region)?;
-                } else if split_region(&id).is_some() {
-                    return Err(Error::invalid_input(format!(
-                        "TRTC TaskId `{id}` starts with what reads as a region; pass the region separately"
-                    )));
-                }
+            Some(region) => validate::region(region)?,
+            // Printed as `provider:id`, it would parse back with a region.
+            None if provider.has_regions() && split_region(&id).is_some() => {
+                return Err(Error::invalid_input(format!(
+                    "{provider} thread id `{id}` starts with what reads as a region; pass the region separately"
+                )));
             }
-        }
-        if region.is_some() && provider != ProviderKind::TencentTrtc {
-            return Err(Error::invalid_input(format!(
-                "only trtc references carry a region, not {provider}"
-            )));
+            None => {}
         }
         Ok(Self {
             provider,
             region,
             id,
         })
+    }
+
+    /// The reference that names `thread` across providers (`revcent:…`, `chatkit:…`).
+    pub fn of(thread: &Thread) -> Result<Self> {
+        Self::new(thread.provider, None, thread.id.clone())
     }
 
     /// The provider that holds the thread.
@@ -100,27 +103,44 @@ impl FromStr for ThreadRef {
     fn from_str(text: &str) -> Result<Self> {
         let Some((prefix, rest)) = text.split_once(':') else {
             return Err(Error::invalid_input(format!(
-                "`{}` is not a thread reference: expected revcent:<id>, trtc:[<region>/]<TaskId> or chatkit:<id>",
-                text.escape_debug()
+                "`{}` is not a thread reference: expected {}",
+                text.escape_debug(),
+                one_of(ProviderKind::ALL.map(form))
             )));
         };
-        let provider = match prefix {
-            "revcent" => ProviderKind::RevCent,
-            "trtc" => ProviderKind::TencentTrtc,
-            "chatkit" => ProviderKind::OpenAiChatKit,
-            other => {
-                return Err(Error::invalid_input(format!(
-                    "unknown provider `{}` in thread reference: expected revcent, trtc or chatkit",
-                    other.escape_debug()
-                )));
-            }
+        let Some(provider) = ProviderKind::ALL.into_iter().find(|p| p.as_str() == prefix) else {
+            return Err(Error::invalid_input(format!(
+                "unknown provider `{}` in thread reference: expected {}",
+                prefix.escape_debug(),
+                one_of(ProviderKind::ALL.map(ProviderKind::as_str))
+            )));
         };
-        match (provider, split_region(rest)) {
-            (ProviderKind::TencentTrtc, Some((region, id))) => {
-                Self::new(provider, Some(region.to_owned()), id)
-            }
-            _ => Self::new(provider, None, rest),
+        match split_region(rest).filter(|_| provider.has_regions()) {
+            Some((region, id)) => Self::new(provider, Some(region.to_owned()), id),
+            None => Self::new(provider, None, rest),
         }
+    }
+}
+
+/// How a provider's references are written: `revcent:<id>`, `trtc:[<region>/]<id>`.
+fn form(provider: ProviderKind) -> String {
+    if provider.has_regions() {
+        format!("{provider}:[<region>/]<id>")
+    } else {
+        format!("{provider}:<id>")
+    }
+}
+
+/// `a, b or c`.
+fn one_of<S: AsRef<str>>(words: impl IntoIterator<Item = S>) -> String {
+    let words: Vec<S> = words.into_iter().collect();
+    match words.split_last() {
+        Some((last, [])) => last.as_ref().to_owned(),
+        Some((last, rest)) => {
+            let rest: Vec<&str> = rest.iter().map(AsRef::as_ref).collect();
+            format!("{} or {}", rest.join(", "), last.as_ref())
+        }
+        None => String::new(),
     }
 }
 
@@ -177,17 +197,32 @@ mod tests {
     }
 
     #[test]
+    fn provider_id_rules_are_left_to_the_provider_crates() {
+        // Generic checks only: RevCent's length and ChatKit's path rules are not core's.
+        for text in ["revcent:short", "chatkit:a/b", "chatkit:ap-tokyo/x"] {
+            let r: ThreadRef = text.parse().unwrap();
+            assert_eq!((r.region(), r.to_string()), (None, text.to_owned()));
+        }
+    }
+
+    #[test]
     fn refuses_everything_else_with_a_clear_message() {
         let cases = [
-            ("", "not a thread reference"),
+            (
+                "",
+                "is not a thread reference: expected revcent:<id>, trtc:[<region>/]<id> or chatkit:<id>",
+            ),
             ("revcent", "not a thread reference"),
-            ("RevCent:abcdefghij0123456789", "unknown provider `RevCent`"),
+            (
+                "RevCent:abcdefghij0123456789",
+                "unknown provider `RevCent` in thread reference: expected revcent, trtc or chatkit",
+            ),
             ("slack:abc", "unknown provider `slack`"),
-            ("revcent:short", "exactly 20"),
-            ("revcent:abcdefghij012345678/", "not allowed"),
+            ("revcent:", "revcent thread id is empty"),
+            ("revcent:abc\u{7f}", "not allowed"),
             ("chatkit:", "is empty"),
-            ("chatkit:a/b", "not allowed"),
-            ("chatkit:../x", "not allowed"),
+            ("chatkit:a b", "not allowed"),
+            ("chatkit:é", "non-ASCII"),
             ("trtc:", "is empty"),
             ("trtc:ap-tokyo/", "is empty"),
             ("trtc:a b", "not allowed"),
@@ -205,6 +240,26 @@ mod tests {
         assert!(ThreadRef::new(ProviderKind::TencentTrtc, None, "ap-tokyo/x").is_err());
         assert!(ThreadRef::new(ProviderKind::OpenAiChatKit, Some("ap-tokyo".into()), "x").is_err());
         assert!(ThreadRef::new(ProviderKind::TencentTrtc, Some("Tokyo".into()), "x").is_err());
+        // Without regions, `ap-tokyo/x` is just an id and prints back as one.
+        let r = ThreadRef::new(ProviderKind::OpenAiChatKit, None, "ap-tokyo/x").unwrap();
+        assert_eq!(r.to_string().parse::<ThreadRef>().unwrap(), r);
+    }
+
+    #[test]
+    fn of_names_a_thread() {
+        #[derive(Debug, serde::Serialize)]
+        struct Record;
+        let thread = crate::Thread::new(
+            ProviderKind::OpenAiChatKit,
+            "cthr_1",
+            crate::Status::Running,
+            crate::RawStatus::new("active"),
+            Record,
+        );
+        assert_eq!(
+            ThreadRef::of(&thread).unwrap().to_string(),
+            "chatkit:cthr_1"
+        );
     }
 
     #[test]
@@ -217,9 +272,8 @@ mod tests {
     }
 
     fn any_ref() -> impl Strategy<Value = ThreadRef> {
-        let revcent =
-            "[A-Za-z0-9]{20}".prop_map(|id| ThreadRef::new(ProviderKind::RevCent, None, id));
-        let chatkit = "[A-Za-z0-9_.~-]{1,60}"
+        let revcent = "[!-~]{1,30}".prop_map(|id| ThreadRef::new(ProviderKind::RevCent, None, id));
+        let chatkit = "[A-Za-z0-9_.~/-]{1,60}"
             .prop_map(|id| ThreadRef::new(ProviderKind::OpenAiChatKit, None, id));
         let trtc = (
             proptest::option::of("(ap|na|eu)-[a-z]{3,12}"),

@@ -121,8 +121,9 @@ impl ListItemsParams {
     }
 }
 
-/// A thread id, which goes into the URL path.
-pub(crate) fn check_thread_id(id: &str) -> Result<()> {
+/// Checks a ChatKit thread id before any request: one URL path segment (not empty, printable
+/// ASCII without `/ ? # % \`, not `.` or `..`).
+pub fn check_thread_id(id: &str) -> Result<()> {
     validate::path_segment("thread id", id)
 }
 

@@ -125,7 +125,7 @@ pub use generated::{
 pub use input::{
     ListItemsParams, ListThreadsParams, MAX_FILE_SIZE_MB, MAX_LIMIT, MAX_SESSION_SECONDS,
     MAX_STATE_VARIABLE_KEY_CHARS, MAX_STATE_VARIABLE_STRING_CHARS, MAX_STATE_VARIABLES,
-    MAX_USER_CHARS,
+    MAX_USER_CHARS, check_thread_id,
 };
 pub use provider::ThreadRecord;
 pub use transcript::message as item_message;

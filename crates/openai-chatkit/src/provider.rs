@@ -5,8 +5,8 @@ use futures::TryStreamExt;
 use serde::{Deserialize, Serialize};
 
 use aithreads_core::{
-    ApiError, CancelOutcome, Capabilities, Error, ListQuery, Operation, Order, Page, ProviderKind,
-    RawStatus, Result, Status, Thread, ThreadProvider, unsupported,
+    ApiError, Capabilities, Error, ListQuery, Order, Page, ProviderKind, QueryFields, RawStatus,
+    Result, Status, Thread, ThreadProvider,
 };
 
 use crate::client::{ChatKitClient, next_cursor};
@@ -130,7 +130,18 @@ impl ThreadProvider for ChatKitClient {
     }
 
     fn capabilities(&self) -> Capabilities {
-        Capabilities::NONE.with_get(true).with_list().with_delete()
+        Capabilities::NONE
+            .with_get()
+            .with_messages()
+            .with_list(
+                QueryFields::NONE
+                    .with_time_range()
+                    .with_status()
+                    .with_user()
+                    .with_order(Order::Asc)
+                    .with_order(Order::Desc),
+            )
+            .with_delete()
     }
 
     async fn get_thread(&self, id: &str) -> Result<Thread> {
@@ -172,23 +183,19 @@ impl ThreadProvider for ChatKitClient {
         Ok(Page::new(threads, next, None))
     }
 
-    async fn cancel_thread(&self, _id: &str) -> Result<CancelOutcome> {
-        Err(unsupported(PROVIDER, Operation::Cancel))
-    }
-
     async fn delete_thread(&self, id: &str) -> Result<()> {
         let answer = self.delete_chatkit_thread(id).await?;
         if answer.deleted {
             Ok(())
         } else {
-            Err(Error::Provider {
-                provider: PROVIDER,
-                details: Box::new(ApiError::new(format!(
+            Err(Error::provider_error(
+                PROVIDER,
+                ApiError::new(format!(
                     "OpenAI answered `deleted: false` for thread {}",
                     answer.id
-                ))),
-                transient: false,
-            })
+                )),
+                false,
+            ))
         }
     }
 }

@@ -82,17 +82,13 @@ pub(crate) fn envelope_error(response: &Response, envelope: ApiStandardError) ->
     }
     match response.status_error(PROVIDER, details) {
         Error::Provider {
-            provider,
             details,
             transient: false,
+            ..
         } => match details.code.as_deref() {
-            Some(error_codes::UNAUTHORIZED) => Error::Authentication { provider, details },
-            Some(error_codes::NOT_FOUND) => Error::NotFound { provider, details },
-            _ => Error::Provider {
-                provider,
-                details,
-                transient: false,
-            },
+            Some(error_codes::UNAUTHORIZED) => Error::authentication(PROVIDER, *details),
+            Some(error_codes::NOT_FOUND) => Error::not_found(PROVIDER, *details),
+            _ => Error::provider_error(PROVIDER, *details, false),
         },
         other => other,
     }

@@ -2,10 +2,13 @@
 //! built here and encoded into the URL) and the [`ThreadFilters`] of a window walk, with the
 //! limits RevCent documents and the checks run before any request.
 
-use aithreads_core::{Error, REVCENT_ID_LEN, Result, validate};
+use aithreads_core::{Error, Result, validate};
 use url::Url;
 
 use crate::generated::{AiThreadListParams, StatusFilter};
+
+/// The length of every RevCent id (thread, AI assistant): 20 characters (seeds 000–002).
+pub const ID_LEN: usize = 20;
 
 /// The longest `date_end - date_start` RevCent accepts, in seconds: "The difference between
 /// date_start and date_end cannot exceed a two (2) day period" (GetAIThreads).
@@ -81,9 +84,10 @@ impl AiThreadListParams {
     }
 }
 
-/// Thread ids are exactly 20 characters (seeds 000–002) and go into the URL path.
-pub(crate) fn check_thread_id(id: &str) -> Result<()> {
-    validate::fixed_length_id("RevCent thread id", id, REVCENT_ID_LEN)
+/// Checks a RevCent thread id before any request: exactly [`ID_LEN`] characters (seeds
+/// 000–002) that go into the URL path unescaped.
+pub fn check_thread_id(id: &str) -> Result<()> {
+    validate::fixed_length_id("RevCent thread id", id, ID_LEN)
 }
 
 /// A date range in unix seconds, both ends inclusive: it starts in 1970 or later, as
@@ -116,7 +120,7 @@ pub(crate) fn check_list_params(params: &AiThreadListParams) -> Result<()> {
     validate::in_range("limit", params.limit, 1, MAX_LIMIT)?;
     validate::in_range("page", params.page, FIRST_PAGE, i64::from(i32::MAX))?;
     for id in params.ai_assistant_filter.iter().flatten() {
-        validate::fixed_length_id("RevCent AI assistant id", id, REVCENT_ID_LEN)?;
+        validate::fixed_length_id("RevCent AI assistant id", id, ID_LEN)?;
     }
     for status in params.status_filter.iter().flatten() {
         if let StatusFilter::Unknown(other) = status {

@@ -107,7 +107,7 @@ pub use generated::{
     AiThread, AiThreadList, AiThreadListParams, AiThreadStatus, ApiStandardError,
     CancelAiThreadResult, MessageRole, StatusFilter, TriggerSource,
 };
-pub use input::{FIRST_PAGE, MAX_LIMIT, MAX_RANGE_SECS, ThreadFilters};
+pub use input::{FIRST_PAGE, ID_LEN, MAX_LIMIT, MAX_RANGE_SECS, ThreadFilters, check_thread_id};
 pub use provider::RETENTION;
 
 /// The decoders [`RevCentClient`] runs on every answer (status, headers and body in, typed

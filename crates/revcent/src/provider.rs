@@ -3,8 +3,8 @@
 use std::sync::Arc;
 
 use aithreads_core::{
-    CancelOutcome, Capabilities, Error, ListQuery, Message, Operation, Order, Page, ProviderKind,
-    RawStatus, Result, Role, Status, Thread, ThreadProvider, unsupported,
+    CancelOutcome, Capabilities, Error, ListQuery, Message, Order, Page, ProviderKind, QueryFields,
+    RawStatus, Result, Role, Status, Thread, ThreadProvider,
 };
 use async_trait::async_trait;
 use futures::stream::{BoxStream, StreamExt};
@@ -185,7 +185,8 @@ fn status_filter(status: Status) -> Option<StatusFilter> {
 ///   instead, so such pages may hold fewer items. `user` and `order: desc` are refused.
 ///   [`Page::total`] is not known across windows and is `None`.
 /// - `cancel_thread`: CancelAIThread; see [`RevCentClient::cancel_ai_thread`].
-/// - `delete_thread`: RevCent cannot delete threads: [`Error::Unsupported`].
+/// - `delete_thread`: RevCent cannot delete threads: the trait's default,
+///   [`Error::Unsupported`].
 /// - `threads`: the concurrent window walk of [`RevCentClient::ai_threads`].
 #[async_trait]
 impl ThreadProvider for RevCentClient {
@@ -194,7 +195,16 @@ impl ThreadProvider for RevCentClient {
     }
 
     fn capabilities(&self) -> Capabilities {
-        Capabilities::NONE.with_get(true).with_list().with_cancel()
+        Capabilities::NONE
+            .with_get()
+            .with_messages()
+            .with_list(
+                QueryFields::NONE
+                    .with_time_range()
+                    .with_status()
+                    .with_order(Order::Asc),
+            )
+            .with_cancel()
     }
 
     async fn get_thread(&self, id: &str) -> Result<Thread> {
@@ -226,10 +236,6 @@ impl ThreadProvider for RevCentClient {
         self.cancel_ai_thread(id)
             .await
             .map(|response| response.outcome())
-    }
-
-    async fn delete_thread(&self, _id: &str) -> Result<()> {
-        Err(unsupported(PROVIDER, Operation::Delete))
     }
 
     fn threads(self: Arc<Self>, query: ListQuery) -> BoxStream<'static, Result<Thread>> {

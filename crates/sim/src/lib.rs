@@ -211,7 +211,7 @@ fn provider_index(provider: ProviderKind) -> usize {
     match provider {
         ProviderKind::RevCent => 0,
         ProviderKind::TencentTrtc => 1,
-        _ => 2,
+        ProviderKind::OpenAiChatKit => 2,
     }
 }
 

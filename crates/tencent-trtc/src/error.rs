@@ -64,48 +64,27 @@ fn http_status_error(response: &Response) -> Error {
     if status == 429 {
         return response.status_error(PROVIDER, details);
     }
-    Error::Provider {
-        provider: PROVIDER,
-        details: Box::new(details),
-        transient: matches!(status, 408 | 500..=599),
-    }
+    Error::provider_error(PROVIDER, details, matches!(status, 408 | 500..=599))
 }
 
 /// The [`Error`] for a Tencent `Error.Code`, per the table in the crate docs.
 pub(crate) fn api_error(code: &str, message: String, request_id: Option<String>) -> Error {
     let mut details = ApiError::new(message).with_code(code);
     details.request_id = request_id;
-    let details = Box::new(details);
     let family = code.split('.').next().unwrap_or_default();
     match family {
         _ if code == "FailedOperation.TaskNotExist" || family == "ResourceNotFound" => {
-            Error::NotFound {
-                provider: PROVIDER,
-                details,
-            }
+            Error::not_found(PROVIDER, details)
         }
-        "AuthFailure" | "UnauthorizedOperation" => Error::Authentication {
-            provider: PROVIDER,
-            details,
-        },
+        "AuthFailure" | "UnauthorizedOperation" => Error::authentication(PROVIDER, details),
         // No Tencent API sends a Retry-After; the core backoff applies.
-        "RequestLimitExceeded" => Error::RateLimited {
-            provider: PROVIDER,
-            retry_after: None,
-            details,
-        },
-        "InternalError" | "ServiceUnavailable" | "ResourceInsufficient" => Error::Provider {
-            provider: PROVIDER,
-            details,
-            transient: true,
-        },
+        "RequestLimitExceeded" => Error::rate_limited(PROVIDER, details, None),
+        "InternalError" | "ServiceUnavailable" | "ResourceInsufficient" => {
+            Error::provider_error(PROVIDER, details, true)
+        }
         // Bare `FailedOperation` is Tencent's generic "operation failed"; the specific
         // `FailedOperation.*` codes (TaskExist, NotAllowed, ...) are permanent.
-        _ => Error::Provider {
-            provider: PROVIDER,
-            details,
-            transient: code == "FailedOperation",
-        },
+        _ => Error::provider_error(PROVIDER, details, code == "FailedOperation"),
     }
 }
 

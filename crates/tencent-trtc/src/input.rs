@@ -10,9 +10,9 @@ use crate::generated::{
     StartAiConversationRequest, StopAiConversationRequest, SttConfig, UpdateAiConversationRequest,
 };
 
-/// A thread id here is a TaskId: opaque text (`SV1FR+XTtvz…VH0.`), always sent in the JSON
-/// body.
-pub(crate) fn check_thread_id(value: &str) -> Result<()> {
+/// Checks a TaskId (the thread id here) before any request: opaque text (`SV1FR+XTtvz…VH0.`),
+/// always sent in the JSON body, so only not empty, bounded and printable ASCII.
+pub fn check_thread_id(value: &str) -> Result<()> {
     opaque_id("TRTC TaskId", value)
 }
 

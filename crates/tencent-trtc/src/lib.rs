@@ -129,6 +129,7 @@ pub use generated::{
     StopAiConversationResponse, SttConfig, TaskStatus, TurnDetection, UpdateAiConversationRequest,
     UpdateAiConversationResponse, VoicePrint,
 };
+pub use input::check_thread_id;
 
 /// The decoders [`TrtcClient`] runs on every answer (status, headers and body in, typed value
 /// or [`Error`] out), for the fuzz targets and property tests (cargo feature `fuzzing`). Not a

@@ -1,13 +1,17 @@
-//! [`ThreadProvider`] for [`TrtcClient`]: a thread is an AI conversation task, named by its
-//! TaskId.
+//! [`ThreadProvider`] for TRTC: a thread is an AI conversation task, named by its TaskId.
+//!
+//! | trait method | TRTC action |
+//! |---|---|
+//! | `get_thread` | `DescribeAIConversation` by `TaskId` |
+//! | `cancel_thread` | `StopAIConversation` |
+//! | `list_threads`, `delete_thread` | none: the API has no listing and no deletion, so the trait's default, `Unsupported` |
 
 use async_trait::async_trait;
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
 use aithreads_core::{
-    CancelOutcome, Capabilities, ListQuery, Operation, Page, ProviderKind, RawStatus, Result,
-    Status, Thread, ThreadProvider, unsupported,
+    CancelOutcome, Capabilities, ProviderKind, RawStatus, Result, Status, Thread, ThreadProvider,
 };
 
 use crate::client::TrtcClient;
@@ -69,7 +73,7 @@ impl ThreadProvider for TrtcClient {
     }
 
     fn capabilities(&self) -> Capabilities {
-        Capabilities::NONE.with_get(false).with_cancel()
+        Capabilities::NONE.with_get().with_cancel()
     }
 
     async fn get_thread(&self, id: &str) -> Result<Thread> {
@@ -83,10 +87,6 @@ impl ThreadProvider for TrtcClient {
         Ok(answer.into_thread(id))
     }
 
-    async fn list_threads(&self, _query: &ListQuery) -> Result<Page<Thread>> {
-        Err(unsupported(self.kind(), Operation::List))
-    }
-
     async fn cancel_thread(&self, id: &str) -> Result<CancelOutcome> {
         input::check_thread_id(id)?;
         let stopped = self
@@ -95,10 +95,6 @@ impl ThreadProvider for TrtcClient {
             })
             .await?;
         Ok(stopped.outcome)
-    }
-
-    async fn delete_thread(&self, _id: &str) -> Result<()> {
-        Err(unsupported(self.kind(), Operation::Delete))
     }
 }
 

@@ -23,7 +23,7 @@ use aithreads::providers::trtc::{
 };
 use aithreads::time::{Duration, OffsetDateTime};
 use aithreads::transport::TransportConfig;
-use aithreads::{Error, ListQuery, Order, ProviderKind, ThreadProvider, ThreadRef};
+use aithreads::{Error, ListQuery, Order, ProviderKind, ThreadProvider, ThreadRef, check_ref};
 use aithreads_sim::{SimConfig, Simulator};
 use common::Clients;
 use futures::{Stream, StreamExt};
@@ -162,6 +162,7 @@ async fn revcent_refuses_bad_ids_in_every_operation() {
         );
         assert!(
             ThreadRef::new(ProviderKind::RevCent, None, id.clone())
+                .and_then(|r| check_ref(&r))
                 .unwrap_err()
                 .is_invalid_input()
         );
@@ -212,6 +213,7 @@ async fn chatkit_refuses_bad_ids_in_every_operation() {
         );
         assert!(
             ThreadRef::new(ProviderKind::OpenAiChatKit, None, id.clone())
+                .and_then(|r| check_ref(&r))
                 .unwrap_err()
                 .is_invalid_input()
         );
@@ -304,6 +306,7 @@ async fn trtc_refuses_bad_task_and_session_ids_in_every_operation() {
         );
         assert!(
             ThreadRef::new(ProviderKind::TencentTrtc, None, id.clone())
+                .and_then(|r| check_ref(&r))
                 .unwrap_err()
                 .is_invalid_input()
         );
@@ -312,7 +315,7 @@ async fn trtc_refuses_bad_task_and_session_ids_in_every_operation() {
 }
 
 #[tokio::test]
-async fn malformed_references_are_refused_by_the_parser() {
+async fn malformed_references_are_refused_by_the_parser_or_their_provider() {
     for text in [
         "revcent:../xaaaaaaaaaaaaaaaa",
         "revcent:short",
@@ -330,7 +333,10 @@ async fn malformed_references_are_refused_by_the_parser() {
         "slack:x",
         "x",
     ] {
-        let error = text.parse::<ThreadRef>().unwrap_err();
+        let error = text
+            .parse::<ThreadRef>()
+            .and_then(|r| check_ref(&r))
+            .unwrap_err();
         assert!(error.is_invalid_input(), "{text:?}: {error:?}");
     }
     let long = format!("chatkit:{}", "x".repeat(2_000));

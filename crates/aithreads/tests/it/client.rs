@@ -23,7 +23,7 @@ async fn refs(client: &Client, kind: ProviderKind, query: ListQuery, n: usize) -
     client
         .export(kind, query)
         .take(n)
-        .map(|t| t.unwrap().thread_ref().unwrap())
+        .map(|t| ThreadRef::of(&t.unwrap()).unwrap())
         .collect()
         .await
 }

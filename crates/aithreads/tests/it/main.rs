@@ -6,4 +6,5 @@ mod common;
 mod bad_input;
 mod client;
 mod fault_matrix;
+mod fourth_provider;
 mod secrets;

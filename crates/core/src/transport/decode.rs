@@ -3,7 +3,7 @@
 use serde::de::DeserializeOwned;
 
 use crate::error::{ApiError, Error, Result};
-use crate::model::ProviderKind;
+use crate::provider_kind::ProviderKind;
 use crate::transport::{Response, retry};
 
 /// Bytes of the body kept in a decode error.
@@ -38,16 +38,16 @@ impl Response {
         if text.contains("json") {
             return Ok(());
         }
-        Err(Error::Decode {
+        Err(Error::decode(
             provider,
-            path: None,
-            message: format!(
+            None,
+            format!(
                 "expected a JSON response, got content type `{}`",
                 text.escape_debug()
             ),
-            excerpt: excerpt(&self.body),
-            status: Some(self.status.as_u16()),
-        })
+            excerpt(&self.body),
+            Some(self.status.as_u16()),
+        ))
     }
 
     /// The error for a response whose status says it failed, from what the provider said.
@@ -57,23 +57,12 @@ impl Response {
     /// [`Error::Provider`], transient for 408, 409 and 5xx.
     pub fn status_error(&self, provider: ProviderKind, details: ApiError) -> Error {
         let status = self.status.as_u16();
-        let details = Box::new(ApiError {
-            status: Some(status),
-            ..details
-        });
+        let details = details.with_status(status);
         match status {
-            401 | 403 => Error::Authentication { provider, details },
-            404 => Error::NotFound { provider, details },
-            429 => Error::RateLimited {
-                provider,
-                retry_after: retry::retry_after(&self.headers),
-                details,
-            },
-            _ => Error::Provider {
-                provider,
-                details,
-                transient: matches!(status, 408 | 409 | 500..=599),
-            },
+            401 | 403 => Error::authentication(provider, details),
+            404 => Error::not_found(provider, details),
+            429 => Error::rate_limited(provider, details, retry::retry_after(&self.headers)),
+            _ => Error::provider_error(provider, details, matches!(status, 408 | 409 | 500..=599)),
         }
     }
 
@@ -104,13 +93,13 @@ pub fn decode_json<T: DeserializeOwned>(
                 }
                 Ok(_) => (None, first.to_string()),
             };
-            Err(Error::Decode {
+            Err(Error::decode(
                 provider,
                 path,
                 message,
-                excerpt: excerpt(body),
+                excerpt(body),
                 status,
-            })
+            ))
         }
     }
 }

@@ -139,7 +139,7 @@ fn seconds(secs: f64) -> Option<Duration> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::ProviderKind;
+    use crate::provider_kind::ProviderKind;
 
     fn headers(pairs: &[(&'static str, &str)]) -> HeaderMap {
         let mut map = HeaderMap::new();
@@ -196,12 +196,7 @@ mod tests {
     }
 
     fn transport_error(not_sent: bool) -> Error {
-        Error::Transport {
-            provider: ProviderKind::RevCent,
-            message: "reset".into(),
-            not_sent,
-            source: None,
-        }
+        Error::transport(ProviderKind::RevCent, "reset", not_sent, None)
     }
 
     #[test]
@@ -237,10 +232,12 @@ mod tests {
     #[test]
     fn server_delays_beyond_the_cap_are_not_waited_for() {
         let policy = RetryPolicy::default().with_max_server_delay(Duration::from_secs(5));
-        let limited = |secs| Error::RateLimited {
-            provider: ProviderKind::OpenAiChatKit,
-            retry_after: Some(Duration::from_secs(secs)),
-            details: Box::default(),
+        let limited = |secs| {
+            Error::rate_limited(
+                ProviderKind::OpenAiChatKit,
+                Default::default(),
+                Some(Duration::from_secs(secs)),
+            )
         };
         assert_eq!(
             policy.delay_before_retry(&limited(2), true, 2),

@@ -347,3 +347,34 @@ fn a_secret_string_never_prints_itself() {
     let secret = SecretString::from(SECRET);
     assert!(!format!("{secret:?}").contains(SECRET));
 }
+
+#[tokio::test]
+async fn a_timeout_reports_the_time_actually_waited() {
+    let server = MockServer::start_async().await;
+    server
+        .mock_async(|when, then| {
+            when.method(GET).path("/thing");
+            then.status(200)
+                .delay(Duration::from_secs(2))
+                .json_body(json!({}));
+        })
+        .await;
+    // The caller's own client gives up after 100 ms, long before the 5 s request timeout.
+    let http = reqwest::Client::builder()
+        .timeout(Duration::from_millis(100))
+        .build()
+        .unwrap();
+    let config = config()
+        .with_retry(RetryPolicy::never())
+        .with_http_client(http);
+    let err = send(&transport(config), &server, http::Method::GET)
+        .await
+        .unwrap_err();
+    let Error::Timeout { elapsed, .. } = err else {
+        panic!("{err:?}")
+    };
+    assert!(
+        elapsed >= Duration::from_millis(100) && elapsed < Duration::from_secs(1),
+        "{elapsed:?}"
+    );
+}

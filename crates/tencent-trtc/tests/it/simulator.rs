@@ -271,7 +271,7 @@ async fn tasks_are_regional_and_refs_name_the_region() {
     let tokyo = client.with_region(reference.region().unwrap()).unwrap();
     let thread = tokyo.get_thread(reference.id()).await.unwrap();
     assert_eq!(thread.status, Status::Running);
-    assert_eq!(thread.thread_ref().unwrap().id(), task_id);
+    assert_eq!(ThreadRef::of(&thread).unwrap().id(), task_id);
     assert_eq!(
         tokyo.cancel_thread(&task_id).await.unwrap(),
         CancelOutcome::Cancelled

@@ -24,7 +24,8 @@
 //!
 //! # #[tokio::main(flavor = "current_thread")]
 //! # async fn main() -> aithreads_tencent_trtc::Result<()> {
-//! // TENCENTCLOUD_SECRET_ID, TENCENTCLOUD_SECRET_KEY, TENCENTCLOUD_REGION (e.g. ap-singapore)
+//! // TENCENTCLOUD_SECRET_ID and TENCENTCLOUD_SECRET_KEY, else ~/.tencentcloud/credentials;
+//! // TENCENTCLOUD_REGION (e.g. ap-singapore)
 //! let client = TrtcClient::from_env()?;
 //! let stopped = client
 //!     .stop_ai_conversation(&StopAiConversationRequest::new(
@@ -110,6 +111,7 @@ mod engines;
 mod error;
 pub mod generated;
 mod input;
+mod profile;
 mod provider;
 pub mod sign;
 
@@ -130,6 +132,7 @@ pub use generated::{
     UpdateAiConversationResponse, VoicePrint,
 };
 pub use input::check_thread_id;
+pub use profile::{CREDENTIALS_FILE_VAR, CredentialsFile, SYSTEM_CREDENTIALS_FILE};
 
 /// The decoders [`TrtcClient`] runs on every answer (status, headers and body in, typed value
 /// or [`Error`] out), for the fuzz targets and property tests (cargo feature `fuzzing`). Not a

@@ -4,7 +4,7 @@ use std::fmt;
 use std::str::FromStr;
 
 use aithreads_core::transport::TransportConfig;
-use aithreads_core::{Error, Result, SecretString, validate};
+use aithreads_core::{Error, ExposeSecret, Result, SecretString, validate};
 
 use crate::profile::CredentialsFile;
 
@@ -200,7 +200,7 @@ impl TrtcConfig {
     /// token: the file holds permanent keys, and a token belongs to the temporary ones it was
     /// issued with.
     pub fn with_credentials_file(self, file: &CredentialsFile) -> Self {
-        let mut config = self.with_credentials(file.secret_id(), file.secret_key());
+        let mut config = self.with_credentials(file.secret_id(), file.secret_key().expose_secret());
         config.token = None;
         config
     }

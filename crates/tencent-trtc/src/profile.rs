@@ -14,7 +14,7 @@ use std::fmt;
 use std::path::{Path, PathBuf};
 
 use aithreads_core::secret_file::readable_by_others;
-use aithreads_core::{Error, ExposeSecret, Result, SecretString};
+use aithreads_core::{Error, Result, SecretString};
 
 /// Environment variable naming the credentials file (the Go SDK's name).
 pub const CREDENTIALS_FILE_VAR: &str = "TENCENTCLOUD_CREDENTIALS_FILE";
@@ -115,8 +115,9 @@ impl CredentialsFile {
         &self.secret_id
     }
 
-    pub(crate) fn secret_key(&self) -> &str {
-        self.secret_key.expose_secret()
+    /// The SecretKey.
+    pub fn secret_key(&self) -> &SecretString {
+        &self.secret_key
     }
 }
 
@@ -151,6 +152,7 @@ fn ini_value(text: &str, section: &str, key: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use aithreads_core::ExposeSecret;
 
     const FILE: &str = "\
 # written by tccli
@@ -245,7 +247,10 @@ role_arn =
         let found = CredentialsFile::find_in(lookup(vec![]), &system)
             .unwrap()
             .unwrap();
-        assert_eq!((found.secret_id(), found.secret_key()), ("AKIDsys", "k"));
+        assert_eq!(
+            (found.secret_id(), found.secret_key().expose_secret()),
+            ("AKIDsys", "k")
+        );
 
         let nothing = dir.path().join("nothing");
         assert!(

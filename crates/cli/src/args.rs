@@ -92,6 +92,11 @@ pub enum Command {
     #[command(subcommand)]
     Trtc(TrtcCommand),
 
+    /// Check the configuration and each configured provider's account, reading only:
+    /// where every setting comes from, endpoint, clock, credentials, RevCent's page base,
+    /// TRTC's site and region. Exit 0 all passed, 1 a check failed, 2 configuration error.
+    Doctor,
+
     /// Run the simulator of all three APIs.
     #[command(subcommand)]
     Sim(SimCommand),

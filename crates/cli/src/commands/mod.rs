@@ -1,6 +1,7 @@
 //! One function per subcommand.
 
 mod bulk;
+mod doctor;
 mod export;
 mod items;
 mod list;
@@ -38,6 +39,7 @@ pub async fn run(cli: Cli) -> Result<(), Failure> {
         Command::Trtc(command) => {
             trtc::run(&one(ProviderKind::TencentTrtc)?, &output, command).await
         }
+        Command::Doctor => doctor::run(profile, &output).await,
         Command::Sim(SimCommand::Serve(args)) => args.run().await.map_err(Failure::Usage),
         Command::Demo => crate::demo::run().await,
         Command::Completions { shell } => {

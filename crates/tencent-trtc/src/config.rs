@@ -144,12 +144,16 @@ impl TrtcConfig {
     /// Missing credentials are reported by [`TrtcClient::new`](crate::TrtcClient::new), so
     /// they can still be set here with [`with_credentials`](Self::with_credentials).
     pub fn from_env() -> Result<Self> {
-        let var = |name: &str| std::env::var(name).ok();
-        let config = Self::from_vars(var)?;
+        Self::from_env_with(|name| std::env::var(name).ok())
+    }
+
+    /// [`from_env`](Self::from_env), reading variables (`HOME` included) through `var`.
+    fn from_env_with(var: impl Fn(&str) -> Option<String>) -> Result<Self> {
+        let config = Self::from_vars(&var)?;
         if config.has_credentials() {
             return Ok(config);
         }
-        Ok(match CredentialsFile::find(var)? {
+        Ok(match CredentialsFile::find(&var)? {
             Some(file) => config.with_credentials_file(&file),
             None => config,
         })
@@ -348,6 +352,44 @@ mod tests {
             "file-key"
         );
         assert!(config.token.is_none());
+    }
+
+    #[test]
+    fn from_env_reads_the_credentials_file_only_when_the_environment_lacks_the_pair() {
+        let home = tempfile::tempdir().unwrap();
+        let dir = home.path().join(".tencentcloud");
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(
+            dir.join("credentials"),
+            "[default]\nsecret_id = AKIDfile\nsecret_key = file-key\n",
+        )
+        .unwrap();
+        let home = home.path().display().to_string();
+        let lookup = |pairs: Vec<(&'static str, String)>| {
+            move |name: &str| {
+                pairs
+                    .iter()
+                    .find(|(k, _)| *k == name)
+                    .map(|(_, v)| v.clone())
+            }
+        };
+        let home_var = if cfg!(windows) { "USERPROFILE" } else { "HOME" };
+
+        let config = TrtcConfig::from_env_with(lookup(vec![
+            (home_var, home.clone()),
+            ("TENCENTCLOUD_REGION", "ap-tokyo".into()),
+        ]))
+        .unwrap();
+        assert_eq!(config.secret_id.as_deref(), Some("AKIDfile"));
+        assert_eq!(config.region(), Some("ap-tokyo"));
+
+        let config = TrtcConfig::from_env_with(lookup(vec![
+            (home_var, home),
+            ("TENCENTCLOUD_SECRET_ID", "AKIDenv".into()),
+            ("TENCENTCLOUD_SECRET_KEY", "env-key".into()),
+        ]))
+        .unwrap();
+        assert_eq!(config.secret_id.as_deref(), Some("AKIDenv"));
     }
 
     #[test]

@@ -14,6 +14,9 @@
 //!   text.
 //! - [`sign`]: TC3-HMAC-SHA256 as pure functions, checked against Tencent's published
 //!   vectors.
+//! - Credentials as the official SDKs find them ([`TrtcConfig::from_env`]): the environment,
+//!   then Tencent's credentials file ([`CredentialsFile`]); never the CVM instance role,
+//!   which would ask a cloud metadata address.
 //! - Errors: Tencent answers errors inside HTTP 200; each `Error.Code` becomes an
 //!   [`Error`], keeping code, message and `RequestId` (see [Errors](#errors)).
 //!

@@ -5,7 +5,8 @@
 //!
 //! 1. the profile named by `--profile` in the config file;
 //! 2. the provider's environment variables (`REVCENT_API_KEY`, …);
-//! 3. the config file's profile named by `AITHREADS_PROFILE`, else its `default` profile;
+//! 3. when `--profile` is not given, the config file's profile named by `AITHREADS_PROFILE`,
+//!    else its `default` profile (one profile is read, never two);
 //! 4. the provider's own official files (Tencent's credentials file);
 //! 5. the built-in default (the documented endpoints).
 //!
@@ -131,7 +132,10 @@ pub fn cli_wording(message: &str) -> String {
     const LIBRARY_ADVICE: [(&str, &str); 5] = [
         (" or call with_api_key", ""),
         (" or call with_credentials", ""),
-        (" or call with_region", " or write trtc:<region>/<TaskId>"),
+        (
+            " or call with_region",
+            ", pass --region (trtc commands) or write trtc:<region>/<TaskId>",
+        ),
         (", or opt in with allow_http", ""),
         (" or call with_base_url", ""),
     ];
@@ -881,8 +885,7 @@ api_key_env = "WORK_OPENAI"
             )
             .unwrap_err()
             .to_string(),
-            "no TRTC region configured: set TENCENTCLOUD_REGION or call with_region (X runs in y)"
-                .to_owned(),
+            regionless_trtc_error(),
         ];
         for message in library {
             let worded = cli_wording(&message);
@@ -891,6 +894,22 @@ api_key_env = "WORK_OPENAI"
                 "{message} -> {worded}"
             );
         }
+    }
+
+    /// The library's answer to a call with no region anywhere (refused before sending).
+    fn regionless_trtc_error() -> String {
+        let client = TrtcClient::new(TrtcConfig::new().with_credentials("AKIDx", "k")).unwrap();
+        let mut request = aithreads::providers::trtc::DescribeAiConversationRequest::default();
+        request.task_id = Some("t".into());
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        let error = runtime
+            .block_on(client.describe_ai_conversation(&request))
+            .unwrap_err();
+        assert!(error.message().contains("with_region"), "{error}");
+        error.to_string()
     }
 
     #[test]

@@ -348,7 +348,12 @@ fn secrets_from_commands_run_without_eating_piped_references() {
 }
 
 /// Environment, arguments, stdin, and what stderr must say.
-type Case<'a> = (Vec<(&'a str, &'a str)>, Vec<&'a str>, Option<&'a str>, &'a str);
+type Case<'a> = (
+    Vec<(&'a str, &'a str)>,
+    Vec<&'a str>,
+    Option<&'a str>,
+    &'a str,
+);
 
 #[test]
 fn configuration_errors_exit_2_once_before_any_request() {

@@ -71,10 +71,11 @@ pub fn client(
         }
     };
     let mut builder = Client::builder().with_concurrency(concurrency);
+    let mut missing = Vec::new();
     for kind in kinds {
         let Some(settings) = config.resolve(kind)? else {
             if required {
-                return Err(Failure::Usage(not_configured(kind)));
+                missing.push(not_configured(kind));
             }
             continue;
         };
@@ -83,6 +84,9 @@ pub fn client(
             Typed::Trtc(client) => builder.with_trtc(client),
             Typed::ChatKit(client) => builder.with_chatkit(client),
         };
+    }
+    if !missing.is_empty() {
+        return Err(Failure::Usage(missing.join("; ")));
     }
     Ok(builder.build())
 }

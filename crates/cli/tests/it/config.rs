@@ -379,7 +379,13 @@ fn configuration_errors_exit_2_once_before_any_request() {
             vars(&endpoints),
             vec!["get", "-"],
             Some("chatkit:cthr_1\nrevcent:AAAAAAAAAAAAAAAAAAA1\n"),
-            "is not configured",
+            "chatkit is not configured: set OPENAI_API_KEY",
+        ),
+        (
+            vars(&endpoints),
+            vec!["get", "chatkit:cthr_1", "revcent:AAAAAAAAAAAAAAAAAAA1"],
+            None,
+            "(`aithreads doctor` shows what is found); chatkit is not configured: set OPENAI_API_KEY",
         ),
         (
             vars(&endpoints),

@@ -133,7 +133,7 @@ pub fn check_refs(client: &Client, refs: &[ThreadRef]) -> Result<(), Failure> {
 /// (`with_api_key`, `with_credentials`, `with_region`, `allow_http`) becomes advice about
 /// variables and references, or goes.
 pub fn cli_wording(message: &str) -> String {
-    const LIBRARY_ADVICE: [(&str, &str); 5] = [
+    const LIBRARY_ADVICE: [(&str, &str); 4] = [
         (" or call with_api_key", ""),
         (" or call with_credentials", ""),
         (
@@ -141,7 +141,6 @@ pub fn cli_wording(message: &str) -> String {
             ", pass --region (trtc commands) or write trtc:<region>/<TaskId>",
         ),
         (", or opt in with allow_http", ""),
-        (" or call with_base_url", ""),
     ];
     LIBRARY_ADVICE
         .iter()

@@ -517,3 +517,43 @@ fn the_simulator_banner_pastes_into_a_working_configuration() {
     let report: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(report["ok"], true, "{report}");
 }
+
+#[test]
+fn xdg_config_home_holds_the_file_and_verbose_runs_log_each_source() {
+    let setup = Setup::with_threads(5);
+    let xdg = tempfile::tempdir().unwrap();
+    let file = xdg.path().join("aithreads/config.toml");
+    std::fs::create_dir_all(file.parent().unwrap()).unwrap();
+    std::fs::write(
+        &file,
+        format!(
+            "[profiles.default.revcent]\napi_key_env = \"MY_RC\"\nbase_url = \"{}\"\n",
+            setup.var("REVCENT_BASE_URL")
+        ),
+    )
+    .unwrap();
+    // A file in HOME that would be wrong: XDG_CONFIG_HOME wins.
+    setup.config_file("[profiles.default.revcent]\napi_key = \"rc-wrong\"\n");
+    let xdg_text = xdg.path().display().to_string();
+    let key = credentials().revcent_api_key;
+    let out = setup.run(
+        &[("XDG_CONFIG_HOME", &xdg_text), ("MY_RC", &key)],
+        &["-v", "list", "-p", "revcent", "-n", "1", "--output", "json"],
+    );
+    assert_eq!(code(&out), 0, "{}", text(&out.stderr));
+    let stderr = text(&out.stderr);
+    let file = file.display().to_string();
+    assert!(
+        stderr.contains(&format!(
+            "revcent api_key from {file} [profiles.default.revcent] api_key_env = MY_RC"
+        )),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains(&format!(
+            "revcent base_url from {file} [profiles.default.revcent] base_url"
+        )),
+        "{stderr}"
+    );
+    assert_no_secret(&out);
+}

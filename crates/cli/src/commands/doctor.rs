@@ -463,6 +463,15 @@ async fn trtc(client: &TrtcClient) -> Vec<Check> {
             ),
             check("credentials", Status::Skip, "the region was refused first"),
         ),
+        // The probe's TaskId is valid, so a refusal before sending is about the region.
+        Err(error) if error.is_invalid_input() => (
+            check(
+                "region",
+                Status::Fail,
+                config::cli_wording(&error.message()),
+            ),
+            check("credentials", Status::Skip, "the region was refused first"),
+        ),
         Err(_) if !code.is_empty() => (
             region_check,
             check(

@@ -183,3 +183,24 @@ fn refused_credentials_fail_their_check_and_unusable_configuration_exits_2() {
     );
     assert_eq!(setup.requests(), before);
 }
+
+#[test]
+fn a_region_the_action_does_not_serve_fails_the_region_check() {
+    let setup = Setup::with_threads(5);
+    let mut vars = env(&setup);
+    for (name, value) in vars.iter_mut() {
+        if *name == "TENCENTCLOUD_REGION" {
+            *value = "ap-mumbai".into();
+        }
+    }
+    let out = run(&setup, &vars, &["doctor", "--output", "json"]);
+    assert_eq!(code(&out), 1, "{}", text(&out.stderr));
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let region = check(&report, "trtc", "region");
+    assert_eq!(region["status"], "fail", "{region}");
+    assert!(
+        region["detail"].as_str().unwrap().contains("ap-mumbai"),
+        "{region}"
+    );
+    assert_eq!(check(&report, "trtc", "credentials")["status"], "skip");
+}

@@ -1,31 +1,45 @@
 //! One function per subcommand.
 
 mod bulk;
+mod doctor;
 mod export;
 mod items;
 mod list;
 mod trtc;
 
-use aithreads::{Client, ListQuery, ProviderKind};
+use aithreads::{ListQuery, ProviderKind};
 use clap::CommandFactory;
 use time::OffsetDateTime;
 
 use crate::Failure;
 use crate::args::{Cli, Command, Selection, SimCommand};
+use crate::config::{self, Needs};
 use crate::output::Output;
 
 /// Runs the parsed command line.
 pub async fn run(cli: Cli) -> Result<(), Failure> {
     let output = Output::new(cli.output);
     let concurrency = usize::from(cli.concurrency);
+    let profile = cli.profile.as_deref();
+    // Configuration is read only by the commands that talk to a provider, for the
+    // providers they need.
+    let client = |needs| config::client(profile, needs, concurrency);
+    let one = |kind| client(Needs::Provider(kind));
     match cli.command {
-        Command::List(args) => list::run(&client(concurrency)?, &output, args).await,
-        Command::Get(args) => bulk::get(&client(concurrency)?, &output, &args).await,
-        Command::Cancel(args) => bulk::cancel(&client(concurrency)?, &output, &args).await,
-        Command::Delete(args) => bulk::delete(&client(concurrency)?, &output, &args).await,
-        Command::Export(args) => export::run(&client(concurrency)?, args).await,
-        Command::Items(args) => items::run(&client(concurrency)?, &output, args).await,
-        Command::Trtc(command) => trtc::run(&client(concurrency)?, &output, command).await,
+        Command::List(args) => list::run(&one(args.provider.into())?, &output, args).await,
+        Command::Get(args) => bulk::get(&client(Needs::Refs(&args.refs))?, &output, &args).await,
+        Command::Cancel(args) => {
+            bulk::cancel(&client(Needs::Refs(&args.refs))?, &output, &args).await
+        }
+        Command::Delete(args) => {
+            bulk::delete(&client(Needs::Refs(&args.refs.refs))?, &output, &args).await
+        }
+        Command::Export(args) => export::run(&one(args.provider.into())?, args).await,
+        Command::Items(args) => items::run(&one(ProviderKind::OpenAiChatKit)?, &output, args).await,
+        Command::Trtc(command) => {
+            trtc::run(&one(ProviderKind::TencentTrtc)?, &output, command).await
+        }
+        Command::Doctor => doctor::run(profile, &output).await,
         Command::Sim(SimCommand::Serve(args)) => args.run().await.map_err(Failure::Usage),
         Command::Demo => crate::demo::run().await,
         Command::Completions { shell } => {
@@ -38,11 +52,6 @@ pub async fn run(cli: Cli) -> Result<(), Failure> {
             Ok(())
         }
     }
-}
-
-/// The client from the environment, with the command's concurrency.
-fn client(concurrency: usize) -> Result<Client, Failure> {
-    Ok(Client::from_env()?.with_concurrency(concurrency))
 }
 
 /// The unified query for a selection. RevCent needs a range, so it defaults to the last two

@@ -111,7 +111,9 @@ mod error;
 pub mod generated;
 mod input;
 mod provider;
+mod redact;
 pub mod sign;
+mod site;
 
 pub use aithreads_core as core;
 pub use aithreads_core::{Error, Result};
@@ -124,12 +126,15 @@ pub use engines::{FLOW_TTS_MODEL, LlmConfig, TtsConfig};
 pub use generated::{
     ActionSpec, AgentConfig, AmbientSound, ControlAiConversationRequest,
     ControlAiConversationResponse, ControlCommand, DescribeAiConversationRequest,
-    DescribeAiConversationResponse, InvokeLlm, SemanticEagerness, ServerPushText,
+    DescribeAiConversationResponse, InvokeLlm, SemanticEagerness, ServerPushText, SiteSpec,
     StartAiConversationRequest, StartAiConversationResponse, StopAiConversationRequest,
-    StopAiConversationResponse, SttConfig, TaskStatus, TurnDetection, UpdateAiConversationRequest,
-    UpdateAiConversationResponse, VoicePrint,
+    StopAiConversationResponse, SttConfig, TaskStatus, TransparentData, TurnDetection,
+    UpdateAiConversationRequest, UpdateAiConversationResponse, VoicePrint,
 };
 pub use input::check_thread_id;
+pub use provider::{START_TIME_OFFSET, parse_start_time};
+pub use redact::{is_secret_member, redact_json, secret_values};
+pub use site::Site;
 
 /// The decoders [`TrtcClient`] runs on every answer (status, headers and body in, typed value
 /// or [`Error`] out), for the fuzz targets and property tests (cargo feature `fuzzing`). Not a

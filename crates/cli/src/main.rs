@@ -6,6 +6,7 @@ mod commands;
 mod demo;
 mod output;
 mod refs;
+mod textarg;
 mod timearg;
 
 use std::process::ExitCode;

@@ -5,6 +5,7 @@ mod export;
 mod items;
 mod list;
 mod trtc;
+mod watch;
 
 use aithreads::{Client, ListQuery, ProviderKind};
 use clap::CommandFactory;
@@ -25,6 +26,7 @@ pub async fn run(cli: Cli) -> Result<(), Failure> {
         Command::Delete(args) => bulk::delete(&client(concurrency)?, &output, &args).await,
         Command::Export(args) => export::run(&client(concurrency)?, args).await,
         Command::Items(args) => items::run(&client(concurrency)?, &output, args).await,
+        Command::Watch(args) => watch::run(&client(concurrency)?, &output, &args).await,
         Command::Trtc(command) => trtc::run(&client(concurrency)?, &output, command).await,
         Command::Sim(SimCommand::Serve(args)) => args.run().await.map_err(Failure::Usage),
         Command::Demo => crate::demo::run().await,

@@ -490,6 +490,23 @@ mod tests {
     }
 
     #[test]
+    fn client_side_limits_follow_the_site() {
+        let start_limit = |endpoint: &str| {
+            let client = TrtcClient::new(
+                TrtcConfig::new()
+                    .with_credentials("AKIDexample", "secret-key")
+                    .with_endpoint(endpoint),
+            )
+            .unwrap();
+            client
+                .rate_limit(&START_AI_CONVERSATION)
+                .map(|l| l.rate().get())
+        };
+        assert_eq!(start_limit("trtc.intl.tencentcloudapi.com"), Some(50));
+        assert_eq!(start_limit("trtc.tencentcloudapi.com"), Some(20));
+    }
+
+    #[test]
     fn the_action_table_comes_from_the_spec() {
         let stop = ACTIONS
             .iter()

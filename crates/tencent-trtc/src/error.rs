@@ -110,7 +110,7 @@ pub(crate) fn explain_region(error: Error, action: &ActionSpec, site: Site, regi
         )
     };
     let mut explanation = format!(
-        "{}; {} does not run in region {region} here: {listed} ({})",
+        "{}. {} is not served in region {region}; {listed} ({})",
         details.message.trim_end_matches('.'),
         action.name,
         documented.source
@@ -265,7 +265,7 @@ mod tests {
         );
         let text = error.to_string();
         assert!(
-            text.contains("StopAIConversation does not run in region eu-frankfurt")
+            text.contains("StopAIConversation is not served in region eu-frankfurt")
                 && text.contains("ap-guangzhou, ap-singapore, ap-tokyo, na-siliconvalley")
                 && text.contains("647/65296")
                 && text.contains("The API does not support the region"),

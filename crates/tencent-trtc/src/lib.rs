@@ -3,10 +3,12 @@
 //! `2019-07-22`), with a standalone TC3-HMAC-SHA256 signer.
 //!
 //! - [`TrtcClient`]: the five actions, fully typed ([`StartAiConversationRequest`] and
-//!   siblings, generated from the spec), each signed afresh per attempt, refused before
-//!   sending in a region its documentation does not list, and held to its documented
-//!   requests per second on the client side (shared by clones), so bulk stops never trip
-//!   `RequestLimitExceeded`.
+//!   siblings, generated from the spec and the official SDK's models), each signed afresh per
+//!   attempt and held to its documented requests per second on the client side (shared by
+//!   clones, per [`Site`]), so bulk stops never trip `RequestLimitExceeded`. Any well-formed
+//!   region is sent: the server decides (see [Regions and sites](#regions-and-sites)).
+//! - Every request struct takes members the spec does not know yet (`extra_members`,
+//!   `with_extra_member`), sent next to the typed ones.
 //! - [`ThreadProvider`](aithreads_core::ThreadProvider): `get_thread` describes a task,
 //!   `cancel_thread` stops it; TRTC has no listing or deletion, so those answer
 //!   `Unsupported`.
@@ -97,6 +99,38 @@
 //! `Stopped` → completed (others → unknown, the raw value kept), and
 //! [`Thread::record`](core::Thread::record) is the typed [`DescribeAiConversationResponse`]
 //! ([`DescribeAiConversationResponse::into_thread`]).
+//!
+//! # Regions and sites
+//!
+//! Tencent Cloud has two sites: international accounts call `trtc.intl.tencentcloudapi.com`
+//! (the default, [`DEFAULT_ENDPOINT`]), China-site accounts `trtc.tencentcloudapi.com` (set
+//! `TENCENTCLOUD_TRTC_ENDPOINT` to it; a bare host means https). The [`Site`] comes from the
+//! endpoint's host, or [`TrtcConfig::with_site`] for a proxy, and sets the client-side request
+//! limits: StartAIConversation 50/s international, 20/s China.
+//!
+//! Which regions an action runs in is the server's decision. The pages disagree (Start and
+//! Control list na-ashburn, Describe, Update and Stop do not; only the China page lists
+//! ap-beijing and ap-shanghai) and the official SDKs check nothing, so the client checks only
+//! a region's syntax. When the server refuses one (`UnsupportedRegion`,
+//! `InvalidParameterValue.Region`, ...), the error keeps Tencent's code, message and
+//! `RequestId` and adds the regions the action's documentation lists for the site, with the
+//! page ([`ActionSpec::on`]).
+//!
+//! # Secrets of a request
+//!
+//! `AgentConfig.UserSig` and the keys inside `LLMConfig` / `TTSConfig` (`APIKey`,
+//! `SecretKey`, ...) are secrets too. The models' `Debug` prints `[redacted]` for every member
+//! whose name marks it secret ([`is_secret_member`]), also inside JSON text, and the client
+//! removes their values, the SecretKey, the token and the SecretId from any error a server's
+//! answer produces, before anything logs it.
+//!
+//! # Assumptions
+//!
+//! - `StartTime` (Describe) is undocumented: RFC 3339 is read as written, Tencent's usual
+//!   `YYYY-MM-DD HH:MM:SS` as Beijing time, UTC+8 ([`START_TIME_OFFSET`] says why); the raw
+//!   text stays in the record and an unreadable time leaves `created_at` empty.
+//! - Answers are JSON whether served as `application/json` or `text/plain`, as the official
+//!   Python SDK reads them.
 //!
 //! # Wire models
 //!

@@ -48,18 +48,20 @@ impl TaskStatus {
 pub const START_TIME_OFFSET: UtcOffset = offset!(+8);
 
 /// Reads a `StartTime`: RFC 3339 (`2025-02-24T08:00:00Z`, `…+08:00`), or Tencent's usual
-/// `YYYY-MM-DD HH:MM:SS` at [`START_TIME_OFFSET`]. `None` for anything else (the
-/// documentation's example is `"abc"`): an unreadable time never fails a call.
+/// `YYYY-MM-DD HH:MM:SS` at [`START_TIME_OFFSET`]; the result is in UTC, like every time of
+/// the unified model. `None` for anything else (the documentation's example is `"abc"`): an
+/// unreadable time never fails a call.
 pub fn parse_start_time(text: &str) -> Option<OffsetDateTime> {
     let text = text.trim();
-    OffsetDateTime::parse(text, &Rfc3339).ok().or_else(|| {
+    let time = OffsetDateTime::parse(text, &Rfc3339).ok().or_else(|| {
         PrimitiveDateTime::parse(
             text,
             format_description!("[year]-[month]-[day] [hour]:[minute]:[second]"),
         )
         .ok()
         .map(|local| local.assume_offset(START_TIME_OFFSET))
-    })
+    })?;
+    Some(time.to_offset(UtcOffset::UTC))
 }
 
 impl DescribeAiConversationResponse {
@@ -178,6 +180,7 @@ mod tests {
                 unix,
                 "{text:?}"
             );
+            assert!(parse_start_time(text).is_none_or(|t| t.offset() == UtcOffset::UTC));
             let answer: DescribeAiConversationResponse = serde_json::from_value(
                 serde_json::json!({"StartTime": text, "Status": "InProgress", "RequestId": "r"}),
             )

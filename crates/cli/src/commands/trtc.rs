@@ -73,7 +73,7 @@ fn reference(client: &TrtcClient, task_id: &str) -> Result<ThreadRef, Failure> {
 }
 
 /// Prints an answer: the reference alone in a table (to pass on), else the answer's JSON with
-/// `ref` first.
+/// `ref` added.
 fn print_answer(
     output: &Output,
     reference: &ThreadRef,

@@ -499,7 +499,7 @@ async fn any_well_formed_region_is_sent_and_a_refusal_names_the_documented_ones(
     assert_eq!(err.request_id(), Some("r-region"));
     let text = err.to_string();
     assert!(
-        text.contains("StopAIConversation does not run in region eu-frankfurt")
+        text.contains("StopAIConversation is not served in region eu-frankfurt")
             && text.contains("ap-guangzhou, ap-singapore, ap-tokyo, na-siliconvalley")
             && text.contains("https://www.tencentcloud.com/document/api/647/65296"),
         "{text}"

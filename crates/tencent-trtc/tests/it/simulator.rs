@@ -320,7 +320,7 @@ async fn regions_the_docs_disagree_on_are_sent_and_the_server_decides() {
     assert_eq!(err.code(), Some("UnsupportedRegion"));
     assert!(
         err.to_string()
-            .contains("DescribeAIConversation does not run in region eu-frankfurt here: the international site's documentation lists ap-guangzhou, ap-singapore, ap-tokyo, na-siliconvalley"),
+            .contains("DescribeAIConversation is not served in region eu-frankfurt; the international site's documentation lists ap-guangzhou, ap-singapore, ap-tokyo, na-siliconvalley"),
         "{err}"
     );
     assert_eq!(

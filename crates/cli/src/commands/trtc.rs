@@ -7,7 +7,7 @@ use std::io::{self, Write};
 use aithreads::providers::trtc::{
     AgentConfig, ControlAiConversationRequest, ControlCommand, DescribeAiConversationRequest,
     InvokeLlm, ServerPushText, StartAiConversationRequest, SttConfig, TransparentData, TrtcClient,
-    UpdateAiConversationRequest,
+    UpdateAiConversationRequest, redact_json,
 };
 use aithreads::{ProviderKind, ThreadRef};
 use serde::Serialize;
@@ -73,7 +73,8 @@ fn reference(client: &TrtcClient, task_id: &str) -> Result<ThreadRef, Failure> {
 }
 
 /// Prints an answer: the reference alone in a table (to pass on), else the answer's JSON with
-/// `ref` added.
+/// `ref` added and any secret member redacted (none is documented in an answer; a future one
+/// still never reaches the terminal).
 fn print_answer(
     output: &Output,
     reference: &ThreadRef,
@@ -88,6 +89,8 @@ fn print_answer(
     if let Ok(Value::Object(members)) = serde_json::to_value(answer) {
         record.extend(members);
     }
+    let mut record = Value::Object(record);
+    redact_json(&mut record);
     Ok(output.value(&record)?)
 }
 

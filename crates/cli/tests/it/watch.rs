@@ -287,3 +287,40 @@ fn list_watch_follows_the_listed_threads() {
     }
     assert!(lines[2..].iter().all(|e| e["from"] == "running"));
 }
+
+#[test]
+fn a_deleted_chatkit_thread_is_gone_and_ends_the_watch() {
+    let env = Env::start(10);
+    let listed = env.json(&[
+        "list",
+        "--provider",
+        "chatkit",
+        "--status",
+        "running",
+        "--limit",
+        "1",
+        "--output",
+        "json",
+    ]);
+    let reference = format!("chatkit:{}", listed[0]["id"].as_str().unwrap());
+    let watch = spawn(
+        &env,
+        &[
+            "watch",
+            &reference,
+            "--interval",
+            "100ms",
+            "--output",
+            "ndjson",
+        ],
+    );
+    std::thread::sleep(Duration::from_millis(800));
+    let out = env.run(&["delete", &reference, "--yes", "--output", "json"]);
+    assert_eq!(code(&out), 0, "{}", text(&out.stderr));
+    let (exit, stdout, stderr) = finish(watch, Duration::from_secs(30));
+    assert_eq!(exit, 0, "{stderr}");
+    let events = events(&stdout);
+    let path = path_of(&events, &reference);
+    assert_eq!(path.last().map(String::as_str), Some("gone"), "{path:?}");
+    assert_eq!(events.last().unwrap()["provider_status"], Value::Null);
+}

@@ -262,10 +262,6 @@ impl TrtcClient {
             Error::invalid_input(format!("{} request cannot be encoded: {e}", action.name))
         })?);
         input::check_members_unique(action.name, &body)?;
-        let secrets = serde_json::from_slice(&body)
-            .map(|json| redact::secret_values(&json))
-            .unwrap_or_default();
-        let secrets: Vec<&str> = secrets.iter().map(String::as_str).collect();
         let call = if action.idempotent {
             Call::idempotent(action.name)
         } else {
@@ -277,7 +273,7 @@ impl TrtcClient {
             .send(
                 call,
                 || self.signed_request(action, region, &body),
-                |response| decode(response).map_err(|e| e.scrubbed(&secrets)),
+                |response| decode(response).map_err(|e| scrub_request_secrets(e, &body)),
             )
             .await
             .map_err(|e| error::explain_region(e, action, self.inner.site, region))
@@ -344,6 +340,16 @@ impl TrtcClient {
         }
         Ok(request)
     }
+}
+
+/// `error` without the secrets of the request `body` (a UserSig, the keys inside LLMConfig),
+/// which a server may echo. Found only when an answer is an error, so successes pay nothing.
+fn scrub_request_secrets(error: Error, body: &[u8]) -> Error {
+    let secrets = serde_json::from_slice(body)
+        .map(|json| redact::secret_values(&json))
+        .unwrap_or_default();
+    let secrets: Vec<&str> = secrets.iter().map(String::as_str).collect();
+    error.scrubbed(&secrets)
 }
 
 /// StopAIConversation's answer: `TaskNotExist` on a retry means an earlier attempt stopped

@@ -180,7 +180,7 @@ fn print_change(
     match output.format() {
         OutputFormat::Table => {
             let provider_status = match to {
-                Seen::Status { raw, .. } => format!(" ({raw})"),
+                Seen::Status { raw, .. } => format!(" ({})", terminal_safe(raw)),
                 Seen::Gone => String::new(),
             };
             writeln!(
@@ -197,6 +197,28 @@ fn print_change(
         }
     }
     out.flush()
+}
+
+/// A server's word as a terminal shows it safely: control characters escaped (no escape
+/// sequence reaches the terminal), and at most 64 characters.
+fn terminal_safe(text: &str) -> String {
+    const MAX: usize = 64;
+    let mut out: String = text
+        .chars()
+        .take(MAX)
+        .flat_map(|c| {
+            let escaped: Vec<char> = if c.is_control() {
+                c.escape_default().collect()
+            } else {
+                vec![c]
+            };
+            escaped
+        })
+        .collect();
+    if text.chars().count() > MAX {
+        out.push('…');
+    }
+    out
 }
 
 /// `{"ref", "from", "to", "provider_status", "at"}`.
@@ -239,6 +261,16 @@ mod tests {
         ] {
             assert_eq!(seen.has_ended(), ended, "{seen:?}");
         }
+    }
+
+    #[test]
+    fn server_words_cannot_drive_the_terminal() {
+        assert_eq!(terminal_safe("InProgress"), "InProgress");
+        assert_eq!(
+            terminal_safe("\u{1b}]0;pwned\u{7}\n"),
+            "\\u{1b}]0;pwned\\u{7}\\n"
+        );
+        assert_eq!(terminal_safe(&"x".repeat(100)).chars().count(), 65);
     }
 
     #[test]

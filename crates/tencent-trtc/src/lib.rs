@@ -116,6 +116,27 @@
 //! `RequestId` and adds the regions the action's documentation lists for the site, with the
 //! page ([`ActionSpec::on`]).
 //!
+//! # Members the spec does not know yet
+//!
+//! The models follow the official SDK (tencentcloud-sdk-python-trtc 3.1.177). A member added
+//! since goes in `extra_members`, next to the typed ones, at any level:
+//!
+//! ```
+//! use aithreads_tencent_trtc::{AgentConfig, StartAiConversationRequest};
+//!
+//! let request = StartAiConversationRequest::new(
+//!     1_400_000_001,
+//!     "8801",
+//!     AgentConfig::new("bot-1", "user-sig", "alice").with_extra_member("NewAgentSwitch", true),
+//! )
+//! .with_extra_member("NewTopLevel", serde_json::json!({"Mode": 2}));
+//! let body = serde_json::to_value(&request).unwrap();
+//! assert_eq!(body["AgentConfig"]["NewAgentSwitch"], true);
+//! assert_eq!(body["NewTopLevel"]["Mode"], 2);
+//! // Debug never shows the UserSig.
+//! assert!(!format!("{request:?}").contains("user-sig"));
+//! ```
+//!
 //! # Secrets of a request
 //!
 //! `AgentConfig.UserSig` and the keys inside `LLMConfig` / `TTSConfig` (`APIKey`,

@@ -1,6 +1,7 @@
 //! The command line, as clap types.
 
 use std::path::PathBuf;
+use std::time::Duration;
 
 use aithreads::{Order, ProviderKind, Status};
 use clap::{Args, Parser, Subcommand, ValueEnum};
@@ -88,7 +89,16 @@ pub enum Command {
     /// List the items (messages, tool calls, widgets, tasks) of a ChatKit thread.
     Items(ItemsArgs),
 
-    /// TRTC-only calls: start and describe AI conversations.
+    /// Follow threads until every one has ended, printing each status change as it happens.
+    ///
+    /// Polls each thread every --interval, within the providers' request limits (TRTC
+    /// DescribeAIConversation: 20 requests/s), and exits 0 once every thread has ended
+    /// (completed, cancelled, failed, or gone after it ended); 1 when some could not be
+    /// followed or on Ctrl-C. Table lines, or one JSON event per line
+    /// ({"ref","from","to","provider_status","at"}) with --output json or ndjson.
+    Watch(WatchArgs),
+
+    /// TRTC-only calls: start, describe, update and control AI conversations.
     #[command(subcommand)]
     Trtc(TrtcCommand),
 
@@ -169,6 +179,35 @@ pub struct ListArgs {
     /// Show every matching thread, walking all pages.
     #[arg(long)]
     pub all: bool,
+    /// Then follow the listed threads until each has ended, as `watch` does.
+    #[arg(long)]
+    pub watch: bool,
+    /// How often --watch polls each thread.
+    #[arg(long, value_parser = interval_arg, default_value = "2s", requires = "watch")]
+    pub interval: Duration,
+}
+
+/// `watch`.
+#[derive(Debug, Args)]
+pub struct WatchArgs {
+    /// The threads.
+    #[command(flatten)]
+    pub refs: RefsArgs,
+    /// How often each thread is polled (at least 100ms).
+    #[arg(long, value_parser = interval_arg, default_value = "2s")]
+    pub interval: Duration,
+}
+
+/// Parses a polling interval: a duration such as `500ms`, `2s` or `1m`, at least 100ms.
+fn interval_arg(text: &str) -> Result<Duration, String> {
+    let interval = humantime::parse_duration(text.trim())
+        .map_err(|e| format!("`{text}` is not a duration such as 500ms, 2s or 1m: {e}"))?;
+    if interval < Duration::from_millis(100) {
+        return Err(format!(
+            "`{text}` is shorter than the shortest interval, 100ms"
+        ));
+    }
+    Ok(interval)
 }
 
 /// Commands that take thread references.
@@ -245,13 +284,28 @@ impl From<OrderArg> for Order {
     }
 }
 
+/// Where `trtc` values that may be secret can come from, for the help text.
+const TRTC_VALUES_HELP: &str = "\
+Values that may hold secrets (--user-sig, and the JSON of --llm-config, --tts-config and
+--avatar-config, which carry API keys) can stay off the command line, where `ps` shows them:
+give @FILE to read a file, - to read stdin (once per command), or set the variable named in
+the option's help. JSON options take the JSON text itself, @FILE or -.";
+
 /// `trtc …`.
 #[derive(Debug, Subcommand)]
 pub enum TrtcCommand {
     /// Start an AI conversation: the bot joins the room and talks with the target user.
+    /// Prints the new task's reference, trtc:<region>/<TaskId>.
+    #[command(after_help = TRTC_VALUES_HELP)]
     Start(TrtcStartArgs),
     /// Show the status of a conversation by TaskId or SessionId.
     Describe(TrtcDescribeArgs),
+    /// Change a running conversation's welcome message, interruption, LLM or TTS settings;
+    /// what is not given is not changed.
+    #[command(after_help = TRTC_VALUES_HELP)]
+    Update(TrtcUpdateArgs),
+    /// Make the bot speak a text, ask its LLM, or pass data through to the client.
+    Control(TrtcControlArgs),
 }
 
 /// `trtc start`.
@@ -266,8 +320,8 @@ pub struct TrtcStartArgs {
     /// The bot's user id.
     #[arg(long)]
     pub user_id: String,
-    /// The bot's UserSig.
-    #[arg(long)]
+    /// The bot's UserSig: the value, @FILE, or - for stdin.
+    #[arg(long, env = "AITHREADS_TRTC_USER_SIG", hide_env_values = true)]
     pub user_sig: String,
     /// The user the bot talks with.
     #[arg(long)]
@@ -275,13 +329,83 @@ pub struct TrtcStartArgs {
     /// Your id for the conversation, to find it later and avoid starting it twice.
     #[arg(long)]
     pub session_id: Option<String>,
-    /// LLM settings as the JSON text TRTC documents ({"LLMType":"openai","Model":…}).
+    /// The bot's greeting.
     #[arg(long)]
-    pub llm_config: Option<String>,
-    /// TTS settings as the JSON text TRTC documents ({"TTSType":"flow",…}).
+    pub welcome_message: Option<String>,
+    /// The LLM and TTS settings.
+    #[command(flatten)]
+    pub engines: TrtcEngineArgs,
+    /// Digital human settings, the JSON text TRTC documents (AvatarConfig): JSON, @FILE or -.
+    #[arg(long, env = "AITHREADS_TRTC_AVATAR_CONFIG", hide_env_values = true)]
+    pub avatar_config: Option<String>,
+    /// Speech recognition settings, a JSON object (STTConfig: {"Language":"en",…}): JSON,
+    /// @FILE or -.
     #[arg(long)]
-    pub tts_config: Option<String>,
+    pub stt_config: Option<String>,
     /// Region [default: TENCENTCLOUD_REGION].
+    #[arg(long)]
+    pub region: Option<String>,
+}
+
+/// The LLM and TTS settings of `trtc start` and `trtc update`.
+#[derive(Debug, Args)]
+pub struct TrtcEngineArgs {
+    /// LLM settings, the JSON text TRTC documents ({"LLMType":"openai","Model":…,"APIKey":…}):
+    /// JSON, @FILE or -.
+    #[arg(long, env = "AITHREADS_TRTC_LLM_CONFIG", hide_env_values = true)]
+    pub llm_config: Option<String>,
+    /// TTS settings, the JSON text TRTC documents ({"TTSType":"flow",…}): JSON, @FILE or -.
+    #[arg(long, env = "AITHREADS_TRTC_TTS_CONFIG", hide_env_values = true)]
+    pub tts_config: Option<String>,
+}
+
+/// `trtc update`.
+#[derive(Debug, Args)]
+pub struct TrtcUpdateArgs {
+    /// The task (a TaskId, or `trtc:[<region>/]<TaskId>`).
+    pub task: String,
+    /// The bot's new greeting.
+    #[arg(long)]
+    pub welcome_message: Option<String>,
+    /// Interruption: 0 the server interrupts the bot when the user speaks, 1 the client does.
+    #[arg(long, value_parser = clap::value_parser!(u64).range(0..=1))]
+    pub interrupt_mode: Option<u64>,
+    /// With interrupt mode 0: milliseconds of speech that interrupt the bot.
+    #[arg(long)]
+    pub interrupt_speech_duration: Option<u64>,
+    /// The new LLM and TTS settings.
+    #[command(flatten)]
+    pub engines: TrtcEngineArgs,
+    /// Region [default: the reference's, else TENCENTCLOUD_REGION].
+    #[arg(long)]
+    pub region: Option<String>,
+}
+
+/// `trtc control`.
+#[derive(Debug, Args)]
+#[command(group(clap::ArgGroup::new("command").required(true)))]
+pub struct TrtcControlArgs {
+    /// The task (a TaskId, or `trtc:[<region>/]<TaskId>`).
+    pub task: String,
+    /// Have the bot say this text (command ServerPushText).
+    #[arg(long, group = "command")]
+    pub say: Option<String>,
+    /// Send this text to the bot's LLM, as if the user had said it (command InvokeLLM).
+    #[arg(long, group = "command")]
+    pub invoke_llm: Option<String>,
+    /// Pass this data through to the client (command TransparentData): text, @FILE or -.
+    #[arg(long, group = "command")]
+    pub transparent_data: Option<String>,
+    /// The text may interrupt the bot while it speaks (--say, --invoke-llm).
+    #[arg(long)]
+    pub interrupt: bool,
+    /// End the conversation once the text has been said (--say).
+    #[arg(long, requires = "say")]
+    pub stop_after_play: bool,
+    /// Add the text to the LLM's history (--say).
+    #[arg(long, requires = "say")]
+    pub add_history: bool,
+    /// Region [default: the reference's, else TENCENTCLOUD_REGION].
     #[arg(long)]
     pub region: Option<String>,
 }

@@ -7,6 +7,7 @@ mod config;
 mod demo;
 mod output;
 mod refs;
+mod textarg;
 mod timearg;
 
 use std::process::ExitCode;

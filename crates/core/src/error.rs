@@ -581,6 +581,64 @@ impl Error {
     }
 }
 
+/// Keeping secrets out of error text.
+impl Error {
+    /// What replaces a secret in [`scrubbed`](Self::scrubbed) text.
+    pub const REDACTED: &'static str = "[redacted]";
+
+    /// This error with every occurrence of each of `secrets` in its text (message, code,
+    /// parameter, type, request id, decode excerpt) replaced by `[redacted]`: for values a
+    /// server echoed back, such as a credential or a secret member of the request. Secrets
+    /// shorter than 4 characters are left alone; they would match ordinary words.
+    pub fn scrubbed(mut self, secrets: &[&str]) -> Self {
+        const MIN_SECRET_LEN: usize = 4;
+        let secrets: Vec<&str> = secrets
+            .iter()
+            .copied()
+            .filter(|s| s.len() >= MIN_SECRET_LEN)
+            .collect();
+        if secrets.is_empty() {
+            return self;
+        }
+        let clean = |text: &mut String| {
+            for secret in &secrets {
+                if text.contains(secret) {
+                    *text = text.replace(secret, Self::REDACTED);
+                }
+            }
+        };
+        match &mut self {
+            Self::Authentication { details, .. }
+            | Self::NotFound { details, .. }
+            | Self::RateLimited { details, .. }
+            | Self::Provider { details, .. } => {
+                clean(&mut details.message);
+                [
+                    &mut details.code,
+                    &mut details.param,
+                    &mut details.error_type,
+                    &mut details.request_id,
+                ]
+                .into_iter()
+                .flatten()
+                .for_each(clean);
+            }
+            Self::Decode {
+                excerpt, message, ..
+            } => {
+                clean(excerpt);
+                clean(message);
+            }
+            Self::Transport { message, .. }
+            | Self::InvalidInput { message }
+            | Self::Config { message } => clean(message),
+            // No text from the server.
+            Self::Timeout { .. } | Self::ResponseTooLarge { .. } | Self::Unsupported { .. } => {}
+        }
+        self
+    }
+}
+
 impl From<UnknownName> for Error {
     fn from(error: UnknownName) -> Self {
         Self::invalid_input(error.to_string())

@@ -13,21 +13,27 @@
 //!    `AuthFailure.SecretIdNotFound`; TC3 signature over the exact body and signed headers,
 //!    verified with the client crate's signer and the simulator's credentials:
 //!    `AuthFailure.SignatureFailure` (a body changed after signing fails here);
-//! 3. version: `NoSuchVersion`; action: `InvalidAction`; region present and listed for the
-//!    action: `MissingParameter` / `UnsupportedRegion`; JSON content type;
+//! 3. version: `NoSuchVersion`; action: `InvalidAction`; region present and served:
+//!    `MissingParameter` / `UnsupportedRegion`. The simulator serves every action in every
+//!    region any page documents for any action on either site ([`SERVED_REGIONS`]): where a
+//!    task can start (Start lists na-ashburn), it can be described and stopped, although the
+//!    Describe, Update and Stop pages leave na-ashburn out. JSON content type;
 //! 4. the action's documented rate (or [`SimConfig::trtc_rate_limit`]), when
 //!    [`SimConfig::enforce_trtc_rate_limits`] is on:
 //!    `RequestLimitExceeded` (a token bucket holding one second's requests, refilled at the
 //!    documented rate, so a client spacing requests `1/rate` s apart never trips it);
 //! 5. the body against the action's request type: `MissingParameter`, `InvalidParameter`,
-//!    `UnknownParameter`; documented values: `InvalidParameterValue`, `InvalidParameter.TaskId`.
+//!    `UnknownParameter` (members of the spec, which follows the official SDK's models, are
+//!    known); documented values: `InvalidParameterValue`, `InvalidParameter.TaskId`.
 //!
 //! Tasks live per region. StartAIConversation creates a TaskId shaped like the seed's
 //! (`SV1FR+XTtvz…VH0.`: 115 characters of `A-Za-z0-9+-` and a final `.`), `Preparing` for a
 //! moment, then `InProgress`; a second start with the `SessionId` of a live task answers
 //! `FailedOperation.TaskExist`, and one with the same room and robot `UserId` interrupts
 //! (stops) the earlier task, as the AgentConfig docs say. Describe finds a task by `TaskId`
-//! or `SessionId`. Update and Control need a live task; `ServerPushText` with
+//! or `SessionId`, and answers `StartTime` as Tencent APIs usually write times,
+//! `YYYY-MM-DD HH:MM:SS` in Beijing time (UTC+8). Update and Control need a live task
+//! (Control takes `ServerPushText`, `InvokeLLM` and `TransparentData`); `ServerPushText` with
 //! `StopAfterPlay` stops it. Stop turns a live task `Stopped` ("stopped, resources being
 //! cleaned up"): Describe reports `Stopped` for a retention period (60 s by default), after
 //! which the task is gone. Any action on a missing task, and Update, Control or Stop on a
@@ -45,8 +51,8 @@ use std::time::{Duration, Instant};
 use aithreads_tencent_trtc::{
     ACTIONS, ActionSpec, ControlAiConversationRequest, ControlAiConversationResponse,
     ControlCommand, DescribeAiConversationRequest, DescribeAiConversationResponse,
-    StartAiConversationRequest, StartAiConversationResponse, StopAiConversationRequest,
-    StopAiConversationResponse, TaskStatus, UpdateAiConversationRequest,
+    START_TIME_OFFSET, Site, StartAiConversationRequest, StartAiConversationResponse,
+    StopAiConversationRequest, StopAiConversationResponse, TaskStatus, UpdateAiConversationRequest,
     UpdateAiConversationResponse,
 };
 use axum::Router;
@@ -60,9 +66,9 @@ use rand::{Rng, SeedableRng};
 use serde::Serialize;
 use serde_json::{Value, json};
 use time::OffsetDateTime;
-use time::format_description::well_known::Rfc3339;
+use time::macros::format_description;
 
-pub use auth::MAX_CLOCK_SKEW;
+pub use auth::{MAX_CLOCK_SKEW, SERVED_REGIONS};
 
 use crate::{Sim, SimConfig};
 
@@ -153,6 +159,8 @@ pub struct State {
     tasks: HashMap<(String, String), Task>,
     buckets: HashMap<&'static str, Bucket>,
     errors: HashMap<String, u64>,
+    /// Requests received, by (`X-TC-Action`, `X-TC-Region`) as sent.
+    requests: HashMap<(String, String), u64>,
     rng: StdRng,
     prepare_time: Duration,
     stopped_retention: Duration,
@@ -167,11 +175,13 @@ impl State {
             buckets: ACTIONS
                 .iter()
                 .map(|a| {
-                    let rate = config.trtc_rate_limit.unwrap_or(a.rate_limit_per_second);
+                    let documented = a.on(Site::International).rate_limit_per_second;
+                    let rate = config.trtc_rate_limit.unwrap_or(documented);
                     (a.name, Bucket::new(rate))
                 })
                 .collect(),
             errors: HashMap::new(),
+            requests: HashMap::new(),
             rng: StdRng::seed_from_u64(config.seed ^ 0x7472_7463),
             prepare_time: PREPARE_TIME,
             stopped_retention: STOPPED_RETENTION,
@@ -193,7 +203,7 @@ impl State {
             room_id: self.rng.random_range(1..4_294_967_294u64).to_string(),
             robot_user_id: format!("robot_{}", self.tasks.len()),
             session_id: None,
-            start_time: now_rfc3339(),
+            start_time: now_beijing(),
             status: TaskStatus::InProgress,
             next_change: None,
         };
@@ -223,6 +233,15 @@ impl State {
     /// How many answers carried this `Error.Code`.
     pub fn error_answers(&self, code: &str) -> u64 {
         self.errors.get(code).copied().unwrap_or(0)
+    }
+
+    /// How many requests arrived with this `X-TC-Action` and `X-TC-Region`, whatever they
+    /// were answered.
+    pub fn requests(&self, action: &str, region: &str) -> u64 {
+        self.requests
+            .get(&(action.to_owned(), region.to_owned()))
+            .copied()
+            .unwrap_or(0)
     }
 
     /// How many answers were `RequestLimitExceeded`.
@@ -326,6 +345,7 @@ impl State {
         for (name, text) in [
             ("LLMConfig", &request.llm_config),
             ("TTSConfig", &request.tts_config),
+            ("AvatarConfig", &request.avatar_config),
         ] {
             if let Some(text) = text {
                 json_object_text(name, text)?;
@@ -362,7 +382,7 @@ impl State {
             room_id: request.room_id,
             robot_user_id: request.agent_config.user_id,
             session_id: request.session_id,
-            start_time: now_rfc3339(),
+            start_time: now_beijing(),
             status: TaskStatus::Preparing,
             next_change: Some(Instant::now() + self.prepare_time),
         };
@@ -462,12 +482,21 @@ impl State {
                 })?;
                 false
             }
+            ControlCommand::TransparentData => {
+                request.transparent_data.as_ref().ok_or_else(|| {
+                    Failure::new(
+                        "MissingParameter",
+                        "The request is missing a required parameter `TransparentData`.",
+                    )
+                })?;
+                false
+            }
             // A value this simulator does not know (`Unknown`, or one a newer spec adds).
             other => {
                 return Err(Failure::new(
                     "InvalidParameterValue",
                     format!(
-                        "The value of parameter `Command` is not supported: `{other}` (ServerPushText or InvokeLLM)."
+                        "The value of parameter `Command` is not supported: `{other}` (ServerPushText, InvokeLLM or TransparentData)."
                     ),
                 ));
             }
@@ -499,12 +528,17 @@ impl State {
         body: &[u8],
         request_id: String,
     ) -> Result<Value, Failure> {
-        match action.name {
-            "StartAIConversation" => self.start(region, params::parse(body)?, request_id),
-            "DescribeAIConversation" => self.describe(region, params::parse(body)?, request_id),
-            "UpdateAIConversation" => self.update(region, params::parse(body)?, request_id),
-            "ControlAIConversation" => self.control(region, params::parse(body)?, request_id),
-            "StopAIConversation" => self.stop_action(region, params::parse(body)?, request_id),
+        let name = action.name;
+        match name {
+            "StartAIConversation" => self.start(region, params::parse(name, body)?, request_id),
+            "DescribeAIConversation" => {
+                self.describe(region, params::parse(name, body)?, request_id)
+            }
+            "UpdateAIConversation" => self.update(region, params::parse(name, body)?, request_id),
+            "ControlAIConversation" => self.control(region, params::parse(name, body)?, request_id),
+            "StopAIConversation" => {
+                self.stop_action(region, params::parse(name, body)?, request_id)
+            }
             other => Err(Failure::new(
                 "InvalidAction",
                 format!("The action `{other}` does not exist."),
@@ -522,6 +556,18 @@ async fn handle(Shared(sim): Shared<Arc<Sim>>, request: Request) -> Response {
     let (parts, body) = request.into_parts();
     let body = axum::body::to_bytes(body, MAX_BODY_BYTES).await;
     let mut state = sim.trtc();
+    let header = |name: &str| {
+        parts
+            .headers
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+            .to_owned()
+    };
+    *state
+        .requests
+        .entry((header("x-tc-action"), header("x-tc-region")))
+        .or_default() += 1;
     let request_id = state.request_id();
     let result = match body {
         Ok(body) => serve(
@@ -610,11 +656,14 @@ fn json_object_text(name: &str, text: &str) -> Result<(), Failure> {
     }
 }
 
-fn now_rfc3339() -> String {
+/// Now as `YYYY-MM-DD HH:MM:SS` in Beijing time, the form the client reads with
+/// [`START_TIME_OFFSET`].
+fn now_beijing() -> String {
     OffsetDateTime::now_utc()
-        .replace_nanosecond(0)
-        .ok()
-        .and_then(|t| t.format(&Rfc3339).ok())
+        .to_offset(START_TIME_OFFSET)
+        .format(format_description!(
+            "[year]-[month]-[day] [hour]:[minute]:[second]"
+        ))
         .unwrap_or_default()
 }
 

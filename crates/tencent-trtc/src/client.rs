@@ -16,7 +16,7 @@ use url::Url;
 use crate::config::{
     API_VERSION, Language, REGION_VAR, SECRET_ID_VAR, SECRET_KEY_VAR, SERVICE, TrtcConfig,
 };
-use crate::error::{PROVIDER, decode};
+use crate::error::{self, PROVIDER, decode};
 use crate::generated::{
     ActionSpec, CONTROL_AI_CONVERSATION, ControlAiConversationRequest,
     ControlAiConversationResponse, DESCRIBE_AI_CONVERSATION, DescribeAiConversationRequest,
@@ -26,7 +26,9 @@ use crate::generated::{
     UpdateAiConversationResponse,
 };
 use crate::input;
+use crate::redact;
 use crate::sign::{self, SignableRequest, SigningParams};
+use crate::site::Site;
 
 /// Every action this client calls, as the spec describes them.
 pub const ACTIONS: [&ActionSpec; 5] = [
@@ -56,7 +58,9 @@ pub struct StopOutcome {
 /// connection pool and the per-action rate limits.
 ///
 /// Every call is `POST /` signed with TC3-HMAC-SHA256 (signed afresh for each retry), to the
-/// region of the client; the region must be one the action's documentation lists.
+/// region of the client. Any well-formed region is sent: the server decides where an action
+/// runs, and when it refuses a region the error lists the regions the action's documentation
+/// names for the client's [`Site`].
 #[derive(Clone)]
 pub struct TrtcClient {
     inner: Arc<Inner>,
@@ -73,9 +77,11 @@ struct Inner {
     secret_id: String,
     secret_key: SecretString,
     token: Option<SecretString>,
+    /// Whose documented limits and regions apply.
+    site: Site,
     transport: Transport,
     language: Option<Language>,
-    /// One budget per action, at its documented rate; `None` when turned off.
+    /// One budget per action, at the site's documented rate; `None` when turned off.
     limits: Option<Vec<(&'static str, RateLimit)>>,
 }
 
@@ -84,7 +90,8 @@ impl fmt::Debug for TrtcClient {
         f.debug_struct("TrtcClient")
             .field("endpoint", &self.inner.endpoint.as_str())
             .field("region", &self.region)
-            .field("secret_id", &self.inner.secret_id)
+            .field("site", &self.inner.site)
+            .field("secret_id", &"[redacted]")
             .field("secret_key", &"[redacted]")
             .field("token", &self.inner.token.as_ref().map(|_| "[redacted]"))
             .field("transport", &self.inner.transport)
@@ -112,15 +119,20 @@ impl TrtcClient {
         }
         let endpoint = endpoint_url(&config.transport, &config.endpoint)?;
         let host = host_header(&endpoint)?;
-        let mut secrets = vec![secret_key.clone()];
+        let site = config
+            .site
+            .or_else(|| endpoint.host_str().and_then(Site::of_host))
+            .unwrap_or_default();
+        // The SecretId is scrubbed from errors too: it names the account.
+        let mut secrets = vec![SecretString::from(secret_id.clone()), secret_key.clone()];
         secrets.extend(config.token.clone());
         let transport = Transport::new(PROVIDER, config.transport, secrets)?;
         let limits = config.rate_limits.then(|| {
             ACTIONS
                 .iter()
                 .map(|action| {
-                    let rate =
-                        NonZeroU32::new(action.rate_limit_per_second).unwrap_or(NonZeroU32::MIN);
+                    let rate = NonZeroU32::new(action.on(site).rate_limit_per_second)
+                        .unwrap_or(NonZeroU32::MIN);
                     (action.name, RateLimit::per_second(rate))
                 })
                 .collect()
@@ -132,6 +144,7 @@ impl TrtcClient {
                 secret_id,
                 secret_key,
                 token: config.token,
+                site,
                 transport,
                 language: config.language,
                 limits,
@@ -163,6 +176,11 @@ impl TrtcClient {
     /// The region calls go to.
     pub fn region(&self) -> Option<&str> {
         self.region.as_deref()
+    }
+
+    /// The site whose documented limits and regions apply.
+    pub fn site(&self) -> Site {
+        self.inner.site
     }
 
     /// `StartAIConversation`: puts an AI agent into a room; answers the new `TaskId`.
@@ -231,7 +249,8 @@ impl TrtcClient {
     }
 
     /// Serialises the body once, then signs and sends it per attempt, so the bytes signed
-    /// are exactly the bytes sent.
+    /// are exactly the bytes sent. The request's own secrets (UserSig, the LLM and TTS keys)
+    /// are scrubbed from any error a server's answer makes, before anything logs it.
     async fn send<T>(
         &self,
         action: &'static ActionSpec,
@@ -242,6 +261,7 @@ impl TrtcClient {
         let body = Bytes::from(serde_json::to_vec(request).map_err(|e| {
             Error::invalid_input(format!("{} request cannot be encoded: {e}", action.name))
         })?);
+        input::check_members_unique(action.name, &body)?;
         let call = if action.idempotent {
             Call::idempotent(action.name)
         } else {
@@ -250,26 +270,31 @@ impl TrtcClient {
         .with_rate_limit(self.rate_limit(action));
         self.inner
             .transport
-            .send(call, || self.signed_request(action, region, &body), decode)
+            .send(
+                call,
+                || self.signed_request(action, region, &body),
+                |response| decode(response).map_err(|e| scrub_request_secrets(e, &body)),
+            )
             .await
+            .map_err(|e| error::explain_region(e, action, self.inner.site, region))
     }
 
     fn region_for(&self, action: &ActionSpec) -> Result<&str> {
-        let region = self.region.as_deref().ok_or_else(|| {
+        self.region.as_deref().ok_or_else(|| {
+            let documented = action.on(self.inner.site).regions;
             Error::invalid_input(format!(
-                "no TRTC region configured: set {REGION_VAR} or call with_region ({} runs in {})",
-                action.name,
-                action.regions.join(", ")
+                "no TRTC region configured: set {REGION_VAR} or call with_region{}",
+                if documented.is_empty() {
+                    String::new()
+                } else {
+                    format!(
+                        " ({} is documented in {})",
+                        action.name,
+                        documented.join(", ")
+                    )
+                }
             ))
-        })?;
-        if !action.regions.contains(&region) {
-            return Err(Error::invalid_input(format!(
-                "{} is not available in region {region}; it runs in {}",
-                action.name,
-                action.regions.join(", ")
-            )));
-        }
-        Ok(region)
+        })
     }
 
     fn rate_limit(&self, action: &ActionSpec) -> Option<&RateLimit> {
@@ -317,6 +342,16 @@ impl TrtcClient {
     }
 }
 
+/// `error` without the secrets of the request `body` (a UserSig, the keys inside LLMConfig),
+/// which a server may echo. Found only when an answer is an error, so successes pay nothing.
+fn scrub_request_secrets(error: Error, body: &[u8]) -> Error {
+    let secrets = serde_json::from_slice(body)
+        .map(|json| redact::secret_values(&json))
+        .unwrap_or_default();
+    let secrets: Vec<&str> = secrets.iter().map(String::as_str).collect();
+    error.scrubbed(&secrets)
+}
+
 /// StopAIConversation's answer: `TaskNotExist` on a retry means an earlier attempt stopped
 /// the task.
 pub fn decode_stop(response: Response) -> Result<StopOutcome> {
@@ -339,7 +374,9 @@ fn unix_now() -> i64 {
         .map_or(0, |d| d.as_secs() as i64)
 }
 
-/// The endpoint as a URL: `scheme://host[:port]/`, https assumed for a bare host.
+/// The endpoint as a URL: `scheme://host[:port]/`. A bare host means https
+/// (`trtc.tencentcloudapi.com`), except a loopback one (`127.0.0.1:8787`), which means plain
+/// http: nothing on loopback here serves TLS, and plain http stays refused everywhere else.
 fn endpoint_url(
     transport: &aithreads_core::transport::TransportConfig,
     endpoint: &str,
@@ -347,7 +384,11 @@ fn endpoint_url(
     let text = if endpoint.contains("://") {
         endpoint.to_owned()
     } else {
-        format!("https://{endpoint}")
+        let https = format!("https://{endpoint}");
+        match Url::parse(&https) {
+            Ok(url) if is_loopback(&url) => format!("http://{endpoint}"),
+            _ => https,
+        }
     };
     let url = transport.check_base_url(PROVIDER, &text)?;
     // Every action is `POST /`: a path, query or credentials would change what is signed.
@@ -363,6 +404,15 @@ fn endpoint_url(
         )));
     }
     Ok(url)
+}
+
+fn is_loopback(url: &Url) -> bool {
+    match url.host() {
+        Some(url::Host::Domain(name)) => name.eq_ignore_ascii_case("localhost"),
+        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+        None => false,
+    }
 }
 
 /// The `Host` header, signed and sent: host plus the port when the URL names a
@@ -390,6 +440,11 @@ mod tests {
         assert_eq!(host_header(&url).unwrap(), "trtc.tencentcloudapi.com");
         let url = endpoint_url(&transport, "http://127.0.0.1:8787").unwrap();
         assert_eq!(host_header(&url).unwrap(), "127.0.0.1:8787");
+        // A bare loopback host is the simulator or a local proxy: plain http.
+        for bare in ["127.0.0.1:8787", "localhost:8787", "[::1]:8787"] {
+            let url = endpoint_url(&transport, bare).unwrap();
+            assert_eq!(url.scheme(), "http", "{bare}");
+        }
         let url = endpoint_url(&transport, "https://trtc.intl.tencentcloudapi.com:443/").unwrap();
         assert_eq!(host_header(&url).unwrap(), "trtc.intl.tencentcloudapi.com");
         for bad in [
@@ -421,11 +476,49 @@ mod tests {
     }
 
     #[test]
+    fn the_site_follows_the_endpoint_unless_set() {
+        let client = |endpoint: &str, site: Option<Site>| {
+            let mut config = TrtcConfig::new()
+                .with_credentials("AKIDexample", "secret-key")
+                .with_endpoint(endpoint);
+            if let Some(site) = site {
+                config = config.with_site(site);
+            }
+            TrtcClient::new(config).unwrap().site()
+        };
+        assert_eq!(client("trtc.tencentcloudapi.com", None), Site::China);
+        assert_eq!(
+            client("https://trtc.intl.tencentcloudapi.com", None),
+            Site::International
+        );
+        assert_eq!(client("127.0.0.1:9", None), Site::International);
+        assert_eq!(client("127.0.0.1:9", Some(Site::China)), Site::China);
+    }
+
+    #[test]
+    fn client_side_limits_follow_the_site() {
+        let start_limit = |endpoint: &str| {
+            let client = TrtcClient::new(
+                TrtcConfig::new()
+                    .with_credentials("AKIDexample", "secret-key")
+                    .with_endpoint(endpoint),
+            )
+            .unwrap();
+            client
+                .rate_limit(&START_AI_CONVERSATION)
+                .map(|l| l.rate().get())
+        };
+        assert_eq!(start_limit("trtc.intl.tencentcloudapi.com"), Some(50));
+        assert_eq!(start_limit("trtc.tencentcloudapi.com"), Some(20));
+    }
+
+    #[test]
     fn the_action_table_comes_from_the_spec() {
         let stop = ACTIONS
             .iter()
             .find(|a| a.name == "StopAIConversation")
-            .unwrap();
+            .unwrap()
+            .on(Site::International);
         // Seed 003.
         assert_eq!(stop.rate_limit_per_second, 20);
         assert_eq!(

@@ -8,6 +8,8 @@ use aithreads_core::{Error, ExposeSecret, Result, SecretString, validate};
 
 use crate::profile::CredentialsFile;
 
+use crate::site::Site;
+
 /// The documented endpoint of the international site (seed 003).
 pub const DEFAULT_ENDPOINT: &str = "https://trtc.intl.tencentcloudapi.com";
 
@@ -89,6 +91,7 @@ pub struct TrtcConfig {
     pub(crate) token: Option<SecretString>,
     pub(crate) region: Option<String>,
     pub(crate) endpoint: String,
+    pub(crate) site: Option<Site>,
     pub(crate) language: Option<Language>,
     pub(crate) rate_limits: bool,
     pub(crate) transport: TransportConfig,
@@ -103,6 +106,7 @@ impl Default for TrtcConfig {
             token: None,
             region: None,
             endpoint: DEFAULT_ENDPOINT.to_owned(),
+            site: None,
             language: None,
             rate_limits: true,
             transport: TransportConfig::default(),
@@ -113,7 +117,7 @@ impl Default for TrtcConfig {
 impl fmt::Debug for TrtcConfig {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("TrtcConfig")
-            .field("secret_id", &self.secret_id)
+            .field("secret_id", &self.secret_id.as_ref().map(|_| "[redacted]"))
             .field(
                 "secret_key",
                 &self.secret_key.as_ref().map(|_| "[redacted]"),
@@ -121,6 +125,7 @@ impl fmt::Debug for TrtcConfig {
             .field("token", &self.token.as_ref().map(|_| "[redacted]"))
             .field("region", &self.region)
             .field("endpoint", &self.endpoint)
+            .field("site", &self.site)
             .field("language", &self.language)
             .field("rate_limits", &self.rate_limits)
             .field("transport", &self.transport)
@@ -220,17 +225,27 @@ impl TrtcConfig {
         self
     }
 
-    /// Sets the region every call goes to (`X-TC-Region`). Each action accepts only the
-    /// regions its documentation lists; a call to another is refused before sending.
+    /// Sets the region every call goes to (`X-TC-Region`). Only its syntax is checked: the
+    /// server decides where an action runs, and a refusal names the regions the action's
+    /// documentation lists.
     pub fn with_region(mut self, region: impl Into<String>) -> Self {
         self.region = Some(region.into());
         self
     }
 
-    /// Sets the endpoint: `https://host[:port]`, or a bare host (https is assumed). Plain
+    /// Sets the endpoint: `https://host[:port]`, or a bare host such as
+    /// `trtc.tencentcloudapi.com` (the China site), for which https is assumed, except on a
+    /// loopback host (`127.0.0.1:8787`, `localhost:8787`), for which it is plain http. Plain
     /// `http://` is accepted for loopback hosts only, unless the transport allows it.
     pub fn with_endpoint(mut self, endpoint: impl Into<String>) -> Self {
         self.endpoint = endpoint.into();
+        self
+    }
+
+    /// Sets the site whose documented request limits and regions apply. By default it is
+    /// the endpoint's ([`Site::of_host`]), international for any other host.
+    pub fn with_site(mut self, site: Site) -> Self {
+        self.site = Some(site);
         self
     }
 
@@ -393,16 +408,18 @@ mod tests {
     }
 
     #[test]
-    fn debug_hides_the_key_and_token() {
+    fn debug_hides_the_credentials() {
         let config = TrtcConfig::new()
-            .with_credentials("AKIDvisible", "hidden-key")
+            .with_credentials("AKIDhidden", "hidden-key")
             .with_token("hidden-token");
         let text = format!("{config:?}");
-        assert!(text.contains("AKIDvisible"), "{text}");
         assert!(
-            !text.contains("hidden-key") && !text.contains("hidden-token"),
+            !text.contains("AKIDhidden")
+                && !text.contains("hidden-key")
+                && !text.contains("hidden-token"),
             "{text}"
         );
+        assert!(text.contains("[redacted]"), "{text}");
     }
 
     #[test]

@@ -1,10 +1,14 @@
 //! Reading Tencent's response envelopes and mapping its error codes into [`Error`], as the
 //! crate docs' "Errors" section tables them.
 
-use aithreads_core::transport::Response;
+use aithreads_core::transport::{Response, decode_json};
 use aithreads_core::{ApiError, Error, ProviderKind, Result};
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
+
+use crate::config::ENDPOINT_VAR;
+use crate::generated::ActionSpec;
+use crate::site::Site;
 
 /// The provider every error of this crate names.
 pub(crate) const PROVIDER: ProviderKind = ProviderKind::TencentTrtc;
@@ -38,7 +42,7 @@ pub(crate) fn decode<T: DeserializeOwned>(response: &Response) -> Result<T> {
     if response.status != http::StatusCode::OK {
         return Err(http_status_error(response));
     }
-    let probe: Envelope<ErrorProbe> = response.json(PROVIDER)?;
+    let probe: Envelope<ErrorProbe> = body_json(response)?;
     if let Some(error) = probe.response.error {
         return Err(api_error(
             &error.code,
@@ -46,7 +50,82 @@ pub(crate) fn decode<T: DeserializeOwned>(response: &Response) -> Result<T> {
             probe.response.request_id,
         ));
     }
-    Ok(response.json::<Envelope<T>>(PROVIDER)?.response)
+    Ok(body_json::<Envelope<T>>(response)?.response)
+}
+
+/// The body as JSON when its content type allows: JSON, none, or `text/plain`, which the
+/// official Python SDK reads as JSON too (`abstract_client.py`); anything else (an HTML page
+/// from a proxy) is a decode error.
+fn body_json<T: DeserializeOwned>(response: &Response) -> Result<T> {
+    let status = Some(response.status.as_u16());
+    let content_type = response
+        .header("content-type")
+        .unwrap_or_default()
+        .to_ascii_lowercase();
+    let media = content_type.split(';').next().unwrap_or_default().trim();
+    if media.is_empty() || media.contains("json") || media == "text/plain" {
+        return decode_json(PROVIDER, &response.body, status);
+    }
+    Err(Error::decode(
+        PROVIDER,
+        None,
+        format!(
+            "expected a JSON response, got content type `{}`",
+            content_type.escape_debug()
+        ),
+        response.body_excerpt(),
+        status,
+    ))
+}
+
+/// Whether an `Error.Code` refuses the region: `UnsupportedRegion` (the common code), or a
+/// `*.Region` / `*.UnsupportedRegion` / `*.InvalidRegion` sub-code such as
+/// `InvalidParameterValue.Region`.
+fn is_region_refusal(code: &str) -> bool {
+    matches!(
+        code.rsplit('.').next(),
+        Some("Region" | "UnsupportedRegion" | "InvalidRegion")
+    )
+}
+
+/// A region refusal, explained with the regions the action's documentation lists for the
+/// client's site (and the other site's, when the region is listed there); any other error as
+/// it is. The regions are the documentation's, which is why the client never refuses a region
+/// itself: the pages disagree with each other and with the server.
+pub(crate) fn explain_region(error: Error, action: &ActionSpec, site: Site, region: &str) -> Error {
+    let Some(details) = error
+        .api_error()
+        .filter(|d| d.code.as_deref().is_some_and(is_region_refusal))
+    else {
+        return error;
+    };
+    let mut details = details.clone();
+    let documented = action.on(site);
+    let listed = if documented.regions.is_empty() {
+        format!("the {site} site's documentation lists no regions for it")
+    } else {
+        format!(
+            "the {site} site's documentation lists {}",
+            documented.regions.join(", ")
+        )
+    };
+    let mut explanation = format!(
+        "{}. {} is not served in region {region}; {listed} ({})",
+        details.message.trim_end_matches('.'),
+        action.name,
+        documented.source
+    );
+    if let Some(other) = Site::ALL
+        .into_iter()
+        .find(|other| *other != site && action.on(*other).regions.contains(&region))
+    {
+        explanation.push_str(&format!(
+            "; the {other} site lists {region}: if the account is there, set {ENDPOINT_VAR}={}",
+            other.endpoint()
+        ));
+    }
+    details.message = explanation;
+    Error::provider_error(PROVIDER, details, false)
 }
 
 /// A status other than 200: Tencent's API never answers one, so a gateway or proxy did.
@@ -144,6 +223,87 @@ mod tests {
         assert!(error.request_not_processed());
         let error = decode::<serde_json::Value>(&http(502, &[], "bad gateway")).unwrap_err();
         assert_eq!(kind(&error), Kind::Transient);
+    }
+
+    #[test]
+    fn a_json_body_served_as_text_plain_decodes() {
+        // The official Python SDK reads `text/plain` answers as JSON.
+        let body = r#"{"Response": {"TaskId": "t-1", "RequestId": "r-1"}}"#;
+        for content_type in [
+            "text/plain",
+            "text/plain; charset=utf-8",
+            "application/json",
+        ] {
+            let answer: crate::StartAiConversationResponse =
+                decode(&http(200, &[("content-type", content_type)], body)).unwrap();
+            assert_eq!(answer.task_id.as_deref(), Some("t-1"), "{content_type}");
+        }
+        let error = decode::<crate::StartAiConversationResponse>(&http(
+            200,
+            &[("content-type", "text/html")],
+            "<html>proxy</html>",
+        ))
+        .unwrap_err();
+        assert!(error.is_decode(), "{error:?}");
+    }
+
+    #[test]
+    fn a_refused_region_is_explained_with_the_documented_ones() {
+        use crate::generated::{START_AI_CONVERSATION, STOP_AI_CONVERSATION};
+        let refusal = || {
+            api_error(
+                "UnsupportedRegion",
+                "The API does not support the region.".into(),
+                Some("r-1".into()),
+            )
+        };
+        let error = explain_region(
+            refusal(),
+            &STOP_AI_CONVERSATION,
+            Site::International,
+            "eu-frankfurt",
+        );
+        let text = error.to_string();
+        assert!(
+            text.contains("StopAIConversation is not served in region eu-frankfurt")
+                && text.contains("ap-guangzhou, ap-singapore, ap-tokyo, na-siliconvalley")
+                && text.contains("647/65296")
+                && text.contains("The API does not support the region"),
+            "{text}"
+        );
+        assert_eq!(error.code(), Some("UnsupportedRegion"));
+        assert_eq!(error.request_id(), Some("r-1"));
+        assert!(!error.is_retryable());
+        // A China-site region on the international endpoint: say where it is listed.
+        let text = explain_region(
+            refusal(),
+            &START_AI_CONVERSATION,
+            Site::International,
+            "ap-beijing",
+        )
+        .to_string();
+        assert!(
+            text.contains("the China site lists ap-beijing")
+                && text.contains("TENCENTCLOUD_TRTC_ENDPOINT=https://trtc.tencentcloudapi.com"),
+            "{text}"
+        );
+        let sub_code = api_error("InvalidParameterValue.Region", "bad region".into(), None);
+        assert!(
+            explain_region(sub_code, &STOP_AI_CONVERSATION, Site::China, "xx-yy")
+                .to_string()
+                .contains("the China site's documentation lists no regions"),
+        );
+        // Other errors pass through untouched, rate limits over regions included.
+        for code in [
+            "RequestLimitExceeded.GlobalRegionUinLimitExceeded",
+            "InternalError",
+        ] {
+            let error = api_error(code, "m".into(), None);
+            let text = error.to_string();
+            let explained =
+                explain_region(error, &STOP_AI_CONVERSATION, Site::International, "ap-x");
+            assert_eq!(explained.to_string(), text);
+        }
     }
 
     #[test]

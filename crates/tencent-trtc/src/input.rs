@@ -2,8 +2,12 @@
 //! the action pages document (<https://www.tencentcloud.com/document/api/647/64963> and
 //! siblings).
 
+use std::collections::HashSet;
+use std::fmt;
+
 use aithreads_core::validate::{in_range, opaque_id};
 use aithreads_core::{Error, Result};
+use serde::de::{self, Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
 
 use crate::generated::{
     AgentConfig, ControlAiConversationRequest, ControlCommand, DescribeAiConversationRequest,
@@ -137,8 +141,84 @@ pub(crate) fn check_control(request: &ControlAiConversationRequest) -> Result<()
                 "Command InvokeLlm needs InvokeLlm.Content",
             )),
         },
+        ControlCommand::TransparentData => match &request.transparent_data {
+            Some(_) => Ok(()),
+            None => Err(Error::invalid_input(
+                "Command TransparentData needs the TransparentData member",
+            )),
+        },
         // A command added after this crate was built: the server judges it.
         ControlCommand::Unknown(command) => non_empty("Command", command),
+    }
+}
+
+/// Refuses a request body in which an object names a member twice. That happens when an
+/// `extra_members` entry repeats a typed member, and the server would read either one.
+pub(crate) fn check_members_unique(action: &str, body: &[u8]) -> Result<()> {
+    serde_json::from_slice::<UniqueMembers>(body)
+        .map(|_| ())
+        .map_err(|e| Error::invalid_input(format!("{action} request: {e}")))
+}
+
+/// Any JSON value whose objects name each member once.
+struct UniqueMembers;
+
+impl<'de> Deserialize<'de> for UniqueMembers {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_any(UniqueMembersVisitor)
+    }
+}
+
+struct UniqueMembersVisitor;
+
+impl<'de> Visitor<'de> for UniqueMembersVisitor {
+    type Value = UniqueMembers;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("any JSON value")
+    }
+
+    fn visit_bool<E>(self, _: bool) -> Result<UniqueMembers, E> {
+        Ok(UniqueMembers)
+    }
+
+    fn visit_i64<E>(self, _: i64) -> Result<UniqueMembers, E> {
+        Ok(UniqueMembers)
+    }
+
+    fn visit_u64<E>(self, _: u64) -> Result<UniqueMembers, E> {
+        Ok(UniqueMembers)
+    }
+
+    fn visit_f64<E>(self, _: f64) -> Result<UniqueMembers, E> {
+        Ok(UniqueMembers)
+    }
+
+    fn visit_str<E>(self, _: &str) -> Result<UniqueMembers, E> {
+        Ok(UniqueMembers)
+    }
+
+    fn visit_unit<E>(self) -> Result<UniqueMembers, E> {
+        Ok(UniqueMembers)
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut items: A) -> Result<UniqueMembers, A::Error> {
+        while items.next_element::<UniqueMembers>()?.is_some() {}
+        Ok(UniqueMembers)
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut members: A) -> Result<UniqueMembers, A::Error> {
+        let mut seen = HashSet::new();
+        while let Some(name) = members.next_key::<String>()? {
+            if !seen.insert(name.clone()) {
+                return Err(de::Error::custom(format_args!(
+                    "member `{}` is set twice, as a typed field and in extra_members; set only the typed field",
+                    name.escape_debug()
+                )));
+            }
+            members.next_value::<UniqueMembers>()?;
+        }
+        Ok(UniqueMembers)
     }
 }
 
@@ -173,7 +253,7 @@ fn json_object(label: &str, text: Option<&str>) -> Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::generated::{InvokeLlm, ServerPushText, VoicePrint};
+    use crate::generated::{InvokeLlm, ServerPushText, TransparentData, VoicePrint};
 
     fn valid_start() -> StartAiConversationRequest {
         StartAiConversationRequest {
@@ -214,10 +294,7 @@ mod tests {
                 r.agent_config.filter_brackets_content = Some(0)
             }),
             ("IdList", |r| {
-                r.agent_config.voice_print = Some(VoicePrint {
-                    mode: Some(1),
-                    id_list: None,
-                })
+                r.agent_config.voice_print = Some(VoicePrint::default().with_mode(1))
             }),
             ("VadSilenceTime", |r| {
                 r.stt_config = Some(SttConfig {
@@ -240,12 +317,7 @@ mod tests {
 
     #[test]
     fn control_needs_the_member_its_command_names() {
-        let mut request = ControlAiConversationRequest {
-            task_id: "t".into(),
-            command: ControlCommand::ServerPushText,
-            server_push_text: None,
-            invoke_llm: None,
-        };
+        let mut request = ControlAiConversationRequest::new("t", ControlCommand::ServerPushText);
         assert!(check_control(&request).is_err());
         request.server_push_text = Some(ServerPushText {
             text: Some("Hello, happy to serve you.".into()),
@@ -255,11 +327,35 @@ mod tests {
         check_control(&request).unwrap();
         request.command = ControlCommand::InvokeLlm;
         assert!(check_control(&request).is_err());
-        request.invoke_llm = Some(InvokeLlm {
-            content: Some("hi".into()),
-            interrupt: None,
-        });
+        request.invoke_llm = Some(InvokeLlm::default().with_content("hi"));
         check_control(&request).unwrap();
+        request.command = ControlCommand::TransparentData;
+        assert!(check_control(&request).is_err());
+        request.transparent_data = Some(TransparentData::default().with_data(r#"{"k":1}"#));
+        check_control(&request).unwrap();
+    }
+
+    #[test]
+    fn a_member_named_twice_is_refused() {
+        let typed_again = StartAiConversationRequest::new(1, "1", AgentConfig::new("a", "s", "b"))
+            .with_extra_member("SdkAppId", 2);
+        let body = serde_json::to_vec(&typed_again).unwrap();
+        let err = check_members_unique("StartAIConversation", &body).unwrap_err();
+        assert!(err.is_invalid_input());
+        assert!(
+            err.to_string().contains("member `SdkAppId` is set twice"),
+            "{err}"
+        );
+        let nested = StartAiConversationRequest::new(
+            1,
+            "1",
+            AgentConfig::new("a", "s", "b").with_extra_member("UserSig", "again"),
+        );
+        let body = serde_json::to_vec(&nested).unwrap();
+        assert!(check_members_unique("StartAIConversation", &body).is_err());
+        let fine =
+            valid_start().with_extra_member("NewMember", serde_json::json!({"x": [1, {"y": 2}]}));
+        check_members_unique("StartAIConversation", &serde_json::to_vec(&fine).unwrap()).unwrap();
     }
 
     #[test]

@@ -3,10 +3,12 @@
 //! `2019-07-22`), with a standalone TC3-HMAC-SHA256 signer.
 //!
 //! - [`TrtcClient`]: the five actions, fully typed ([`StartAiConversationRequest`] and
-//!   siblings, generated from the spec), each signed afresh per attempt, refused before
-//!   sending in a region its documentation does not list, and held to its documented
-//!   requests per second on the client side (shared by clones), so bulk stops never trip
-//!   `RequestLimitExceeded`.
+//!   siblings, generated from the spec and the official SDK's models), each signed afresh per
+//!   attempt and held to its documented requests per second on the client side (shared by
+//!   clones, per [`Site`]), so bulk stops never trip `RequestLimitExceeded`. Any well-formed
+//!   region is sent: the server decides (see [Regions and sites](#regions-and-sites)).
+//! - Every request struct takes members the spec does not know yet (`extra_members`,
+//!   `with_extra_member`), sent next to the typed ones.
 //! - [`ThreadProvider`](aithreads_core::ThreadProvider): `get_thread` describes a task,
 //!   `cancel_thread` stops it; TRTC has no listing or deletion, so those answer
 //!   `Unsupported`.
@@ -102,6 +104,59 @@
 //! [`Thread::record`](core::Thread::record) is the typed [`DescribeAiConversationResponse`]
 //! ([`DescribeAiConversationResponse::into_thread`]).
 //!
+//! # Regions and sites
+//!
+//! Tencent Cloud has two sites: international accounts call `trtc.intl.tencentcloudapi.com`
+//! (the default, [`DEFAULT_ENDPOINT`]), China-site accounts `trtc.tencentcloudapi.com` (set
+//! `TENCENTCLOUD_TRTC_ENDPOINT` to it; a bare host means https). The [`Site`] comes from the
+//! endpoint's host, or [`TrtcConfig::with_site`] for a proxy, and sets the client-side request
+//! limits: StartAIConversation 50/s international, 20/s China.
+//!
+//! Which regions an action runs in is the server's decision. The pages disagree (Start and
+//! Control list na-ashburn, Describe, Update and Stop do not; only the China page lists
+//! ap-beijing and ap-shanghai) and the official SDKs check nothing, so the client checks only
+//! a region's syntax. When the server refuses one (`UnsupportedRegion`,
+//! `InvalidParameterValue.Region`, ...), the error keeps Tencent's code, message and
+//! `RequestId` and adds the regions the action's documentation lists for the site, with the
+//! page ([`ActionSpec::on`]).
+//!
+//! # Members the spec does not know yet
+//!
+//! The models follow the official SDK (tencentcloud-sdk-python-trtc 3.1.177). A member added
+//! since goes in `extra_members`, next to the typed ones, at any level:
+//!
+//! ```
+//! use aithreads_tencent_trtc::{AgentConfig, StartAiConversationRequest};
+//!
+//! let request = StartAiConversationRequest::new(
+//!     1_400_000_001,
+//!     "8801",
+//!     AgentConfig::new("bot-1", "user-sig", "alice").with_extra_member("NewAgentSwitch", true),
+//! )
+//! .with_extra_member("NewTopLevel", serde_json::json!({"Mode": 2}));
+//! let body = serde_json::to_value(&request).unwrap();
+//! assert_eq!(body["AgentConfig"]["NewAgentSwitch"], true);
+//! assert_eq!(body["NewTopLevel"]["Mode"], 2);
+//! // Debug never shows the UserSig.
+//! assert!(!format!("{request:?}").contains("user-sig"));
+//! ```
+//!
+//! # Secrets of a request
+//!
+//! `AgentConfig.UserSig` and the keys inside `LLMConfig` / `TTSConfig` (`APIKey`,
+//! `SecretKey`, ...) are secrets too. The models' `Debug` prints `[redacted]` for every member
+//! whose name marks it secret ([`is_secret_member`]), also inside JSON text, and the client
+//! removes their values, the SecretKey, the token and the SecretId from any error a server's
+//! answer produces, before anything logs it.
+//!
+//! # Assumptions
+//!
+//! - `StartTime` (Describe) is undocumented: RFC 3339 is read as written, Tencent's usual
+//!   `YYYY-MM-DD HH:MM:SS` as Beijing time, UTC+8 ([`START_TIME_OFFSET`] says why); the raw
+//!   text stays in the record and an unreadable time leaves `created_at` empty.
+//! - Answers are JSON whether served as `application/json` or `text/plain`, as the official
+//!   Python SDK reads them.
+//!
 //! # Wire models
 //!
 //! Every model of the TRTC spec is in [`generated`]. Re-exported here: each action's request
@@ -116,7 +171,9 @@ pub mod generated;
 mod input;
 mod profile;
 mod provider;
+mod redact;
 pub mod sign;
+mod site;
 
 pub use aithreads_core as core;
 pub use aithreads_core::{Error, Result};
@@ -129,13 +186,16 @@ pub use engines::{FLOW_TTS_MODEL, LlmConfig, TtsConfig};
 pub use generated::{
     ActionSpec, AgentConfig, AmbientSound, ControlAiConversationRequest,
     ControlAiConversationResponse, ControlCommand, DescribeAiConversationRequest,
-    DescribeAiConversationResponse, InvokeLlm, SemanticEagerness, ServerPushText,
+    DescribeAiConversationResponse, InvokeLlm, SemanticEagerness, ServerPushText, SiteSpec,
     StartAiConversationRequest, StartAiConversationResponse, StopAiConversationRequest,
-    StopAiConversationResponse, SttConfig, TaskStatus, TurnDetection, UpdateAiConversationRequest,
-    UpdateAiConversationResponse, VoicePrint,
+    StopAiConversationResponse, SttConfig, TaskStatus, TransparentData, TurnDetection,
+    UpdateAiConversationRequest, UpdateAiConversationResponse, VoicePrint,
 };
 pub use input::check_thread_id;
 pub use profile::{CREDENTIALS_FILE_VAR, CredentialsFile, SYSTEM_CREDENTIALS_FILE};
+pub use provider::{START_TIME_OFFSET, parse_start_time};
+pub use redact::{is_secret_member, redact_json, secret_values};
+pub use site::Site;
 
 /// The decoders [`TrtcClient`] runs on every answer (status, headers and body in, typed value
 /// or [`Error`] out), for the fuzz targets and property tests (cargo feature `fuzzing`). Not a

@@ -7,8 +7,9 @@
 //! | `list_threads`, `delete_thread` | none: the API has no listing and no deletion, so the trait's default, `Unsupported` |
 
 use async_trait::async_trait;
-use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
+use time::macros::{format_description, offset};
+use time::{OffsetDateTime, PrimitiveDateTime, UtcOffset};
 
 use aithreads_core::{
     CancelOutcome, Capabilities, ProviderKind, RawStatus, Result, Status, Thread, ThreadProvider,
@@ -35,9 +36,44 @@ impl TaskStatus {
     }
 }
 
+/// The offset assumed for a `StartTime` written `YYYY-MM-DD HH:MM:SS`, which names none:
+/// UTC+8, China Standard Time.
+///
+/// Why: the DescribeAIConversation pages document StartTime only as "task start time" (their
+/// example says `"abc"`). Tencent Cloud APIs write such times in Beijing time: TRTC's own
+/// models (tencentcloud-sdk-python-trtc 3.1.177, `trtc/v20190722/models.py`) use
+/// `YYYY-MM-DD HH:mm:ss` for times and name 东八区 (UTC+8) as the default time zone where
+/// one is stated (`WaterMarkTimestamp.TimeZone`). A time with an offset (RFC 3339) is read
+/// as written; the raw text always stays in the record.
+pub const START_TIME_OFFSET: UtcOffset = offset!(+8);
+
+/// Reads a `StartTime`: RFC 3339 (`2025-02-24T08:00:00Z`, `…+08:00`), or Tencent's usual
+/// `YYYY-MM-DD HH:MM:SS` at [`START_TIME_OFFSET`]; the result is in UTC, like every time of
+/// the unified model. `None` for anything else (the documentation's example is `"abc"`): an
+/// unreadable time never fails a call.
+pub fn parse_start_time(text: &str) -> Option<OffsetDateTime> {
+    let text = text.trim();
+    let time = OffsetDateTime::parse(text, &Rfc3339).ok().or_else(|| {
+        PrimitiveDateTime::parse(
+            text,
+            format_description!("[year]-[month]-[day] [hour]:[minute]:[second]"),
+        )
+        .ok()
+        .map(|local| local.assume_offset(START_TIME_OFFSET))
+    })?;
+    Some(time.to_offset(UtcOffset::UTC))
+}
+
 impl DescribeAiConversationResponse {
+    /// When the task started, read from `StartTime` by [`parse_start_time`]; `None` when
+    /// absent or unreadable (the text stays in `start_time`).
+    pub fn started_at(&self) -> Option<OffsetDateTime> {
+        self.start_time.as_deref().and_then(parse_start_time)
+    }
+
     /// This answer as a [`Thread`], kept whole as the record
-    /// (`thread.record::<DescribeAiConversationResponse>()`).
+    /// (`thread.record::<DescribeAiConversationResponse>()`); the thread's `created_at` is
+    /// [`started_at`](Self::started_at).
     ///
     /// The thread's id is the answer's `TaskId`, or `task_id` (the one asked about) when the
     /// answer leaves it out.
@@ -46,12 +82,7 @@ impl DescribeAiConversationResponse {
             Some(status) => (status.unified(), RawStatus::new(status.as_str())),
             None => (Status::Unknown, RawStatus::new("")),
         };
-        // StartTime's format is not documented (the doc example says "abc"): RFC 3339 is
-        // read, anything else stays only in the record.
-        let created = self
-            .start_time
-            .as_deref()
-            .and_then(|t| OffsetDateTime::parse(t, &Rfc3339).ok());
+        let created = self.started_at();
         let id = self.task_id.clone().unwrap_or_else(|| task_id.to_owned());
         let mut thread = Thread::new(PROVIDER, id, status, raw, self);
         thread.created_at = created;
@@ -90,9 +121,7 @@ impl ThreadProvider for TrtcClient {
     async fn cancel_thread(&self, id: &str) -> Result<CancelOutcome> {
         input::check_thread_id(id)?;
         let stopped = self
-            .stop_ai_conversation(&StopAiConversationRequest {
-                task_id: id.to_owned(),
-            })
+            .stop_ai_conversation(&StopAiConversationRequest::new(id))
             .await?;
         Ok(stopped.outcome)
     }
@@ -129,6 +158,40 @@ mod tests {
                     .and_then(|r| r.status.as_ref())
                     .map(|s| s.as_str()),
                 Some(raw)
+            );
+        }
+    }
+
+    #[test]
+    fn start_times_are_read_in_both_forms_and_kept_raw() {
+        for (text, unix) in [
+            ("2025-02-24T08:00:00Z", Some(1_740_384_000)),
+            ("2025-02-24T16:00:00+08:00", Some(1_740_384_000)),
+            // Beijing time: 16:00 at UTC+8 is 08:00 UTC.
+            ("2025-02-24 16:00:00", Some(1_740_384_000)),
+            (" 2025-02-24 16:00:00 ", Some(1_740_384_000)),
+            ("2025-02-24", None),
+            ("1740384000", None),
+            ("abc", None),
+            ("", None),
+        ] {
+            assert_eq!(
+                parse_start_time(text).map(|t| t.unix_timestamp()),
+                unix,
+                "{text:?}"
+            );
+            assert!(parse_start_time(text).is_none_or(|t| t.offset() == UtcOffset::UTC));
+            let answer: DescribeAiConversationResponse = serde_json::from_value(
+                serde_json::json!({"StartTime": text, "Status": "InProgress", "RequestId": "r"}),
+            )
+            .unwrap();
+            let thread = answer.into_thread("t");
+            assert_eq!(thread.created_at.map(|t| t.unix_timestamp()), unix);
+            let record = thread.record::<DescribeAiConversationResponse>().unwrap();
+            assert_eq!(
+                record.start_time.as_deref(),
+                Some(text),
+                "the raw text stays"
             );
         }
     }

@@ -35,6 +35,13 @@ struct Target {
     own_new: &'static [&'static str],
     /// What the models are for, for the file's header.
     about: &'static str,
+    /// Give every struct a request reaches (`*Request` and the objects inside) an
+    /// `extra_members` map, flattened into the JSON, so a member the spec does not know yet
+    /// can still be sent.
+    open_requests: bool,
+    /// Instead of deriving `Debug`, format every struct with this function
+    /// (`fn(&impl Serialize, &str, &mut Formatter) -> fmt::Result`), which hides secrets.
+    redacted_debug: Option<&'static str>,
 }
 
 const RESPONSE_200: &str = "/responses/200/content/application~1json/schema";
@@ -47,6 +54,8 @@ const TARGETS: &[Target] = &[
         about: "RevCent v2 AI thread operations (CancelAIThread, GetAIThread, GetAIThreads)",
         // Page 1 of 25, as `query.rs` documents.
         own_new: &["AiThreadListParams"],
+        open_requests: false,
+        redacted_debug: None,
         roots: &[
             (
                 "GetAIThread.json",
@@ -102,6 +111,9 @@ const TARGETS: &[Target] = &[
         spec_dir: "specs/tencent-trtc",
         about: "Tencent Cloud TRTC AI conversation actions (API 3.0, version 2019-07-22)",
         own_new: &[],
+        open_requests: true,
+        // UserSig, and the LLM and TTS API keys inside LLMConfig / TTSConfig.
+        redacted_debug: Some("crate::redact::debug"),
         roots: &[("trtc-ai-conversation.schema.json", &[("/$defs/*", "")])],
         renames: &[
             ("DescribeAiConversationResponse.Status", "TaskStatus"),
@@ -115,6 +127,8 @@ const TARGETS: &[Target] = &[
         about: "OpenAI ChatKit threads, thread items and sessions",
         // A workflow id instead of a whole `WorkflowParam`, as `params.rs` documents.
         own_new: &["CreateChatSessionBody"],
+        open_requests: false,
+        redacted_debug: None,
         roots: &[("chatkit.openapi.json", &[("/components/schemas/*", "")])],
         renames: &[
             ("ThreadResource.status", "ThreadStatus"),
@@ -222,7 +236,11 @@ fn generate(root: &Path, target: &Target) -> Result<String> {
         &header,
         &items,
         actions.as_ref(),
-        target.own_new,
+        &render::Options {
+            own_new: target.own_new,
+            open_requests: target.open_requests,
+            redacted_debug: target.redacted_debug,
+        },
     )?)
 }
 

@@ -1,14 +1,21 @@
 //! Writes the item model as Rust source.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write;
 
-use anyhow::Result;
+use anyhow::{Context, Result};
 use serde_json::Value;
 
 use super::markdown;
 use super::model::{Field, Item, Kind, Ty, Variant};
 use super::names::{const_name, field_name, unraw, variant_name};
+
+/// How one provider's models are written (see `Target` for what each option is for).
+pub struct Options<'a> {
+    pub own_new: &'a [&'a str],
+    pub open_requests: bool,
+    pub redacted_debug: Option<&'a str>,
+}
 
 /// Every generated model is `#[non_exhaustive]`, so a field or variant the spec adds later is
 /// not a breaking change. Other crates build the structs with `Default` or `new` and the
@@ -17,9 +24,14 @@ pub fn render(
     header: &str,
     items: &[&Item],
     actions: Option<&Value>,
-    own_new: &[&str],
+    options: &Options<'_>,
 ) -> Result<String> {
     let by_name: BTreeMap<&str, &Item> = items.iter().map(|i| (i.name.as_str(), *i)).collect();
+    let open = if options.open_requests {
+        reached_by_requests(&by_name)
+    } else {
+        BTreeSet::new()
+    };
     let mut out = String::new();
     for line in header.lines() {
         let _ = writeln!(out, "//! {line}");
@@ -29,8 +41,21 @@ pub fn render(
     for item in items {
         match &item.kind {
             Kind::Struct(fields) => {
-                render_struct(&mut out, item, fields, &by_name);
-                render_constructors(&mut out, item, fields, !own_new.contains(&&*item.name));
+                let shape = StructShape {
+                    open: open.contains(item.name.as_str()),
+                    redacted_debug: options.redacted_debug,
+                };
+                render_struct(&mut out, item, fields, &by_name, &shape);
+                render_constructors(
+                    &mut out,
+                    item,
+                    fields,
+                    !options.own_new.contains(&&*item.name),
+                    shape.open,
+                );
+                if let Some(debug) = options.redacted_debug {
+                    render_debug(&mut out, item, debug);
+                }
             }
             Kind::Enum(variants) => render_enum(&mut out, item, variants),
             Kind::Union { tag, variants } => render_union(&mut out, item, tag, variants),
@@ -47,7 +72,55 @@ pub fn render(
     Ok(out)
 }
 
-fn render_struct(out: &mut String, item: &Item, fields: &[Field], by_name: &BTreeMap<&str, &Item>) {
+/// What a struct gets beyond its fields.
+struct StructShape<'a> {
+    /// An `extra_members` map for members the spec does not know.
+    open: bool,
+    /// A hand-written `Debug` instead of the derived one.
+    redacted_debug: Option<&'a str>,
+}
+
+/// The structs named `*Request` and every struct their fields reach.
+fn reached_by_requests<'a>(by_name: &BTreeMap<&'a str, &'a Item>) -> BTreeSet<&'a str> {
+    let mut reached = BTreeSet::new();
+    let mut todo: Vec<&str> = by_name
+        .keys()
+        .copied()
+        .filter(|name| name.ends_with("Request"))
+        .collect();
+    while let Some(name) = todo.pop() {
+        let Some((&name, item)) = by_name.get_key_value(name) else {
+            continue;
+        };
+        let Kind::Struct(fields) = &item.kind else {
+            continue;
+        };
+        if !reached.insert(name) {
+            continue;
+        }
+        for field in fields {
+            todo.extend(named_types(&field.ty));
+        }
+    }
+    reached
+}
+
+/// The named types inside a field type (`Vec<AmbientSound>` → `AmbientSound`).
+fn named_types(t: &Ty) -> Option<&str> {
+    match t {
+        Ty::Named(name) => Some(name),
+        Ty::Vec(inner) | Ty::Map(inner) => named_types(inner),
+        _ => None,
+    }
+}
+
+fn render_struct(
+    out: &mut String,
+    item: &Item,
+    fields: &[Field],
+    by_name: &BTreeMap<&str, &Item>,
+    shape: &StructShape<'_>,
+) {
     doc(
         out,
         item.doc.as_deref(),
@@ -58,9 +131,14 @@ fn render_struct(out: &mut String, item: &Item, fields: &[Field], by_name: &BTre
     } else {
         ""
     };
+    let debug = if shape.redacted_debug.is_some() {
+        ""
+    } else {
+        "Debug, "
+    };
     let _ = writeln!(
         out,
-        "#[derive(Debug, Clone, PartialEq{default}, Serialize, Deserialize)]\n#[non_exhaustive]"
+        "#[derive({debug}Clone, PartialEq{default}, Serialize, Deserialize)]\n#[non_exhaustive]"
     );
     let _ = writeln!(out, "pub struct {} {{", item.name);
     for field in fields {
@@ -92,7 +170,27 @@ fn render_struct(out: &mut String, item: &Item, fields: &[Field], by_name: &BTre
         }
         let _ = writeln!(out, "pub {name}: {},", field_ty(field));
     }
+    if shape.open {
+        out.push_str(
+            "/// Members the spec does not describe (yet), sent as they are next to the typed ones;\n\
+             /// on the way in, members this version does not know.\n\
+             #[serde(flatten, skip_serializing_if = \"BTreeMap::is_empty\")]\n\
+             pub extra_members: BTreeMap<String, serde_json::Value>,\n",
+        );
+    }
     out.push_str("}\n\n");
+}
+
+/// `Debug` through the crate's redacting formatter, so no secret member is ever printed.
+fn render_debug(out: &mut String, item: &Item, debug: &str) {
+    let _ = writeln!(
+        out,
+        "\nimpl std::fmt::Debug for {name} {{\n\
+         /// The members as JSON, with secrets (`UserSig`, API keys, ...) redacted.\n\
+         fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {{ {debug}(self, \"{name}\", f) }}\n\
+         }}\n",
+        name = item.name
+    );
 }
 
 /// The field's Rust type: required fields hold the value, optional ones an `Option` (two for
@@ -109,7 +207,7 @@ fn field_ty(field: &Field) -> String {
 /// `new` with the required fields (when there are any, and `new` is not hand-written) and a
 /// `with_*` setter per other field: the ways to build a `#[non_exhaustive]` struct outside its
 /// crate.
-fn render_constructors(out: &mut String, item: &Item, fields: &[Field], new: bool) {
+fn render_constructors(out: &mut String, item: &Item, fields: &[Field], new: bool, open: bool) {
     let required = |f: &&Field| f.required && !f.nullable;
     let mut methods = String::new();
     if new && fields.iter().any(|f| required(&f)) {
@@ -118,7 +216,7 @@ fn render_constructors(out: &mut String, item: &Item, fields: &[Field], new: boo
             .filter(required)
             .map(|f| format!("{}: {}", field_name(&f.wire), param_ty(&f.ty)))
             .collect();
-        let values: Vec<String> = fields
+        let mut values: Vec<String> = fields
             .iter()
             .map(|f| {
                 let name = field_name(&f.wire);
@@ -129,6 +227,9 @@ fn render_constructors(out: &mut String, item: &Item, fields: &[Field], new: boo
                 }
             })
             .collect();
+        if open {
+            values.push("extra_members: BTreeMap::new()".to_owned());
+        }
         let _ = writeln!(
             methods,
             "/// Builds a `{}` from its required fields; the optional ones start empty.\n\
@@ -158,6 +259,13 @@ fn render_constructors(out: &mut String, item: &Item, fields: &[Field], new: boo
              pub fn with_{}(mut self, value: {param}) -> Self {{ self.{name} = Some({value}); self }}\n",
             field.wire,
             unraw(&name),
+        );
+    }
+    if open {
+        methods.push_str(
+            "/// Adds a member the spec does not describe (yet); it is sent as given. A name the\n\
+             /// spec does describe is refused before sending: set the typed field instead.\n\
+             pub fn with_extra_member(mut self, name: impl Into<String>, value: impl Into<serde_json::Value>) -> Self { self.extra_members.insert(name.into(), value.into()); self }\n\n",
         );
     }
     if !methods.is_empty() {
@@ -245,24 +353,34 @@ fn render_scalars(out: &mut String, item: &Item, types: &[Ty]) {
     out.push_str("}\n");
 }
 
-/// Metadata the TRTC spec keeps per action (`x-actions`): regions, request limit, idempotency.
+/// Metadata the TRTC spec keeps per action (`x-actions`): idempotency, error codes, and per
+/// site the documented regions and request limit.
 fn render_actions(out: &mut String, actions: &serde_json::Map<String, Value>) -> Result<()> {
     out.push_str(
-        "/// What the spec says about one API action: where it runs, how fast it may be called,\n\
-         /// and which action-specific error codes it documents.\n\
+        "/// What the spec says about one API action: whether it may be repeated, its\n\
+         /// action-specific error codes, and what each site's documentation says about it.\n\
          #[derive(Debug, Clone, Copy, PartialEq, Eq)]\n\
          #[non_exhaustive]\n\
          pub struct ActionSpec {\n\
          /// The action name sent in `X-TC-Action`.\npub name: &'static str,\n\
-         /// The only regions the action accepts.\npub regions: &'static [&'static str],\n\
-         /// The documented request limit.\npub rate_limit_per_second: u32,\n\
          /// Whether repeating the request is harmless.\npub idempotent: bool,\n\
          /// Action-specific error codes.\npub error_codes: &'static [&'static str],\n\
+         /// The international site (`trtc.intl.tencentcloudapi.com`).\npub international: SiteSpec,\n\
+         /// The China site (`trtc.tencentcloudapi.com`).\npub china: SiteSpec,\n\
+         }\n\n\
+         /// What one site's documentation says about an action.\n\
+         #[derive(Debug, Clone, Copy, PartialEq, Eq)]\n\
+         #[non_exhaustive]\n\
+         pub struct SiteSpec {\n\
+         /// The regions the documentation lists (empty when no page was found). The server\n\
+         /// decides; the list explains a refusal.\npub regions: &'static [&'static str],\n\
+         /// The documented request limit.\npub rate_limit_per_second: u32,\n\
+         /// Where the documentation says so.\npub source: &'static str,\n\
          }\n\n",
     );
     for (name, action) in actions {
-        let strings = |key: &str| -> String {
-            action
+        let strings = |value: &Value, key: &str| -> String {
+            value
                 .get(key)
                 .and_then(Value::as_array)
                 .map(|v| {
@@ -274,34 +392,38 @@ fn render_actions(out: &mut String, actions: &serde_json::Map<String, Value>) ->
                 })
                 .unwrap_or_default()
         };
+        let site = |key: &str| -> Result<String> {
+            let site = action
+                .pointer(&format!("/sites/{key}"))
+                .with_context(|| format!("x-actions.{name} has no site `{key}`"))?;
+            Ok(format!(
+                "SiteSpec {{ regions: &[{}], rate_limit_per_second: {}, source: {:?} }}",
+                strings(site, "regions"),
+                site.get("rate_limit_per_second")
+                    .and_then(Value::as_u64)
+                    .with_context(|| format!("x-actions.{name}.sites.{key} has no rate limit"))?,
+                site.get("source")
+                    .and_then(Value::as_str)
+                    .unwrap_or_default(),
+            ))
+        };
         let description = action
             .get("description")
             .and_then(Value::as_str)
             .unwrap_or_default();
-        let source = action
-            .get("source")
-            .and_then(Value::as_str)
-            .unwrap_or_default();
         let description = markdown::from_html(description)?;
-        doc(
-            out,
-            Some(&format!("{description}\n\nSource: {source}")),
-            name,
-        );
+        doc(out, Some(&description), name);
         let _ = writeln!(
             out,
-            "pub const {}: ActionSpec = ActionSpec {{ name: {name:?}, regions: &[{}], rate_limit_per_second: {}, idempotent: {}, error_codes: &[{}] }};\n",
+            "pub const {}: ActionSpec = ActionSpec {{ name: {name:?}, idempotent: {}, error_codes: &[{}], international: {}, china: {} }};\n",
             const_name(name),
-            strings("regions"),
-            action
-                .get("rate_limit_per_second")
-                .and_then(Value::as_u64)
-                .unwrap_or(0),
             action
                 .get("idempotent")
                 .and_then(Value::as_bool)
                 .unwrap_or(false),
-            strings("error_codes"),
+            strings(action, "error_codes"),
+            site("international")?,
+            site("china")?,
         );
     }
     Ok(())

@@ -58,13 +58,11 @@ async fn every_provider_is_reachable_through_its_references() {
     // A region in the reference selects that region's TRTC client.
     let missing: ThreadRef = "trtc:ap-tokyo/no-such-task".parse().unwrap();
     assert!(client.get(&missing).await.unwrap_err().is_not_found());
-    let bad_region: ThreadRef = "trtc:eu-frankfurt/task".parse().unwrap();
-    assert!(
-        client
-            .get(&bad_region)
-            .await
-            .unwrap_err()
-            .is_invalid_input()
+    // A region the server does not serve: its refusal, not the client's.
+    let unserved: ThreadRef = "trtc:eu-frankfurt/task".parse().unwrap();
+    assert_eq!(
+        client.get(&unserved).await.unwrap_err().code(),
+        Some("UnsupportedRegion")
     );
 }
 

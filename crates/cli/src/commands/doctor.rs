@@ -13,7 +13,7 @@ use std::time::{Duration, Instant, SystemTime};
 use aithreads::ProviderKind;
 use aithreads::providers::chatkit::{ChatKitClient, ListThreadsParams};
 use aithreads::providers::revcent::{AiThreadList, AiThreadListParams, FIRST_PAGE, RevCentClient};
-use aithreads::providers::trtc::{DescribeAiConversationRequest, TrtcClient, generated};
+use aithreads::providers::trtc::{DescribeAiConversationRequest, Site, TrtcClient, generated};
 use serde::Serialize;
 use serde_json::json;
 
@@ -375,8 +375,10 @@ async fn trtc(client: &TrtcClient) -> Vec<Check> {
     let endpoint = client.endpoint().as_str().to_owned();
     let host = client.endpoint().host_str().unwrap_or_default().to_owned();
     let (mut checks, reachable) = endpoint_checks(&endpoint, true).await;
-    checks.push(check("site", Status::Pass, site(&host)));
-    let documented = generated::DESCRIBE_AI_CONVERSATION.regions;
+    checks.push(check("site", Status::Pass, site(&host, client.site())));
+    let documented = generated::DESCRIBE_AI_CONVERSATION
+        .on(client.site())
+        .regions;
     let (probe_client, region_check) = match client.region() {
         Some(region) => (
             client.clone(),
@@ -447,7 +449,7 @@ async fn trtc(client: &TrtcClient) -> Vec<Check> {
                 format!(
                     "refused ({code}): {}; keys of the other site's accounts are unknown here ({})",
                     error.message(),
-                    other_site(&host)
+                    other_site(client.site())
                 ),
             ),
         ),
@@ -495,23 +497,24 @@ async fn trtc(client: &TrtcClient) -> Vec<Check> {
 }
 
 /// Which Tencent Cloud site a TRTC host belongs to.
-fn site(host: &str) -> String {
-    match host {
-        "trtc.intl.tencentcloudapi.com" => "international (trtc.intl.tencentcloudapi.com)".into(),
-        "trtc.tencentcloudapi.com" => "China (trtc.tencentcloudapi.com)".into(),
-        other => format!("{other}: neither Tencent site (a proxy or the simulator)"),
+fn site(host: &str, site: Site) -> String {
+    match Site::of_host(host) {
+        Some(named) => format!("{named} ({host})"),
+        None => format!(
+            "{host}: neither Tencent site (a proxy or the simulator); the {site} site's limits apply"
+        ),
     }
 }
 
 /// Where an account of the other site would be served.
-fn other_site(host: &str) -> String {
+fn other_site(site: Site) -> String {
     let var = aithreads::providers::trtc::ENDPOINT_VAR;
-    match host {
-        "trtc.tencentcloudapi.com" => {
-            format!("for an international account set {var}=trtc.intl.tencentcloudapi.com")
-        }
-        _ => format!("for a China-site account set {var}=trtc.tencentcloudapi.com"),
-    }
+    let (other, account) = match site {
+        Site::International => (Site::China, "a China-site account"),
+        Site::China => (Site::International, "an international account"),
+    };
+    let host = other.endpoint().trim_start_matches("https://");
+    format!("for {account} set {var}={host}")
 }
 
 async fn chatkit(client: &ChatKitClient) -> Vec<Check> {
@@ -669,9 +672,11 @@ mod tests {
 
     #[test]
     fn sites_are_named_and_the_other_one_suggested() {
-        assert!(site("trtc.intl.tencentcloudapi.com").starts_with("international"));
-        assert!(site("trtc.tencentcloudapi.com").starts_with("China"));
-        assert!(other_site("trtc.intl.tencentcloudapi.com").ends_with("=trtc.tencentcloudapi.com"));
-        assert!(other_site("trtc.tencentcloudapi.com").ends_with("=trtc.intl.tencentcloudapi.com"));
+        let intl = Site::International;
+        assert!(site("trtc.intl.tencentcloudapi.com", intl).starts_with("international"));
+        assert!(site("trtc.tencentcloudapi.com", Site::China).starts_with("China"));
+        assert!(site("127.0.0.1:8787", intl).contains("neither Tencent site"));
+        assert!(other_site(intl).ends_with("=trtc.tencentcloudapi.com"));
+        assert!(other_site(Site::China).ends_with("=trtc.intl.tencentcloudapi.com"));
     }
 }

@@ -18,5 +18,8 @@ pub async fn run(client: &Client, output: &Output, args: ListArgs) -> Result<(),
         threads.push(thread?);
     }
     output.threads(&threads)?;
+    if args.watch {
+        return super::watch::listed(client, output, &threads, args.interval).await;
+    }
     Ok(())
 }

@@ -6,6 +6,7 @@ mod export;
 mod items;
 mod list;
 mod trtc;
+mod watch;
 
 use aithreads::{ListQuery, ProviderKind};
 use clap::CommandFactory;
@@ -38,6 +39,9 @@ pub async fn run(cli: Cli) -> Result<(), Failure> {
         Command::Items(args) => items::run(&one(ProviderKind::OpenAiChatKit)?, &output, args).await,
         Command::Trtc(command) => {
             trtc::run(&one(ProviderKind::TencentTrtc)?, &output, command).await
+        }
+        Command::Watch(args) => {
+            watch::run(&client(Needs::Refs(&args.refs.refs))?, &output, &args).await
         }
         Command::Doctor => doctor::run(profile, &output).await,
         Command::Sim(SimCommand::Serve(args)) => args.run().await.map_err(Failure::Usage),

@@ -8,7 +8,7 @@ use assert_cmd::Command;
 use serde_json::Value;
 
 /// Credentials the simulator accepts in these tests; distinctive so a leak is easy to spot.
-fn fake_credentials() -> Credentials {
+pub(crate) fn fake_credentials() -> Credentials {
     Credentials {
         revcent_api_key: "rc-SECRET-7c1e9d2a55".into(),
         tencent_secret_id: "AKIDfakeSECRETid0000000000000000".into(),
@@ -17,13 +17,13 @@ fn fake_credentials() -> Credentials {
     }
 }
 
-struct Env {
-    sim: Simulator,
+pub(crate) struct Env {
+    pub(crate) sim: Simulator,
     _runtime: tokio::runtime::Runtime,
 }
 
 impl Env {
-    fn start(threads: usize) -> Self {
+    pub(crate) fn start(threads: usize) -> Self {
         let runtime = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(2)
             .enable_all()
@@ -43,7 +43,7 @@ impl Env {
     }
 
     /// The `aithreads` command, configured for the simulator the way users configure it.
-    fn cmd(&self) -> Command {
+    pub(crate) fn cmd(&self) -> Command {
         let mut cmd = Command::cargo_bin("aithreads").unwrap();
         cmd.env_clear();
         for (name, value) in self.sim.client_env() {
@@ -53,11 +53,11 @@ impl Env {
         cmd
     }
 
-    fn run(&self, args: &[&str]) -> Output {
+    pub(crate) fn run(&self, args: &[&str]) -> Output {
         self.cmd().args(args).output().unwrap()
     }
 
-    fn json(&self, args: &[&str]) -> Value {
+    pub(crate) fn json(&self, args: &[&str]) -> Value {
         let out = self.run(args);
         assert!(
             out.status.success(),
@@ -87,11 +87,11 @@ impl Env {
     }
 }
 
-fn text(bytes: &[u8]) -> String {
+pub(crate) fn text(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()
 }
 
-fn code(out: &Output) -> i32 {
+pub(crate) fn code(out: &Output) -> i32 {
     out.status.code().unwrap_or(-1)
 }
 

@@ -4,3 +4,5 @@
 mod cli;
 mod config;
 mod doctor;
+mod trtc;
+mod watch;

@@ -4,12 +4,6 @@ use secrecy::{ExposeSecret, SecretString};
 
 use crate::error::Error;
 
-/// What replaces a credential in error text.
-const REDACTED: &str = "[redacted]";
-
-/// Secrets shorter than this are not searched for: they would match ordinary words.
-const MIN_SECRET_LEN: usize = 4;
-
 /// The credentials one client sends, to be scrubbed from every error it returns.
 #[derive(Clone)]
 pub(super) struct Secrets(Vec<SecretString>);
@@ -19,53 +13,11 @@ impl Secrets {
         Self(secrets)
     }
 
-    /// `error` with every occurrence of a credential in its text replaced by `[redacted]`.
-    pub(super) fn scrub(&self, mut error: Error) -> Error {
-        let secrets: Vec<&str> = self
-            .0
-            .iter()
-            .map(|s| s.expose_secret())
-            .filter(|s| s.len() >= MIN_SECRET_LEN)
-            .collect();
-        if secrets.is_empty() {
-            return error;
-        }
-        let clean = |text: &mut String| {
-            for secret in &secrets {
-                if text.contains(secret) {
-                    *text = text.replace(secret, REDACTED);
-                }
-            }
-        };
-        match &mut error {
-            Error::Authentication { details, .. }
-            | Error::NotFound { details, .. }
-            | Error::RateLimited { details, .. }
-            | Error::Provider { details, .. } => {
-                clean(&mut details.message);
-                [
-                    &mut details.code,
-                    &mut details.param,
-                    &mut details.error_type,
-                    &mut details.request_id,
-                ]
-                .into_iter()
-                .flatten()
-                .for_each(clean);
-            }
-            Error::Decode {
-                excerpt, message, ..
-            } => {
-                clean(excerpt);
-                clean(message);
-            }
-            Error::Transport { message, .. }
-            | Error::InvalidInput { message }
-            | Error::Config { message } => clean(message),
-            // No text from the server.
-            Error::Timeout { .. } | Error::ResponseTooLarge { .. } | Error::Unsupported { .. } => {}
-        }
-        error
+    /// `error` with every occurrence of a credential in its text replaced by `[redacted]`
+    /// ([`Error::scrubbed`]).
+    pub(super) fn scrub(&self, error: Error) -> Error {
+        let secrets: Vec<&str> = self.0.iter().map(|s| s.expose_secret()).collect();
+        error.scrubbed(&secrets)
     }
 }
 

@@ -1,16 +1,32 @@
 //! Reading an action's JSON body into its generated request type, answering what Tencent
 //! answers for a body that does not fit: `MissingParameter` for an absent required member,
 //! `InvalidParameter` for a wrong type, `UnknownParameter` for a member the action lacks.
+//!
+//! What the action knows is what the spec describes (the same file the client's models are
+//! generated from, brought up to the official SDK's models): the typed requests carry any
+//! other member in `extra_members`, so they cannot tell.
+
+use std::sync::OnceLock;
 
 use aithreads_core::{Error, ProviderKind};
-use serde::Serialize;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
 use super::Failure;
 
-/// The request, or the error Tencent would answer.
-pub(super) fn parse<T: DeserializeOwned + Serialize>(body: &[u8]) -> Result<T, Failure> {
+/// The TRTC spec, read once.
+fn spec() -> &'static Value {
+    static SPEC: OnceLock<Value> = OnceLock::new();
+    SPEC.get_or_init(|| {
+        serde_json::from_str(include_str!(
+            "../../../../specs/tencent-trtc/trtc-ai-conversation.schema.json"
+        ))
+        .unwrap_or(Value::Null)
+    })
+}
+
+/// The request of `action`, or the error Tencent would answer.
+pub(super) fn parse<T: DeserializeOwned>(action: &str, body: &[u8]) -> Result<T, Failure> {
     let value: Value = serde_json::from_slice(body).map_err(|e| {
         Failure::new(
             "InvalidParameter",
@@ -25,9 +41,8 @@ pub(super) fn parse<T: DeserializeOwned + Serialize>(body: &[u8]) -> Result<T, F
     }
     let request: T = aithreads_core::transport::decode_json(ProviderKind::TencentTrtc, body, None)
         .map_err(type_failure)?;
-    // What the type keeps is what the action knows: anything else in the body is unknown.
-    let known = serde_json::to_value(&request).unwrap_or(Value::Null);
-    if let Some(path) = first_unknown(&value, &known, "") {
+    let schema = schema_ref(&format!("#/$defs/{action}Request"));
+    if let Some(path) = first_unknown(&value, schema, "") {
         return Err(Failure::new(
             "UnknownParameter",
             format!("The parameter `{path}` is not recognized."),
@@ -61,26 +76,44 @@ fn type_failure(error: Error) -> Failure {
     )
 }
 
-/// The path of the first member of `sent` (not `null`) that `known` lacks.
-fn first_unknown(sent: &Value, known: &Value, prefix: &str) -> Option<String> {
-    match (sent, known) {
-        (Value::Object(sent), Value::Object(known)) => sent.iter().find_map(|(key, value)| {
-            let path = if prefix.is_empty() {
-                key.clone()
-            } else {
-                format!("{prefix}.{key}")
-            };
-            match known.get(key) {
-                _ if value.is_null() => None,
-                None => Some(path),
-                Some(inner) => first_unknown(value, inner, &path),
-            }
-        }),
-        (Value::Array(sent), Value::Array(known)) => sent
-            .iter()
-            .zip(known)
-            .enumerate()
-            .find_map(|(i, (s, k))| first_unknown(s, k, &format!("{prefix}.{i}"))),
+/// The schema a `$ref` (`#/$defs/Name`) names; `Null` (anything goes) when there is none.
+fn schema_ref(reference: &str) -> &'static Value {
+    static NOTHING: Value = Value::Null;
+    reference
+        .strip_prefix('#')
+        .and_then(|pointer| spec().pointer(pointer))
+        .unwrap_or(&NOTHING)
+}
+
+/// The path of the first member of `sent` (not `null`) that `schema` does not describe.
+fn first_unknown(sent: &Value, schema: &Value, prefix: &str) -> Option<String> {
+    let schema = match schema.get("$ref").and_then(Value::as_str) {
+        Some(reference) => schema_ref(reference),
+        None => schema,
+    };
+    match sent {
+        Value::Object(members) => {
+            let known = schema.get("properties")?;
+            members.iter().find_map(|(key, value)| {
+                let path = if prefix.is_empty() {
+                    key.clone()
+                } else {
+                    format!("{prefix}.{key}")
+                };
+                match known.get(key) {
+                    _ if value.is_null() => None,
+                    None => Some(path),
+                    Some(inner) => first_unknown(value, inner, &path),
+                }
+            })
+        }
+        Value::Array(items) => {
+            let inner = schema.get("items")?;
+            items
+                .iter()
+                .enumerate()
+                .find_map(|(i, item)| first_unknown(item, inner, &format!("{prefix}.{i}")))
+        }
         _ => None,
     }
 }
@@ -88,10 +121,19 @@ fn first_unknown(sent: &Value, known: &Value, prefix: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use aithreads_tencent_trtc::{StartAiConversationRequest, StopAiConversationRequest};
+    use aithreads_tencent_trtc::{
+        ControlAiConversationRequest, StartAiConversationRequest, StopAiConversationRequest,
+    };
 
-    fn code<T: DeserializeOwned + Serialize>(body: &str) -> String {
-        match parse::<T>(body.as_bytes()) {
+    /// The answer to `body` as the request type of `T`'s action.
+    fn code<T: DeserializeOwned>(body: &str) -> String {
+        let action = std::any::type_name::<T>()
+            .rsplit("::")
+            .next()
+            .unwrap_or_default()
+            .trim_end_matches("Request")
+            .replace("Ai", "AI");
+        match parse::<T>(&action, body.as_bytes()) {
             Ok(_) => "ok".into(),
             Err(failure) => format!("{}: {}", failure.code, failure.message),
         }
@@ -123,6 +165,20 @@ mod tests {
             r#"{"SdkAppId":1,"RoomId":"1","AgentConfig":{"UserId":"a","UserSig":"s","TargetUserId":"b","Mood":"x"}}"#,
         );
         assert!(unknown.contains("`AgentConfig.Mood`"), "{unknown}");
+        // Members of the official SDK's models are known, also when the docs lack them.
+        let sdk_only = code::<StartAiConversationRequest>(
+            r#"{"SdkAppId":1,"RoomId":"1","AgentConfig":{"UserId":"a","UserSig":"s","TargetUserId":"b"},
+                "AvatarConfig":"{}","STTConfig":{"HotWordList":"ASR|11"}}"#,
+        );
+        assert_eq!(sdk_only, "ok");
+        let transparent = code::<ControlAiConversationRequest>(
+            r#"{"TaskId":"t","Command":"TransparentData","TransparentData":{"Data":"x"}}"#,
+        );
+        assert_eq!(transparent, "ok");
+        let unknown = code::<ControlAiConversationRequest>(
+            r#"{"TaskId":"t","Command":"InvokeLLM","InvokeLLM":{"Content":"c","Temperature":1}}"#,
+        );
+        assert!(unknown.contains("`InvokeLLM.Temperature`"), "{unknown}");
         let wrong = code::<StartAiConversationRequest>(
             r#"{"SdkAppId":-1,"RoomId":"1","AgentConfig":{"UserId":"a","UserSig":"s","TargetUserId":"b"}}"#,
         );

@@ -226,8 +226,10 @@ async fn common_parameters_are_checked() {
             "UnsupportedRegion",
             Box::new(|r| r.region = Some("eu-frankfurt")),
         ),
+        // Served although Stop's page does not list it: past the region check, the task is
+        // looked up.
         (
-            "UnsupportedRegion",
+            "FailedOperation.TaskNotExist",
             Box::new(|r| r.region = Some("na-ashburn")),
         ),
         (
@@ -241,10 +243,9 @@ async fn common_parameters_are_checked() {
         let answer = raw.send(&sim).await;
         assert_eq!(code(&answer), expected, "{answer}");
     }
-    // na-ashburn runs StartAIConversation (newer docs): past the region check, the body is
-    // judged.
+    // ap-beijing (the China site's page): past the region check, the body is judged.
     let mut raw = Raw::new("StartAIConversation", "{}");
-    raw.region = Some("na-ashburn");
+    raw.region = Some("ap-beijing");
     assert_eq!(code(&raw.send(&sim).await), "MissingParameter");
 }
 

@@ -11,8 +11,8 @@ use aithreads_tencent_trtc::core::{CancelOutcome, Error, ThreadProvider};
 use aithreads_tencent_trtc::{
     AgentConfig, ControlAiConversationRequest, ControlCommand, DescribeAiConversationRequest,
     DescribeAiConversationResponse, Language, ServerPushText, StartAiConversationRequest,
-    StopAiConversationRequest, SttConfig, TaskStatus, TrtcClient, TrtcConfig, TtsConfig,
-    UpdateAiConversationRequest,
+    StopAiConversationRequest, SttConfig, TaskStatus, TransparentData, TrtcClient, TrtcConfig,
+    TtsConfig, UpdateAiConversationRequest,
 };
 use common::{SECRET_KEY, SEED_TASK_ID, check_signature, client, config, fast_retries};
 use httpmock::prelude::*;
@@ -465,14 +465,17 @@ async fn start_is_retried_only_when_it_surely_did_not_land() {
 }
 
 #[tokio::test]
-async fn regions_are_checked_before_sending() {
+async fn any_well_formed_region_is_sent_and_a_refusal_names_the_documented_ones() {
     let server = MockServer::start_async().await;
     let mock = server
         .mock_async(|when, then| {
-            when.method(POST);
+            when.method(POST).header("x-tc-region", "eu-frankfurt");
             then.status(200)
                 .header("content-type", "application/json")
-                .body(answer(json!({"RequestId": "r"})));
+                .body(answer(json!({
+                    "Error": {"Code": "UnsupportedRegion", "Message": "The API does not support the region `eu-frankfurt`."},
+                    "RequestId": "r-region"
+                })));
         })
         .await;
     let stop = StopAiConversationRequest::new("t");
@@ -482,30 +485,163 @@ async fn regions_are_checked_before_sending() {
             .with_endpoint(server.base_url()),
     )
     .unwrap();
+    // No region at all, or a malformed one: refused before sending.
     let err = unset.stop_ai_conversation(&stop).await.unwrap_err();
     assert!(err.is_invalid_input(), "{err:?}");
     assert!(err.to_string().contains("TENCENTCLOUD_REGION"), "{err}");
-    let frankfurt = unset.with_region("eu-frankfurt").unwrap();
-    let err = frankfurt.stop_ai_conversation(&stop).await.unwrap_err();
-    assert!(
-        err.to_string()
-            .contains("ap-guangzhou, ap-singapore, ap-tokyo, na-siliconvalley"),
-        "{err}"
-    );
-    // na-ashburn runs Start and Control (newer docs) but not Stop.
-    let ashburn = unset.with_region("na-ashburn").unwrap();
-    assert!(
-        ashburn
-            .stop_ai_conversation(&stop)
-            .await
-            .unwrap_err()
-            .is_invalid_input()
-    );
     assert!(unset.with_region("Tokyo").is_err());
     mock.assert_calls_async(0).await;
-    let request: StartAiConversationRequest = serde_json::from_str(START_EXAMPLE).unwrap();
-    ashburn.start_ai_conversation(&request).await.unwrap();
+    // A well-formed region no page lists is the server's to judge.
+    let frankfurt = unset.with_region("eu-frankfurt").unwrap();
+    let err = frankfurt.stop_ai_conversation(&stop).await.unwrap_err();
     mock.assert_calls_async(1).await;
+    assert_eq!(err.code(), Some("UnsupportedRegion"));
+    assert_eq!(err.request_id(), Some("r-region"));
+    let text = err.to_string();
+    assert!(
+        text.contains("StopAIConversation is not served in region eu-frankfurt")
+            && text.contains("ap-guangzhou, ap-singapore, ap-tokyo, na-siliconvalley")
+            && text.contains("https://www.tencentcloud.com/document/api/647/65296"),
+        "{text}"
+    );
+}
+
+#[tokio::test]
+async fn a_json_answer_served_as_text_plain_decodes() {
+    let server = MockServer::start_async().await;
+    server
+        .mock_async(|when, then| {
+            when.method(POST);
+            then.status(200)
+                .header("content-type", "text/plain; charset=utf-8")
+                .body(answer(json!({
+                    "StartTime": "2025-02-24 16:00:00",
+                    "Status": "InProgress",
+                    "TaskId": "t-1",
+                    "RequestId": "r-1"
+                })));
+        })
+        .await;
+    let thread = client(&server.base_url()).get_thread("t-1").await.unwrap();
+    assert_eq!(
+        thread.created_at.map(|t| t.unix_timestamp()),
+        Some(1_740_384_000),
+        "16:00 Beijing time"
+    );
+}
+
+#[tokio::test]
+async fn extra_members_reach_the_wire() {
+    let server = MockServer::start_async().await;
+    // The whole body, byte for byte: typed members in spec order, then the extra ones, at
+    // the top level and inside AgentConfig and STTConfig.
+    let body = concat!(
+        r#"{"SdkAppId":1400000001,"RoomId":"123","AgentConfig":{"UserId":"robot","UserSig":"sig","#,
+        r#""TargetUserId":"alice","FutureAgentSwitch":true},"STTConfig":{"HotWordList":"ASR|11","#,
+        r#""FutureSttMode":2},"AvatarConfig":"{\"AvatarId\":\"a-1\"}","FutureTopLevel":{"Nested":[1,"x"]}}"#
+    );
+    let mock = server
+        .mock_async(|when, then| {
+            expect_call(when, server.port(), "StartAIConversation", body);
+            then.status(200)
+                .header("content-type", "application/json")
+                .body(answer(json!({"TaskId": "t-1", "RequestId": "r-1"})));
+        })
+        .await;
+    let request = StartAiConversationRequest::new(
+        1_400_000_001,
+        "123",
+        AgentConfig::new("robot", "sig", "alice").with_extra_member("FutureAgentSwitch", true),
+    )
+    .with_stt_config(
+        SttConfig::default()
+            .with_hot_word_list("ASR|11")
+            .with_extra_member("FutureSttMode", 2),
+    )
+    .with_avatar_config(r#"{"AvatarId":"a-1"}"#)
+    .with_extra_member("FutureTopLevel", json!({"Nested": [1, "x"]}));
+    let started = client(&server.base_url())
+        .start_ai_conversation(&request)
+        .await
+        .unwrap();
+    assert_eq!(started.task_id.as_deref(), Some("t-1"));
+    mock.assert_async().await;
+    // A typed member sent again as an extra one is refused before sending.
+    let twice = request.with_extra_member("RoomId", "456");
+    let err = client(&server.base_url())
+        .start_ai_conversation(&twice)
+        .await
+        .unwrap_err();
+    assert!(err.is_invalid_input(), "{err:?}");
+    assert!(err.to_string().contains("`RoomId` is set twice"), "{err}");
+    mock.assert_calls_async(1).await;
+}
+
+#[tokio::test]
+async fn transparent_data_is_a_control_command() {
+    let server = MockServer::start_async().await;
+    let body = r#"{"TaskId":"t-1","Command":"TransparentData","TransparentData":{"Data":"{\"scene\":2}"}}"#;
+    let mock = server
+        .mock_async(|when, then| {
+            expect_call(when, server.port(), "ControlAIConversation", body);
+            then.status(200)
+                .header("content-type", "application/json")
+                .body(answer(json!({"RequestId": "r-1"})));
+        })
+        .await;
+    let request = ControlAiConversationRequest::new("t-1", ControlCommand::TransparentData)
+        .with_transparent_data(TransparentData::default().with_data(r#"{"scene":2}"#));
+    client(&server.base_url())
+        .control_ai_conversation(&request)
+        .await
+        .unwrap();
+    mock.assert_async().await;
+}
+
+#[tokio::test]
+async fn secrets_of_the_request_never_show_in_errors_or_debug() {
+    let server = MockServer::start_async().await;
+    // A server that echoes the request's secrets in its error message.
+    server
+        .mock_async(|when, then| {
+            when.method(POST);
+            then.status(200)
+                .header("content-type", "application/json")
+                .body(answer(json!({
+                    "Error": {
+                        "Code": "InvalidParameter.UserSig",
+                        "Message": "UserSig robot-SIG-SECRET expired; LLM key sk-LLM-SECRET; id AKIDtest00000000000000000000000000000"
+                    },
+                    "RequestId": "r-1"
+                })));
+        })
+        .await;
+    let request = StartAiConversationRequest::new(
+        1_400_000_001,
+        "123",
+        AgentConfig::new("robot", "robot-SIG-SECRET", "alice"),
+    )
+    .with_llm_config(
+        r#"{"LLMType":"openai","Model":"m","APIKey":"sk-LLM-SECRET","APIUrl":"https://x"}"#,
+    );
+    let client = client(&server.base_url());
+    let err = client.start_ai_conversation(&request).await.unwrap_err();
+    for shown in [
+        err.to_string(),
+        format!("{err:?}"),
+        format!("{request:?}"),
+        format!("{client:?}"),
+    ] {
+        for secret in [
+            "robot-SIG-SECRET",
+            "sk-LLM-SECRET",
+            common::SECRET_ID,
+            SECRET_KEY,
+        ] {
+            assert!(!shown.contains(secret), "{secret} in {shown}");
+        }
+    }
+    assert!(err.to_string().contains("[redacted]"), "{err}");
 }
 
 #[tokio::test]

@@ -13,8 +13,9 @@ use aithreads_tencent_trtc::core::{
 };
 use aithreads_tencent_trtc::{
     AgentConfig, ControlAiConversationRequest, ControlCommand, DescribeAiConversationRequest,
-    InvokeLlm, LlmConfig, ServerPushText, StartAiConversationRequest, StopAiConversationRequest,
-    TaskStatus, TrtcClient, TrtcConfig, TtsConfig, UpdateAiConversationRequest,
+    InvokeLlm, LlmConfig, ServerPushText, Site, StartAiConversationRequest,
+    StopAiConversationRequest, TaskStatus, TrtcClient, TrtcConfig, TtsConfig,
+    UpdateAiConversationRequest,
 };
 use common::{SEED_TASK_ID, fast_retries};
 
@@ -275,6 +276,117 @@ async fn tasks_are_regional_and_refs_name_the_region() {
     assert_eq!(
         tokyo.cancel_thread(&task_id).await.unwrap(),
         CancelOutcome::Cancelled
+    );
+}
+
+#[tokio::test]
+async fn regions_the_docs_disagree_on_are_sent_and_the_server_decides() {
+    let sim = simulator(true).await;
+    let client = client_for(&sim);
+    // na-ashburn: Start's page lists it, Stop's and Describe's do not; ap-beijing: only the
+    // China site's page lists it. The client sends them all; the simulator serves both.
+    for region in ["na-ashburn", "ap-beijing"] {
+        let regional = client.with_region(region).unwrap();
+        let task_id = regional
+            .start_ai_conversation(&start_request(7, None))
+            .await
+            .unwrap()
+            .task_id
+            .unwrap();
+        let thread = regional.get_thread(&task_id).await.unwrap();
+        assert_eq!(thread.id, task_id);
+        assert_eq!(
+            regional.cancel_thread(&task_id).await.unwrap(),
+            CancelOutcome::Cancelled
+        );
+        let seen = |action: &str| sim.sim().trtc().requests(action, region);
+        assert_eq!(
+            [
+                seen("StartAIConversation"),
+                seen("DescribeAIConversation"),
+                seen("StopAIConversation")
+            ],
+            [1, 1, 1],
+            "{region}"
+        );
+    }
+    // A region nobody serves: sent once, and the refusal lists the documented regions.
+    let err = client
+        .with_region("eu-frankfurt")
+        .unwrap()
+        .get_thread(SEED_TASK_ID)
+        .await
+        .unwrap_err();
+    assert_eq!(err.code(), Some("UnsupportedRegion"));
+    assert!(
+        err.to_string()
+            .contains("DescribeAIConversation is not served in region eu-frankfurt; the international site's documentation lists ap-guangzhou, ap-singapore, ap-tokyo, na-siliconvalley"),
+        "{err}"
+    );
+    assert_eq!(
+        sim.sim()
+            .trtc()
+            .requests("DescribeAIConversation", "eu-frankfurt"),
+        1
+    );
+}
+
+#[tokio::test]
+async fn a_bare_host_endpoint_works() {
+    let sim = simulator(true).await;
+    // `TENCENTCLOUD_TRTC_ENDPOINT=127.0.0.1:PORT`: a bare loopback host means plain http.
+    let bare = sim.addr().to_string();
+    let config = TrtcConfig::from_vars(|name: &str| match name {
+        "TENCENTCLOUD_TRTC_ENDPOINT" => Some(bare.clone()),
+        "TENCENTCLOUD_REGION" => Some("ap-beijing".into()),
+        other => sim.client_var(other),
+    })
+    .unwrap()
+    .with_transport(fast_retries(3));
+    let client = TrtcClient::new(config).unwrap();
+    assert_eq!(client.endpoint().as_str(), format!("{}/", sim.base_url()));
+    let task_id = client
+        .start_ai_conversation(&start_request(8, None))
+        .await
+        .unwrap()
+        .task_id
+        .unwrap();
+    assert_eq!(client.get_thread(&task_id).await.unwrap().id, task_id);
+}
+
+#[tokio::test]
+async fn the_china_site_host_is_detected_and_served() {
+    let sim = simulator(true).await;
+    // trtc.tencentcloudapi.com, resolved to the simulator (never the real host): the China
+    // site, detected from the host the client signs and sends.
+    let http = reqwest::Client::builder()
+        .resolve("trtc.tencentcloudapi.com", sim.addr())
+        .build()
+        .unwrap();
+    let config = config_for(&sim)
+        .with_endpoint(format!(
+            "http://trtc.tencentcloudapi.com:{}",
+            sim.addr().port()
+        ))
+        .with_region("ap-beijing")
+        .with_transport(fast_retries(3).with_allow_http(true).with_http_client(http));
+    let client = TrtcClient::new(config).unwrap();
+    assert_eq!(client.site(), Site::China);
+    let task_id = client
+        .start_ai_conversation(&start_request(9, None))
+        .await
+        .unwrap()
+        .task_id
+        .unwrap();
+    assert_eq!(
+        client.cancel_thread(&task_id).await.unwrap(),
+        CancelOutcome::Cancelled
+    );
+    assert_eq!(
+        sim.sim()
+            .trtc()
+            .requests("StartAIConversation", "ap-beijing"),
+        1
     );
 }
 

@@ -2,7 +2,7 @@
 //! built here and encoded into the URL) and the [`ThreadFilters`] of a window walk, with the
 //! limits RevCent documents and the checks run before any request.
 
-use aithreads_core::{Error, Result, validate};
+use aithreads_core::{Error, Order, Result, validate};
 use url::Url;
 
 use crate::generated::{AiThreadListParams, StatusFilter};
@@ -18,29 +18,24 @@ pub const MAX_RANGE_SECS: i64 = 2 * 24 * 60 * 60;
 /// is 25" (GetAIThreads).
 pub const MAX_LIMIT: i64 = 25;
 
-/// The number of the first page.
-///
-/// RevCent does not say whether `page` counts from 0 or 1 (searched: the GetAIThreads
-/// operation and its sibling list operations, the v2 API page, the MCP markdown guides, and
-/// public code calling the API). This crate assumes 1, the usual reading of `current_page`
-/// next to `total_pages`; the simulator agrees and refuses page 0.
-pub const FIRST_PAGE: i64 = 1;
-
 impl AiThreadListParams {
-    /// Page 1 of the threads created in `[date_start, date_end]` (unix seconds, both
-    /// inclusive), 25 per page, unfiltered.
+    /// Page 1 of the threads created between `date_start` and `date_end` (unix seconds), 25
+    /// per page, unfiltered. Whether RevCent counts pages from 0 or 1, and whether it lists
+    /// the second `date_end` itself, is not documented: see [`PageBase`](crate::PageBase)
+    /// and [`RevCentClient::ai_threads`](crate::RevCentClient::ai_threads), which handle
+    /// both readings.
     pub fn new(date_start: i64, date_end: i64) -> Self {
         Self {
             date_start,
             date_end,
             limit: MAX_LIMIT,
-            page: FIRST_PAGE,
+            page: 1,
             ai_assistant_filter: None,
             status_filter: None,
         }
     }
 
-    /// Sets the page number (from 1).
+    /// Sets the page number (0 or more: RevCent does not say where pages start).
     pub fn with_page(mut self, page: i64) -> Self {
         self.page = page;
         self
@@ -90,10 +85,9 @@ pub fn check_thread_id(id: &str) -> Result<()> {
     validate::fixed_length_id("RevCent thread id", id, ID_LEN)
 }
 
-/// A date range in unix seconds, both ends inclusive: it starts in 1970 or later, as
-/// GetAIThreads refuses a negative `date_start`, and does not end before it starts. Checked
-/// for every GetAIThreads call and for a whole range before its windows are walked (so a bad
-/// range is refused before any window is fetched).
+/// A date range in unix seconds: it starts in 1970 or later (RevCent dates are unix times)
+/// and does not end before it starts. Checked for every GetAIThreads call and for a whole
+/// range before its windows are walked (so a bad range is refused before any request).
 pub(crate) fn check_date_range(start: i64, end: i64) -> Result<()> {
     if start < 0 {
         return Err(Error::invalid_input(format!(
@@ -118,7 +112,7 @@ pub(crate) fn check_list_params(params: &AiThreadListParams) -> Result<()> {
         )));
     }
     validate::in_range("limit", params.limit, 1, MAX_LIMIT)?;
-    validate::in_range("page", params.page, FIRST_PAGE, i64::from(i32::MAX))?;
+    validate::in_range("page", params.page, 0, i64::from(i32::MAX))?;
     for id in params.ai_assistant_filter.iter().flatten() {
         validate::fixed_length_id("RevCent AI assistant id", id, ID_LEN)?;
     }
@@ -134,7 +128,7 @@ pub(crate) fn check_list_params(params: &AiThreadListParams) -> Result<()> {
 }
 
 /// What [`ai_threads`](crate::RevCentClient::ai_threads) lists, besides the date range.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct ThreadFilters {
     /// Only threads of these AI assistants (20-character ids); empty: all.
@@ -143,6 +137,20 @@ pub struct ThreadFilters {
     pub statuses: Vec<StatusFilter>,
     /// Page size, 1 to 25 (default 25: the fewest requests).
     pub limit: Option<i64>,
+    /// Windows oldest first (the default: threads stream as pages arrive, memory bounded by
+    /// a few pages), or newest first (each window is held and sorted newest first).
+    pub order: Order,
+}
+
+impl Default for ThreadFilters {
+    fn default() -> Self {
+        Self {
+            ai_assistants: Vec::new(),
+            statuses: Vec::new(),
+            limit: None,
+            order: Order::Asc,
+        }
+    }
 }
 
 impl ThreadFilters {
@@ -166,6 +174,12 @@ impl ThreadFilters {
     /// Sets the page size.
     pub fn with_limit(mut self, limit: i64) -> Self {
         self.limit = Some(limit);
+        self
+    }
+
+    /// Sets the order of windows (and, newest first, of threads within a window).
+    pub fn with_order(mut self, order: Order) -> Self {
+        self.order = order;
         self
     }
 
@@ -207,13 +221,14 @@ mod tests {
     fn bad_queries_are_refused() {
         let ok = AiThreadListParams::new(0, MAX_RANGE_SECS);
         check_list_params(&ok).unwrap();
+        check_list_params(&ok.clone().with_page(0)).unwrap();
         for bad in [
             AiThreadListParams::new(-1, 5),
             AiThreadListParams::new(10, 9),
             AiThreadListParams::new(0, MAX_RANGE_SECS + 1),
             ok.clone().with_limit(0),
             ok.clone().with_limit(26),
-            ok.clone().with_page(0),
+            ok.clone().with_page(-1),
             ok.clone().with_page(i64::from(i32::MAX) + 1),
             ok.clone().with_ai_assistants(["short"]),
             ok.clone().with_ai_assistants(["AAAAAAAAAA/AAAAAAAAA"]),

@@ -66,6 +66,8 @@ pub struct SimConfig {
     /// A request limit (per second) for every TRTC action instead of the documented ones,
     /// for load tests at other rates; `None` keeps the documented limits.
     pub trtc_rate_limit: Option<u32>,
+    /// Which reading of RevCent's undocumented paging and `date_end` to serve.
+    pub revcent_reading: revcent::Reading,
 }
 
 impl Default for SimConfig {
@@ -78,6 +80,7 @@ impl Default for SimConfig {
             port: 0,
             enforce_trtc_rate_limits: true,
             trtc_rate_limit: None,
+            revcent_reading: revcent::Reading::default(),
         }
     }
 }
@@ -123,6 +126,12 @@ impl SimConfig {
     /// documented limits (which stay the default).
     pub fn with_trtc_rate_limit(mut self, per_second: u32) -> Self {
         self.trtc_rate_limit = Some(per_second);
+        self
+    }
+
+    /// Serves RevCent under this reading of its page base and `date_end`.
+    pub fn with_revcent_reading(mut self, reading: revcent::Reading) -> Self {
+        self.revcent_reading = reading;
         self
     }
 }

@@ -14,14 +14,17 @@
 //! - Errors are the `APIStandardErrors` body (`code: 0`, `error_code`, `message`, `result`,
 //!   `api_call_id`, `api_call_unix`) with HTTP 400 `invalid_parameter` (a bad id, query or
 //!   body), 404 `not_found` (no such thread) or 400 `invalid_status` (cancel of a thread that is
-//!   not `Running` or `Timer`).
-//! - GetAIThreads requires `date_start`, `date_end`, `limit` (1–25) and `page` (from 1),
+//!   not `Running` or `Timer`). These codes and statuses are the simulator's own
+//!   ([`error_codes`]): RevCent publishes none, and the client does not rely on them.
+//! - GetAIThreads requires `date_start`, `date_end`, `limit` (1–25) and `page` (from the
+//!   first page of the [`Reading`]: 1 by default, else 0; a lower page is refused),
 //!   `date_start <= date_end <= date_start + 172800`, 20-character `ai_assistant_filter`
 //!   values and `status_filter` values among `running`, `timer`, `complete`, `error`
 //!   (repeated keys, `style: form, explode: true`); unknown parameters are refused. It lists
-//!   the threads created in `[date_start, date_end]` (both inclusive) ordered by
-//!   `created_date_unix`, then by creation order, without messages, with `current_count`,
-//!   `current_page`, `total_count` and `total_pages`.
+//!   the threads created from `date_start` to `date_end` (inclusive by default; exclusive
+//!   under [`DateEnd::Exclusive`]) ordered by `created_date_unix`, then by creation order,
+//!   without messages, with `current_count`, `current_page`, `total_count` and
+//!   `total_pages`.
 //! - GetAIThread answers the thread with its messages, `api_call_id`, `api_call_unix` and
 //!   `code: 1` in one object.
 //! - CancelAIThread takes no body or the JSON body `{}` and moves a `Running` or `Timer`
@@ -41,7 +44,6 @@ use std::sync::Arc;
 
 use aithreads_revcent::{
     AiThread, AiThreadList, AiThreadStatus, ApiStandardError, CancelAiThreadResult, StatusFilter,
-    error_codes,
 };
 use axum::Router;
 use axum::body::Bytes;
@@ -57,6 +59,60 @@ use ids::{ID_LEN, thread_id, thread_key, token};
 
 /// The longest `date_end - date_start` accepted: two days (GetAIThreads).
 pub const MAX_RANGE_SECS: i64 = 172_800;
+
+/// The `error_code` values the simulator answers with. RevCent publishes no list of codes:
+/// these are invented here, and the client classifies errors without relying on them.
+pub mod error_codes {
+    /// The `x-api-key` header is missing or not the configured key (HTTP 401).
+    pub const UNAUTHORIZED: &str = "unauthorized";
+    /// No AI thread or AI assistant has this id (HTTP 404).
+    pub const NOT_FOUND: &str = "not_found";
+    /// A parameter is missing or invalid (HTTP 400).
+    pub const INVALID_PARAMETER: &str = "invalid_parameter";
+    /// A cancel of a thread that is not `Running` or `Timer`, or a trigger of an AI
+    /// assistant that is not `on_demand` (HTTP 400).
+    pub const INVALID_STATUS: &str = "invalid_status";
+}
+
+/// Which reading of what RevCent's documents leave open the simulator serves, so the
+/// client's tests run under each.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Reading {
+    /// The number of the first page: 1 (the default) or 0.
+    pub first_page: i64,
+    /// Whether `date_end` lists the threads created in that second.
+    pub date_end: DateEnd,
+}
+
+impl Default for Reading {
+    fn default() -> Self {
+        Self {
+            first_page: 1,
+            date_end: DateEnd::Inclusive,
+        }
+    }
+}
+
+impl Reading {
+    /// Pages from `first_page` (0 or 1), `date_end` read as `date_end` says.
+    pub fn new(first_page: i64, date_end: DateEnd) -> Self {
+        Self {
+            first_page,
+            date_end,
+        }
+    }
+}
+
+/// How GetAIThreads reads `date_end`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum DateEnd {
+    /// Threads created in the second `date_end` are listed (the default).
+    #[default]
+    Inclusive,
+    /// Only threads created before `date_end` are listed.
+    Exclusive,
+}
 
 /// A thread to add to the state (for tests and the demo).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -97,6 +153,7 @@ pub struct State {
     /// derive theirs.
     inserted: HashMap<u32, i64>,
     api_calls: u64,
+    reading: Reading,
 }
 
 impl State {
@@ -113,6 +170,7 @@ impl State {
             seeding,
             inserted: HashMap::new(),
             api_calls: 0,
+            reading: config.revcent_reading,
         }
     }
 
@@ -207,8 +265,12 @@ impl State {
 
     /// One page of a listing, and how many threads match in all.
     fn page(&self, query: &ListParams) -> (Vec<Record>, usize) {
-        let window = self.between(query.date_start, query.date_end);
-        let skip = (query.page - 1).saturating_mul(query.limit) as usize;
+        let last = match self.reading.date_end {
+            DateEnd::Inclusive => query.date_end,
+            DateEnd::Exclusive => query.date_end - 1,
+        };
+        let window = self.between(query.date_start, last);
+        let skip = (query.page - self.reading.first_page).saturating_mul(query.limit) as usize;
         let take = query.limit as usize;
         if query.assistants.is_empty() && query.statuses.is_empty() {
             let page = window.iter().skip(skip).take(take).copied().collect();
@@ -428,7 +490,7 @@ struct ListParams {
 }
 
 impl ListParams {
-    fn parse(pairs: &[(String, String)]) -> Result<Self, Refusal> {
+    fn parse(pairs: &[(String, String)], first_page: i64) -> Result<Self, Refusal> {
         let mut numbers: [Option<i64>; 4] = [None; 4];
         const NAMES: [&str; 4] = ["date_start", "date_end", "limit", "page"];
         let mut query = Self::default();
@@ -480,8 +542,8 @@ impl ListParams {
         if !(1..=25).contains(&limit) {
             return Err(Refusal::invalid("Limit can range between 1 and 25."));
         }
-        if !(1..=i64::from(i32::MAX)).contains(&page) {
-            return Err(Refusal::invalid("page starts at 1."));
+        if !(first_page..=i64::from(i32::MAX)).contains(&page) {
+            return Err(Refusal::invalid(format!("page starts at {first_page}.")));
         }
         Ok(Self {
             date_start,
@@ -500,7 +562,8 @@ async fn list_threads(
 ) -> Response {
     respond(&sim, &headers, || {
         let Query(pairs) = query.map_err(|e| Refusal::invalid(format!("Invalid query: {e}")))?;
-        let query = ListParams::parse(&pairs)?;
+        let first_page = sim.config.revcent_reading.first_page;
+        let query = ListParams::parse(&pairs, first_page)?;
         let (records, total, seeding) = {
             let state = sim.revcent();
             let (records, total) = state.page(&query);

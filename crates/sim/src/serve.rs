@@ -19,6 +19,12 @@ pub struct ServeArgs {
     /// Faults to inject, e.g. `chatkit:429=2#3,revcent:503@0.1` (see the faults docs).
     #[arg(long)]
     pub faults: Option<String>,
+    /// RevCent's first page number: 0 or 1 (RevCent does not document it).
+    #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u8).range(0..=1))]
+    pub revcent_page_base: u8,
+    /// Whether RevCent's `date_end` lists threads created in that second (undocumented).
+    #[arg(long, value_enum, default_value_t = crate::revcent::DateEnd::Inclusive)]
+    pub revcent_date_end: crate::revcent::DateEnd,
 }
 
 impl ServeArgs {
@@ -27,7 +33,11 @@ impl ServeArgs {
         let config = SimConfig::default()
             .with_port(self.port)
             .with_threads(self.threads)
-            .with_seed(self.seed);
+            .with_seed(self.seed)
+            .with_revcent_reading(crate::revcent::Reading {
+                first_page: i64::from(self.revcent_page_base),
+                date_end: self.revcent_date_end,
+            });
         serve(config, self.faults.as_deref()).await
     }
 }

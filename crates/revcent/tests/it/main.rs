@@ -10,6 +10,8 @@ mod cancel_thread;
 mod conformance;
 mod fuzz_targets;
 mod get_thread;
+mod hostile;
 mod list_threads;
+mod readings;
 mod simulator;
 mod threads;

@@ -140,6 +140,10 @@ pub struct Selection {
     /// Only threads of this end user (ChatKit).
     #[arg(long)]
     pub user: Option<String>,
+    /// RevCent: allow ranges of up to N 2-day windows [default: 31, 62 days; RevCent keeps
+    /// threads 60 days]. Longer ranges are refused before any request.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
+    pub max_windows: Option<u64>,
 }
 
 /// `list`.

@@ -32,6 +32,8 @@ use crate::windows::{Range, RangePlan};
 #[derive(Clone)]
 pub struct RevCentClient {
     inner: Arc<Inner>,
+    /// The most windows one range may take; per clone ([`with_max_windows`](Self::with_max_windows)).
+    max_windows: u64,
 }
 
 /// What every clone shares: where to send, the key to send, the transport, the settings,
@@ -41,7 +43,6 @@ struct Inner {
     api_key: SecretString,
     transport: Transport,
     concurrency: usize,
-    max_windows: u64,
     max_window_threads: u64,
     page_base: Arc<PageBaseCell>,
 }
@@ -53,7 +54,7 @@ impl fmt::Debug for RevCentClient {
             .field("api_key", &"[redacted]")
             .field("transport", &self.inner.transport)
             .field("concurrency", &self.inner.concurrency)
-            .field("max_windows", &self.inner.max_windows)
+            .field("max_windows", &self.max_windows)
             .field("max_window_threads", &self.inner.max_window_threads)
             .field("page_base", &self.inner.page_base.get())
             .finish_non_exhaustive()
@@ -108,10 +109,10 @@ impl RevCentClient {
                 api_key,
                 transport,
                 concurrency: config.concurrency,
-                max_windows: config.max_windows,
                 max_window_threads: config.max_window_threads,
                 page_base: Arc::default(),
             }),
+            max_windows: config.max_windows,
         })
     }
 
@@ -123,6 +124,14 @@ impl RevCentClient {
     /// The base URL requests go to.
     pub fn base_url(&self) -> &Url {
         &self.inner.base_url
+    }
+
+    /// This client allowing ranges of up to `windows` 2-day windows (at least 1), as
+    /// [`RevCentConfig::with_max_windows`]; it shares connections and the page base learned
+    /// with `self`.
+    pub fn with_max_windows(mut self, windows: u64) -> Self {
+        self.max_windows = windows.max(1);
+        self
     }
 
     /// GetAIThread: `GET {base}/ai_threads/{id}`, the thread with its messages.
@@ -272,7 +281,7 @@ impl RevCentClient {
             range.start().unix_timestamp(),
             range.end().unix_timestamp(),
             OffsetDateTime::now_utc().unix_timestamp(),
-            self.inner.max_windows,
+            self.max_windows,
         )
     }
 

@@ -19,11 +19,17 @@ pub async fn run(cli: Cli) -> Result<(), Failure> {
     let output = Output::new(cli.output);
     let concurrency = usize::from(cli.concurrency);
     match cli.command {
-        Command::List(args) => list::run(&client(concurrency)?, &output, args).await,
+        Command::List(args) => {
+            let client = lister(client(concurrency)?, args.provider.into(), &args.selection)?;
+            list::run(&client, &output, args).await
+        }
         Command::Get(args) => bulk::get(&client(concurrency)?, &output, &args).await,
         Command::Cancel(args) => bulk::cancel(&client(concurrency)?, &output, &args).await,
         Command::Delete(args) => bulk::delete(&client(concurrency)?, &output, &args).await,
-        Command::Export(args) => export::run(&client(concurrency)?, args).await,
+        Command::Export(args) => {
+            let client = lister(client(concurrency)?, args.provider.into(), &args.selection)?;
+            export::run(&client, args).await
+        }
         Command::Items(args) => items::run(&client(concurrency)?, &output, args).await,
         Command::Trtc(command) => trtc::run(&client(concurrency)?, &output, command).await,
         Command::Sim(SimCommand::Serve(args)) => args.run().await.map_err(Failure::Usage),
@@ -45,11 +51,41 @@ fn client(concurrency: usize) -> Result<Client, Failure> {
     Ok(Client::from_env()?.with_concurrency(concurrency))
 }
 
+/// `client` with RevCent's bound on windows per range set by `--max-windows`.
+fn lister(
+    client: Client,
+    provider: ProviderKind,
+    selection: &Selection,
+) -> Result<Client, Failure> {
+    match (selection.max_windows, provider) {
+        (None, _) => Ok(client),
+        (Some(windows), ProviderKind::RevCent) => {
+            let revcent = client.revcent()?.clone().with_max_windows(windows);
+            Ok(client.with_revcent(revcent))
+        }
+        (Some(_), other) => Err(Failure::Usage(format!(
+            "--max-windows applies to RevCent's 2-day windows, not to {other}"
+        ))),
+    }
+}
+
 /// The unified query for a selection. RevCent needs a range, so it defaults to the last two
-/// days (one RevCent window); an open end means now.
+/// days (one RevCent window); an open end means now, and an end in the future is clamped to
+/// now with a note on stderr (nothing was created then, and RevCent would be asked for every
+/// empty window up to it).
 pub fn query(provider: ProviderKind, selection: &Selection) -> Result<ListQuery, Failure> {
     let now = OffsetDateTime::now_utc();
-    let until = selection.until.unwrap_or(now);
+    let until = match selection.until {
+        Some(until) if until > now => {
+            eprintln!(
+                "aithreads: --until {} is in the future; listing up to now ({})",
+                rfc3339(until),
+                rfc3339(now)
+            );
+            now
+        }
+        until => until.unwrap_or(now),
+    };
     let since = match (selection.since, provider) {
         (Some(since), _) => Some(since),
         (None, ProviderKind::RevCent) => Some(until - time::Duration::days(2)),
@@ -67,6 +103,11 @@ pub fn query(provider: ProviderKind, selection: &Selection) -> Result<ListQuery,
     query.until = (since.is_some() || selection.until.is_some()).then_some(until);
     query.user = selection.user.clone();
     Ok(query)
+}
+
+fn rfc3339(time: OffsetDateTime) -> String {
+    time.format(&time::format_description::well_known::Rfc3339)
+        .unwrap_or_else(|_| time.to_string())
 }
 
 /// Reports each failed item on stderr, one line each; `Err` when any failed.

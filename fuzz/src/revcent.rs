@@ -1,5 +1,5 @@
 //! RevCent's response decoders (GetAIThread, GetAIThreads, CancelAIThread, and the
-//! `APIStandardErrors` envelope each of them reads) on any answer: never a panic; an error
+//! TriggerAIAssistant, and the `APIStandardErrors` envelope each of them reads) on any answer: never a panic; an error
 //! names RevCent and keeps a short excerpt; a success comes only from a 2xx answer with
 //! `code: 1` and what the operation promises (the thread asked for, a list with its counts
 //! and ids, a cancel naming the thread asked for when it names one).
@@ -7,7 +7,7 @@
 use crate::shaping::{Vocabulary, check_error, response};
 use aithreads_core::ProviderKind;
 use aithreads_revcent::AiThread;
-use aithreads_revcent::decoders::{decode_cancel, decode_list, decode_thread};
+use aithreads_revcent::decoders::{decode_cancel, decode_list, decode_thread, decode_trigger};
 use arbitrary::Unstructured;
 
 const VOCABULARY: Vocabulary = Vocabulary {
@@ -19,6 +19,7 @@ const VOCABULARY: Vocabulary = Vocabulary {
     ],
     keys: &[
         "ai_assistant",
+        "ai_assistant_id",
         "ai_thread_id",
         "api_account",
         "api_call",
@@ -83,16 +84,20 @@ const VOCABULARY: Vocabulary = Vocabulary {
         "invalid_parameter",
         "invalid_status",
         THREAD_ID,
+        ASSISTANT_ID,
     ],
 };
 
 /// The thread the decoded answers are for (the fixtures' thread).
 const THREAD_ID: &str = "Xk29dLq0PzR7mNs4TbVa";
 
+/// The assistant a decoded trigger answer is for (the fixtures' assistant).
+const ASSISTANT_ID: &str = "As5sI7sT8aN9tI0dA1bC";
+
 /// Runs the target on one input; panics on a finding.
 pub fn check(data: &[u8]) {
     let mut u = Unstructured::new(data);
-    let Ok(which) = u.int_in_range(0..=2u8) else {
+    let Ok(which) = u.int_in_range(0..=3u8) else {
         return;
     };
     let Ok(response) = response(&mut u, &VOCABULARY) else {
@@ -121,7 +126,7 @@ pub fn check(data: &[u8]) {
             }
             Err(error) => check(&error),
         },
-        _ => match decode_cancel(response, THREAD_ID) {
+        2 => match decode_cancel(response, THREAD_ID) {
             Ok(result) => {
                 assert!(status.is_success());
                 assert_eq!(result.code, Some(1));
@@ -130,6 +135,19 @@ pub fn check(data: &[u8]) {
                         .ai_thread_id
                         .as_deref()
                         .is_none_or(|id| id == THREAD_ID)
+                );
+            }
+            Err(error) => check(&error),
+        },
+        _ => match decode_trigger(response, ASSISTANT_ID) {
+            Ok(result) => {
+                assert!(status.is_success());
+                assert_eq!(result.ai_thread_id.map(|id| id.len()), Some(20));
+                assert!(
+                    result
+                        .ai_assistant_id
+                        .as_deref()
+                        .is_none_or(|id| id == ASSISTANT_ID)
                 );
             }
             Err(error) => check(&error),

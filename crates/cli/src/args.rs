@@ -85,6 +85,10 @@ pub enum Command {
     #[command(subcommand)]
     Trtc(TrtcCommand),
 
+    /// RevCent-only calls: trigger an AI assistant.
+    #[command(subcommand)]
+    Revcent(RevcentCommand),
+
     /// Run the simulator of all three APIs.
     #[command(subcommand)]
     Sim(SimCommand),
@@ -290,6 +294,27 @@ pub struct TrtcDescribeArgs {
     /// Region [default: TENCENTCLOUD_REGION].
     #[arg(long)]
     pub region: Option<String>,
+}
+
+/// `revcent …`.
+#[derive(Debug, Subcommand)]
+pub enum RevcentCommand {
+    /// Trigger an AI assistant (its trigger setting must be `on_demand`): RevCent starts a
+    /// new AI thread, whose reference is printed.
+    Trigger(RevcentTriggerArgs),
+}
+
+/// `revcent trigger`.
+#[derive(Debug, Args)]
+pub struct RevcentTriggerArgs {
+    /// The AI assistant's 20-character id.
+    #[arg(value_name = "ASSISTANT_ID")]
+    pub assistant: String,
+    /// The TriggerAIAssistant body as JSON text, or `@FILE` to read it from a file:
+    /// {"source_type":"item","item_type":"sale","item_id":"…"}, {"messages":[…]}, or
+    /// {"previous_ai_thread":{"ai_thread_id":"…"}}; other members are sent as given.
+    #[arg(long, value_name = "JSON|@FILE")]
+    pub body: Option<String>,
 }
 
 /// `sim …`.

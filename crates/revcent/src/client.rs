@@ -18,8 +18,11 @@ use crate::config::{API_KEY_VAR, RevCentConfig};
 use crate::error::{self, PROVIDER};
 use crate::generated::{
     AiThread, AiThreadList, AiThreadListParams, AiThreadStatus, CancelAiThreadResult,
+    TriggerAiAssistantResult,
 };
-use crate::input::{ThreadFilters, check_list_params, check_thread_id};
+use crate::input::{
+    ThreadFilters, TriggerAiAssistantRequest, check_list_params, check_thread_id, check_trigger,
+};
 use crate::page_base::{PageBase, PageBaseCell, PageBaseProbe, ProbedPage, refuses_page};
 use crate::walk::Walker;
 use crate::windows::{Range, RangePlan};
@@ -222,6 +225,42 @@ impl RevCentClient {
             }),
             _ => Err(refusal),
         }
+    }
+
+    /// TriggerAIAssistant: `POST {base}/ai_assistants/{ai_assistant_id}/trigger` with
+    /// `request` as its JSON body; RevCent starts a new AI thread that runs on its own, and
+    /// answers its `ai_thread_id` (the thread's reference is `revcent:<ai_thread_id>`).
+    ///
+    /// Only assistants whose trigger setting is `on_demand` can be triggered; RevCent refuses
+    /// others. Checked first: 20-character assistant, item and previous thread ids, and not
+    /// both `previous_ai_thread` and `messages`. Never retried once it may have reached
+    /// RevCent (a second attempt could start a second thread). A success needs `code: 1`, a
+    /// 20-character `ai_thread_id`, and an `ai_assistant_id`, when sent, naming the assistant
+    /// asked for.
+    pub async fn trigger_ai_assistant(
+        &self,
+        ai_assistant_id: &str,
+        request: &TriggerAiAssistantRequest,
+    ) -> Result<TriggerAiAssistantResult> {
+        check_trigger(ai_assistant_id, request)?;
+        let body = serde_json::to_vec(request)
+            .map_err(|e| Error::invalid_input(format!("the trigger body cannot be sent: {e}")))?;
+        let url = endpoint(
+            &self.inner.base_url,
+            &["ai_assistants", ai_assistant_id, "trigger"],
+        );
+        self.inner
+            .transport
+            .send(
+                Call::non_idempotent("TriggerAIAssistant"),
+                || {
+                    Ok(self
+                        .request(Method::POST, url.clone())?
+                        .json_body(body.clone()))
+                },
+                |response| decode_trigger(response, ai_assistant_id),
+            )
+            .await
     }
 
     /// Every thread created in `range`, across as many 2-day windows and pages as it takes,
@@ -430,6 +469,31 @@ pub fn decode_cancel(response: Response, id: &str) -> Result<CancelAiThreadResul
         match result.ai_thread_id.as_deref() {
             Some(other) if other != id => Some(format!(
                 "asked to cancel thread {id}, RevCent answered for thread {}",
+                other.escape_debug()
+            )),
+            _ => None,
+        }
+    })
+}
+
+/// TriggerAIAssistant's answer: `code: 1` with the new thread's 20-character
+/// `ai_thread_id`, and an `ai_assistant_id`, when sent, naming the assistant asked for.
+pub fn decode_trigger(
+    response: Response,
+    ai_assistant_id: &str,
+) -> Result<TriggerAiAssistantResult> {
+    error::decode(&response, |result: &TriggerAiAssistantResult| {
+        match (
+            result.ai_thread_id.as_deref(),
+            result.ai_assistant_id.as_deref(),
+        ) {
+            (None, _) => Some("the answer has no `ai_thread_id`".into()),
+            (Some(thread), _) if check_thread_id(thread).is_err() => Some(format!(
+                "`ai_thread_id` {} is not a 20-character thread id",
+                thread.escape_debug()
+            )),
+            (_, Some(other)) if other != ai_assistant_id => Some(format!(
+                "triggered assistant {ai_assistant_id}, RevCent answered for assistant {}",
                 other.escape_debug()
             )),
             _ => None,

@@ -41,6 +41,7 @@
 //! | [`RevCentClient::get_ai_thread`] | GetAIThread | `GET {base}/ai_threads/{id}` |
 //! | [`RevCentClient::get_ai_threads`] | GetAIThreads | `GET {base}/ai_threads?date_start&date_end&limit&page[&ai_assistant_filter…][&status_filter…]` |
 //! | [`RevCentClient::cancel_ai_thread`] | CancelAIThread | `POST {base}/ai_threads/{id}/cancel`, body `{}` |
+//! | [`RevCentClient::trigger_ai_assistant`] | TriggerAIAssistant | `POST {base}/ai_assistants/{ai_assistant_id}/trigger`, body [`TriggerAiAssistantRequest`] |
 //! | [`RevCentClient::ai_threads`] | GetAIThreads, repeated | every window and page of a range |
 //!
 //! `base` is `https://api.revcent.com/v2` unless `REVCENT_BASE_URL` or
@@ -130,9 +131,13 @@ pub use config::{
 };
 pub use generated::{
     AiThread, AiThreadList, AiThreadListParams, AiThreadStatus, ApiStandardError,
-    CancelAiThreadResult, MessageRole, StatusFilter, TriggerSource,
+    CancelAiThreadResult, MessageRole, StatusFilter, TriggerAiAssistantBody,
+    TriggerAiAssistantResult, TriggerSource,
 };
-pub use input::{ID_LEN, MAX_LIMIT, MAX_RANGE_SECS, ThreadFilters, check_thread_id};
+pub use input::{
+    ID_LEN, MAX_LIMIT, MAX_RANGE_SECS, ThreadFilters, TriggerAiAssistantRequest,
+    check_ai_assistant_id, check_thread_id,
+};
 pub use page_base::{PageBase, PageBaseProbe, ProbedPage};
 pub use provider::RETENTION;
 pub use windows::{DEFAULT_MAX_WINDOWS, RangePlan};
@@ -143,5 +148,5 @@ pub use windows::{DEFAULT_MAX_WINDOWS, RangePlan};
 #[cfg(feature = "fuzzing")]
 #[doc(hidden)]
 pub mod decoders {
-    pub use crate::client::{decode_cancel, decode_list, decode_thread};
+    pub use crate::client::{decode_cancel, decode_list, decode_thread, decode_trigger};
 }

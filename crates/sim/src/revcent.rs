@@ -5,6 +5,7 @@
 //! | `GET /v2/ai_threads` | GetAIThreads |
 //! | `GET /v2/ai_threads/{ai_thread_id}` | GetAIThread |
 //! | `POST /v2/ai_threads/{ai_thread_id}/cancel` | CancelAIThread |
+//! | `POST /v2/ai_assistants/{ai_assistant_id}/trigger` | TriggerAIAssistant |
 //!
 //! Behaviour, following seeds 000–002 and, where they are silent, the assumptions documented
 //! in `aithreads-revcent`:
@@ -29,9 +30,17 @@
 //!   `code: 1` in one object.
 //! - CancelAIThread takes no body or the JSON body `{}` and moves a `Running` or `Timer`
 //!   thread to `Cancelled`.
+//! - TriggerAIAssistant starts a `Running` thread, created now and triggered through the
+//!   API, for one of the seeded [`ASSISTANTS`] whose trigger setting is `on_demand` (404
+//!   `not_found` for an unknown assistant, 400 `invalid_trigger` for one that is not on
+//!   demand), and answers its `ai_thread_id` and `ai_assistant_id`. The JSON body's
+//!   documented members are checked (`source_type` `item`, `item_type` among the ten
+//!   documented, 20-character `item_id` and `previous_ai_thread.ai_thread_id`, `messages` of
+//!   `role`/`content`, not both `previous_ai_thread` and `messages`); other members are
+//!   accepted, as RevCent's stored schema is incomplete.
 //!
 //! Seeding: `config.threads` threads from `config.seed`, created over the 30 days before
-//! `config.now`, in every status, with several assistants, triggers of every source,
+//! `config.now`, in every status, with several assistants (one of them not `on_demand`), triggers of every source,
 //! third-party integrations, handoffs from previous threads, and multi-turn transcripts with
 //! tool calls. The state keeps 32 bytes per thread and derives the rest on demand
 //! from the seed and the thread's key, so a million threads seed in well under a second.
@@ -54,6 +63,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 
 use crate::{Sim, SimConfig, unix_now};
+pub use content::{ASSISTANTS, Assistant};
 use content::{CANCELLED, Record, Seeding, TIMER};
 use ids::{ID_LEN, thread_id, thread_key, token};
 
@@ -69,9 +79,10 @@ pub mod error_codes {
     pub const NOT_FOUND: &str = "not_found";
     /// A parameter is missing or invalid (HTTP 400).
     pub const INVALID_PARAMETER: &str = "invalid_parameter";
-    /// A cancel of a thread that is not `Running` or `Timer`, or a trigger of an AI
-    /// assistant that is not `on_demand` (HTTP 400).
+    /// A cancel of a thread that is not `Running` or `Timer` (HTTP 400).
     pub const INVALID_STATUS: &str = "invalid_status";
+    /// A trigger of an AI assistant whose trigger setting is not `on_demand` (HTTP 400).
+    pub const INVALID_TRIGGER: &str = "invalid_trigger";
 }
 
 /// Which reading of what RevCent's documents leave open the simulator serves, so the
@@ -186,6 +197,19 @@ impl State {
 
     /// Adds a thread and returns its id.
     pub fn insert(&mut self, thread: NewThread) -> String {
+        self.add(thread, None)
+    }
+
+    /// Starts a `Running` thread created now for `ASSISTANTS[assistant]`, as
+    /// TriggerAIAssistant does, and returns its id.
+    pub fn trigger(&mut self, assistant: u8) -> String {
+        self.add(
+            NewThread::new(unix_now(), AiThreadStatus::Running),
+            Some(assistant),
+        )
+    }
+
+    fn add(&mut self, thread: NewThread, triggered: Option<u8>) -> String {
         let key = self.seeding.count + self.inserted.len() as u32;
         let record = Record {
             key,
@@ -193,6 +217,7 @@ impl State {
             updated: thread.created,
             status: content::code_of(&thread.status),
             messages: thread.messages,
+            triggered,
         };
         let at = self
             .records
@@ -283,7 +308,7 @@ impl State {
                     || query
                         .assistants
                         .iter()
-                        .any(|a| a == self.seeding.assistant(r.key).id))
+                        .any(|a| a == self.seeding.assistant_of(r).id))
         };
         let page = window
             .iter()
@@ -316,6 +341,10 @@ pub(crate) fn router() -> Router<Arc<Sim>> {
         .route("/ai_threads", get(list_threads))
         .route("/ai_threads/{ai_thread_id}", get(get_thread))
         .route("/ai_threads/{ai_thread_id}/cancel", post(cancel_thread))
+        .route(
+            "/ai_assistants/{ai_assistant_id}/trigger",
+            post(trigger_assistant),
+        )
 }
 
 /// A refusal: the status and the `APIStandardErrors` fields that vary.
@@ -453,22 +482,143 @@ async fn cancel_thread(
     })
 }
 
+async fn trigger_assistant(
+    AxumState(sim): AxumState<Arc<Sim>>,
+    headers: HeaderMap,
+    path: Result<Path<String>, PathRejection>,
+    body: Bytes,
+) -> Response {
+    respond(&sim, &headers, || {
+        let Path(id) = path.map_err(|e| Refusal::invalid(format!("Invalid path: {e}")))?;
+        if id.chars().count() != ID_LEN {
+            return Err(Refusal::invalid(
+                "ai_assistant_id must be a 20 character AI Assistant ID.",
+            ));
+        }
+        check_trigger_body(&headers, &body)?;
+        let index = ASSISTANTS
+            .iter()
+            .position(|a| a.id == id)
+            .ok_or_else(|| Refusal {
+                status: StatusCode::NOT_FOUND,
+                code: error_codes::NOT_FOUND,
+                message: format!("AI Assistant {id} not found."),
+            })?;
+        if !ASSISTANTS[index].on_demand {
+            return Err(Refusal {
+                status: StatusCode::BAD_REQUEST,
+                code: error_codes::INVALID_TRIGGER,
+                message: format!(
+                    "AI Assistant {id} does not have a trigger setting of 'on_demand' and cannot be triggered using the API."
+                ),
+            });
+        }
+        let thread = sim.revcent().trigger(index as u8);
+        Ok(serde_json::json!({"ai_thread_id": thread, "ai_assistant_id": id}))
+    })
+}
+
+/// TriggerAIAssistant's body: a JSON object (or nothing) whose documented members are
+/// well formed; members the stored schema does not list are accepted.
+fn check_trigger_body(headers: &HeaderMap, body: &[u8]) -> Result<(), Refusal> {
+    if body.is_empty() {
+        return Ok(());
+    }
+    check_json_content_type(headers)?;
+    let Ok(serde_json::Value::Object(fields)) = serde_json::from_slice(body) else {
+        return Err(Refusal::invalid("The request body must be a JSON object."));
+    };
+    // `Some(None)`: present but not a string.
+    let text = |name: &str| fields.get(name).map(serde_json::Value::as_str);
+    let id_like = |value: Option<&serde_json::Value>, name: &str| match value {
+        None => Ok(()),
+        Some(v) if v.as_str().is_some_and(|s| s.chars().count() == ID_LEN) => Ok(()),
+        Some(_) => Err(Refusal::invalid(format!(
+            "{name} must be a 20 character ID."
+        ))),
+    };
+    match text("source_type") {
+        None | Some(Some("item")) => {}
+        _ => return Err(Refusal::invalid("source_type must be `item`.")),
+    }
+    const ITEM_TYPES: [&str; 10] = [
+        "sale",
+        "customer",
+        "product_sale",
+        "shipping",
+        "subscription",
+        "subscription_renewal",
+        "salvage_transaction",
+        "transaction",
+        "chargeback",
+        "fraud_detection",
+    ];
+    match text("item_type") {
+        None => {}
+        Some(Some(item_type)) if ITEM_TYPES.contains(&item_type) => {}
+        _ => {
+            return Err(Refusal::invalid(format!(
+                "item_type must be one of {}.",
+                ITEM_TYPES.join(", ")
+            )));
+        }
+    }
+    id_like(fields.get("item_id"), "item_id")?;
+    if let Some(previous) = fields.get("previous_ai_thread") {
+        id_like(
+            Some(
+                previous
+                    .get("ai_thread_id")
+                    .unwrap_or(&serde_json::Value::Null),
+            ),
+            "previous_ai_thread.ai_thread_id",
+        )?;
+    }
+    if let Some(messages) = fields.get("messages") {
+        let well_formed = messages.as_array().is_some_and(|messages| {
+            messages.iter().all(|m| {
+                m.get("role")
+                    .and_then(|r| r.as_str())
+                    .is_some_and(|r| ["user", "assistant", "system"].contains(&r))
+                    && m.get("content").is_none_or(serde_json::Value::is_string)
+            })
+        });
+        if !well_formed {
+            return Err(Refusal::invalid(
+                "messages must be an array of {role: user|assistant|system, content: string}.",
+            ));
+        }
+        if fields.contains_key("previous_ai_thread") {
+            return Err(Refusal::invalid(
+                "If you are providing a previous_ai_thread do not provide the messages array.",
+            ));
+        }
+    }
+    Ok(())
+}
+
+fn check_json_content_type(headers: &HeaderMap) -> Result<(), Refusal> {
+    let content_type = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default();
+    let essence = content_type.split(';').next().unwrap_or_default().trim();
+    if essence.eq_ignore_ascii_case("application/json") {
+        Ok(())
+    } else {
+        Err(Refusal::invalid(format!(
+            "The request body must be application/json, got `{content_type}`."
+        )))
+    }
+}
+
 /// The request body is optional (no `required: true`); when sent it is
 /// `application/json` and an object without properties (`additionalProperties: false`).
 fn check_cancel_body(headers: &HeaderMap, body: &[u8]) -> Result<(), Refusal> {
     if body.is_empty() {
         return Ok(());
     }
-    let content_type = headers
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or_default();
-    let essence = content_type.split(';').next().unwrap_or_default().trim();
-    if !essence.eq_ignore_ascii_case("application/json") {
-        return Err(Refusal::invalid(format!(
-            "The request body must be application/json, got `{content_type}`."
-        )));
-    }
+    check_json_content_type(headers)?;
     match serde_json::from_slice::<serde_json::Value>(body) {
         Ok(serde_json::Value::Object(fields)) if fields.is_empty() => Ok(()),
         Ok(serde_json::Value::Object(_)) => Err(Refusal::invalid(

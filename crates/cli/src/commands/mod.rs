@@ -4,6 +4,7 @@ mod bulk;
 mod export;
 mod items;
 mod list;
+mod revcent;
 mod trtc;
 
 use aithreads::{Client, ListQuery, ProviderKind};
@@ -32,6 +33,7 @@ pub async fn run(cli: Cli) -> Result<(), Failure> {
         }
         Command::Items(args) => items::run(&client(concurrency)?, &output, args).await,
         Command::Trtc(command) => trtc::run(&client(concurrency)?, &output, command).await,
+        Command::Revcent(command) => revcent::run(&client(concurrency)?, &output, command).await,
         Command::Sim(SimCommand::Serve(args)) => args.run().await.map_err(Failure::Usage),
         Command::Demo => crate::demo::run().await,
         Command::Completions { shell } => {

@@ -15,3 +15,4 @@ mod list_threads;
 mod readings;
 mod simulator;
 mod threads;
+mod trigger;

@@ -274,16 +274,18 @@ impl RevCentClient {
     /// - Windows are `[start, start + 172_800)`, asked with `date_end` = the window's end,
     ///   so a thread created on a boundary second is listed once under an inclusive or an
     ///   exclusive reading of `date_end`.
-    /// - Every window is reconciled with the `total_count` its pages report, whether pages
-    ///   count from 0 or 1 ([`PageBase`]; found out on the first window that has threads,
-    ///   then remembered); ids are de-duplicated; a window that cannot be reconciled, a page
-    ///   that only repeats earlier ones, or a window holding more than
+    /// - Whether pages count from 0 or 1 ([`PageBase`]) is found out on the first window
+    ///   that has threads (its page 0 is fetched next to page 1: one extra request per
+    ///   client when pages count from 1), then remembered. Every window is reconciled with
+    ///   the `total_count` its pages report, and walked a second time when it falls short;
+    ///   ids are de-duplicated. A window that still cannot be reconciled, a page that only
+    ///   repeats earlier ones, or a window holding more than
     ///   [`RevCentConfig::with_max_window_threads`] threads ends the stream with an error
     ///   naming the window. No thread is yielded twice.
     /// - Order ([`ThreadFilters::order`]): oldest window first, threads in RevCent's listing
-    ///   order, streamed as pages arrive (memory bounded by a few pages) — except the first
-    ///   window with threads, held until the page base is known; or newest window first,
-    ///   each window held (at most `max_window_threads` threads) and sorted newest first.
+    ///   order, streamed as pages arrive (memory bounded by a few pages); or newest window
+    ///   first, each window held (at most `max_window_threads` threads) and sorted newest
+    ///   first.
     /// - Pages are fetched with bounded concurrency ([`RevCentConfig::with_concurrency`],
     ///   default 4). The stream ends after the first error, which it yields; dropping it
     ///   stops the walk. It must be polled within a Tokio runtime.

@@ -76,12 +76,12 @@
 //!
 //! # What RevCent's documents leave open, and what this crate does about it
 //!
-//! - **Page numbers** may start at 0 or at 1: no RevCent source says. Window walks
-//!   reconcile every window with the `total_count` its pages report and fetch page 0 when
-//!   a window falls short; the first window with threads shows which base holds
-//!   ([`PageBase`], [`RevCentClient::page_base`]), remembered for the client's lifetime
-//!   (1-based: no extra request; 0-based: one or two per client).
-//!   [`RevCentClient::probe_page_base`] asks directly (`aithreads doctor`).
+//! - **Page numbers** may start at 0 or at 1: no RevCent source says. On the first window
+//!   with threads a walk fetches page 0 next to page 1 and reads which base holds
+//!   ([`PageBase::read`], [`RevCentClient::page_base`]), remembered for the client's lifetime
+//!   (1-based: one extra request per client; 0-based: none). Every window is reconciled with
+//!   the `total_count` its pages report. [`RevCentClient::probe_page_base`] asks directly
+//!   (`aithreads doctor`).
 //! - **`date_end`** may be inclusive or exclusive. Windows are `[s, s + 172_800)`, asked up
 //!   to their end; a thread listed on the boundary second is kept by the later window only,
 //!   so it appears once under either reading.

@@ -1,12 +1,11 @@
 //! RevCent's page numbering: whether the first page of a GetAIThreads listing is page 0 or
 //! page 1, which no RevCent source states.
 //!
-//! The client does not guess. A window walk asks for pages from 1 and reconciles what it got
-//! with the `total_count` every page carries: a window that falls short is completed with
-//! page 0. What that shows is remembered for the client's lifetime ([`PageBaseCell`]), so in
-//! the 1-based reading no extra request is ever spent, and in the 0-based reading one (the
-//! first non-empty window's page 0 is fetched last). [`PageBaseProbe`] is the explicit check
-//! `aithreads doctor` runs.
+//! The client does not guess: on the first window with threads, a walk fetches page 0 next
+//! to page 1 and reads which base holds ([`PageBase::read`]); what it learned is kept for the
+//! client's lifetime ([`PageBaseCell`]). That costs one request per client in the 1-based
+//! reading and none in the 0-based one, and every window is still reconciled with its
+//! `total_count`. [`PageBaseProbe`] is the explicit check `aithreads doctor` runs.
 
 use std::sync::atomic::{AtomicU8, Ordering};
 
@@ -68,7 +67,7 @@ impl PageBaseCell {
     }
 
     /// The page a window walk asks for first: page 0 once the base is known to be 0, else
-    /// page 1 (and page 0 only when the window falls short).
+    /// page 1.
     pub fn first_page(&self) -> i64 {
         self.get().unwrap_or(PageBase::One).first_page()
     }
@@ -100,7 +99,8 @@ impl ProbedPage {
 }
 
 /// The answer of [`RevCentClient::probe_page_base`](crate::RevCentClient::probe_page_base):
-/// page 0 and page 1 of one window with `limit=1`, and the reading they show.
+/// page 0 and page 1 of one window with `limit=1`, and the reading they show
+/// ([`PageBase::read`]).
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct PageBaseProbe {
@@ -120,14 +120,6 @@ pub struct PageBaseProbe {
 }
 
 impl PageBaseProbe {
-    /// Reads two probed pages of one thread each:
-    ///
-    /// | page 0 | page 1 | reading |
-    /// |---|---|---|
-    /// | refused | any | 1 |
-    /// | empty, or the same thread as page 1 | a thread | 1 |
-    /// | a thread | empty, or another thread | 0 |
-    /// | empty | empty | unknown (no thread in the window) |
     pub(crate) fn new(
         date_start: i64,
         date_end: i64,
@@ -135,16 +127,7 @@ impl PageBaseProbe {
         page_zero: ProbedPage,
         page_one: ProbedPage,
     ) -> Self {
-        let (zero, one) = (page_zero.ids(), page_one.ids());
-        let reading = if matches!(page_zero, ProbedPage::Refused(_)) {
-            Some(PageBase::One)
-        } else if zero.is_empty() {
-            (!one.is_empty()).then_some(PageBase::One)
-        } else if zero == one {
-            Some(PageBase::One)
-        } else {
-            Some(PageBase::Zero)
-        };
+        let reading = PageBase::read(&page_zero, page_one.ids());
         Self {
             date_start,
             date_end,
@@ -152,6 +135,29 @@ impl PageBaseProbe {
             page_zero,
             page_one,
             reading,
+        }
+    }
+}
+
+impl PageBase {
+    /// Reads page 0 and page 1 of one window:
+    ///
+    /// | page 0 | page 1 | reading |
+    /// |---|---|---|
+    /// | refused | any | 1 |
+    /// | empty, or only threads page 1 lists (page 0 served as page 1) | threads | 1 |
+    /// | a thread page 1 does not list | any | 0 |
+    /// | empty | empty | unknown (no thread in the window) |
+    pub fn read(page_zero: &ProbedPage, page_one: &[String]) -> Option<Self> {
+        match page_zero {
+            ProbedPage::Refused(_) => Some(Self::One),
+            ProbedPage::Listed(zero) if zero.is_empty() => {
+                (!page_one.is_empty()).then_some(Self::One)
+            }
+            ProbedPage::Listed(zero) if zero.iter().all(|id| page_one.contains(id)) => {
+                Some(Self::One)
+            }
+            ProbedPage::Listed(_) => Some(Self::Zero),
         }
     }
 }

@@ -3,23 +3,24 @@
 //!
 //! Per window:
 //! 1. The first page (page 0 once the base is known to be 0, else page 1) tells how many
-//!    threads the window holds (`total_count`); the walk asks for the
-//!    `ceil(total_count / limit)` pages that must hold them, never more, whatever
-//!    `total_pages` says, and refuses a window above
-//!    [`RevCentConfig::with_max_window_threads`](crate::RevCentConfig::with_max_window_threads).
-//! 2. Ids are de-duplicated within the window. A page whose threads were all on earlier
+//!    threads the window holds (`total_count`); a window above
+//!    [`RevCentConfig::with_max_window_threads`](crate::RevCentConfig::with_max_window_threads)
+//!    is refused. The walk asks for the `ceil(total_count / limit)` pages that must hold
+//!    them, never more, whatever `total_pages` says.
+//! 2. On the first window with threads, page 0 is fetched too, and compared with page 1
+//!    ([`PageBase::read`]): whether RevCent counts pages from 0 or 1 is then known and kept
+//!    for the client's lifetime ([`PageBaseCell`]). In the 1-based reading that costs one
+//!    request per client; in the 0-based one nothing (page 0 is needed anyway).
+//! 3. Ids are de-duplicated within the window. A page whose threads were all on earlier
 //!    pages ends the walk with an error instead of walking the same results again.
-//! 3. When fewer distinct ids were listed than `total_count` says, and the page base is not
-//!    known yet, page 0 is fetched and merged: new threads there mean pages count from 0,
-//!    none (or a refusal) that they count from 1. The finding is kept for the client's
-//!    lifetime ([`PageBaseCell`]). A window that reconciles without page 0 shows base 1.
-//! 4. A window still short is walked once more (threads created or cancelled during the walk
-//!    shift pages); if that still falls short, the walk ends with an error naming the window
-//!    and both counts. A silent shortfall is never possible.
+//! 4. A window with fewer distinct ids than `total_count` says is walked once more (threads
+//!    created or cancelled during the walk shift pages); if that still falls short, the walk
+//!    ends with an error naming the window and both counts. A silent shortfall is never
+//!    possible.
 //!
-//! Threads are yielded as pages arrive (oldest window first), except when the order is
-//! newest first or the page base is still unknown: then the window is held (at most
-//! `max_window_threads` threads) and yielded in page order, or sorted newest first.
+//! Oldest window first, threads are sent as pages arrive, in page order; newest window
+//! first, each window is held (at most `max_window_threads` threads) and sorted newest
+//! first.
 //!
 //! The walk knows nothing of HTTP: it is handed the function that fetches one page.
 
@@ -36,7 +37,7 @@ use tokio::task::JoinHandle;
 use crate::error::listing_error;
 use crate::generated::{AiThread, AiThreadList, AiThreadListParams};
 use crate::input::{MAX_LIMIT, ThreadFilters};
-use crate::page_base::{PageBase, PageBaseCell, refuses_page};
+use crate::page_base::{PageBase, PageBaseCell, ProbedPage, refuses_page};
 use crate::windows::{Range, Window};
 
 /// Everything a walk needs besides the range: how to fetch a page, what to ask for, what
@@ -161,8 +162,11 @@ where
         let mut previous = HashMap::new();
         while let Some((window, page, head)) = heads.next().await {
             let mut collected = Collected::new(window);
-            let hold = newest_first || self.base.is_unknown();
-            let out = if hold { Out::Keep } else { Out::Send(tx) };
+            let out = if newest_first {
+                Out::Keep
+            } else {
+                Out::Send(tx)
+            };
             self.walk_window(&mut collected, page, head?, &previous, &out)
                 .await?;
             previous = std::mem::take(&mut collected.seen);
@@ -188,45 +192,44 @@ where
         previous: &HashMap<String, bool>,
         out: &Out<'_>,
     ) -> Result<()> {
+        let window = collected.window;
+        self.check_size(window, head.total_count.unwrap_or(0))?;
+        let mut taken = Vec::new();
+        if self.base.is_unknown() && head.total_count.unwrap_or(0) > 0 {
+            let (base, page_zero) = self.learn_base(window, &head).await?;
+            self.base.set(base);
+            if let (PageBase::Zero, Some(list)) = (base, page_zero) {
+                self.take(collected, 0, list, previous, out, Pass::First)
+                    .await?;
+                taken.push(0);
+            }
+        }
+        // Pages before the head, in order: page 0 when the head was fetched as page 1
+        // before the base was known.
+        for page in self.base.first_page()..head_page {
+            if !taken.contains(&page) {
+                let list = (self.fetch)(window.params(&self.filters, page)).await?;
+                self.take(collected, page, list, previous, out, Pass::First)
+                    .await?;
+                taken.push(page);
+            }
+        }
         self.take(collected, head_page, head, previous, out, Pass::First)
             .await?;
-        self.walk_pages(collected, Some(head_page), previous, out, Pass::First)
+        taken.push(head_page);
+        self.walk_pages(collected, &taken, previous, out, Pass::First)
             .await?;
         if collected.complete() {
-            if collected.total > 0 && self.base.is_unknown() {
-                self.base.set(PageBase::One);
-            }
             return Ok(());
-        }
-        if self.base.is_unknown() {
-            let page_zero = (self.fetch)(collected.window.params(&self.filters, 0)).await;
-            let base = match page_zero {
-                Ok(list) => {
-                    let new = self
-                        .take(collected, 0, list, previous, out, Pass::Merge)
-                        .await?;
-                    if new > 0 {
-                        PageBase::Zero
-                    } else {
-                        PageBase::One
-                    }
-                }
-                Err(error) if refuses_page(&error).is_some() => PageBase::One,
-                Err(error) => return Err(error),
-            };
-            self.base.set(base);
-            if collected.complete() {
-                return Ok(());
-            }
         }
         // Once more from the start: what shifted during the first pass is found now.
         let first_pass_total = collected.total;
         collected.total = 0;
         let page = self.base.first_page();
-        let head = (self.fetch)(collected.window.params(&self.filters, page)).await?;
+        let head = (self.fetch)(window.params(&self.filters, page)).await?;
         self.take(collected, page, head, previous, out, Pass::Merge)
             .await?;
-        self.walk_pages(collected, Some(page), previous, out, Pass::Merge)
+        self.walk_pages(collected, &[page], previous, out, Pass::Merge)
             .await?;
         if collected.complete() {
             return Ok(());
@@ -234,19 +237,53 @@ where
         Err(listing_error(format!(
             "RevCent listed {} distinct threads in {}, but its pages report {} (first pass: {first_pass_total}), even after walking the window twice; threads may be changing faster than they can be listed: run again",
             collected.seen.len(),
-            collected.window.describe(),
+            window.describe(),
             collected.total,
         )))
     }
 
-    /// Fetches the pages that must hold the window's `total` threads (after the head, which
-    /// was taken already), up to `concurrency` at once, and takes them in order. A page that
-    /// comes back empty ends the window: it shrank (threads expire after 60 days), or it is
-    /// the page after the last under 0-based numbering.
+    /// Learns the page base from the first window with threads: its page 1 (`head`) and its
+    /// page 0, read as [`PageBase::read`] says. Returns page 0 too, to be taken when it is the
+    /// window's first page.
+    async fn learn_base(
+        &self,
+        window: Window,
+        head: &AiThreadList,
+    ) -> Result<(PageBase, Option<AiThreadList>)> {
+        let page_one = ids(head);
+        match (self.fetch)(window.params(&self.filters, 0)).await {
+            Ok(list) => {
+                let page_zero = ProbedPage::Listed(ids(&list));
+                let base = PageBase::read(&page_zero, &page_one).unwrap_or(PageBase::One);
+                Ok((base, Some(list)))
+            }
+            Err(error) => match refuses_page(&error) {
+                Some(_) => Ok((PageBase::One, None)),
+                None => Err(error),
+            },
+        }
+    }
+
+    /// Refuses a window said to hold more threads than a walk may.
+    fn check_size(&self, window: Window, threads: i64) -> Result<()> {
+        if u64::try_from(threads).unwrap_or(0) > self.max_window_threads {
+            return Err(listing_error(format!(
+                "RevCent reports {threads} threads in {}, more than the {} this client walks per window; narrow the filters, or raise the bound with RevCentConfig::with_max_window_threads",
+                window.describe(),
+                self.max_window_threads,
+            )));
+        }
+        Ok(())
+    }
+
+    /// Fetches the pages that must hold the window's `total` threads (but those already
+    /// `taken`), up to `concurrency` at once, and takes them in order. A page that comes back
+    /// empty ends the window: it shrank (threads expire after 60 days), or it is the page
+    /// after the last under 0-based numbering.
     async fn walk_pages(
         &self,
         collected: &mut Collected,
-        skip: Option<i64>,
+        taken: &[i64],
         previous: &HashMap<String, bool>,
         out: &Out<'_>,
         pass: Pass,
@@ -257,7 +294,7 @@ where
         let first = self.base.first_page();
         let window = collected.window;
         let mut rest = stream::iter(first..first + pages)
-            .filter(move |page| futures::future::ready(Some(*page) != skip))
+            .filter(|page| futures::future::ready(!taken.contains(page)))
             .map(|page| {
                 let list = (self.fetch)(window.params(&self.filters, page));
                 async move { (page, list.await) }
@@ -305,14 +342,7 @@ where
                 keep.push(thread);
             }
         }
-        let most = collected.total.max(collected.seen.len() as i64);
-        if u64::try_from(most).unwrap_or(0) > self.max_window_threads {
-            return Err(listing_error(format!(
-                "RevCent reports {most} threads in {}, more than the {} this client walks per window; narrow the filters, or raise the bound with RevCentConfig::with_max_window_threads",
-                window.describe(),
-                self.max_window_threads,
-            )));
-        }
+        self.check_size(window, collected.total.max(collected.seen.len() as i64))?;
         if pass == Pass::First && new == 0 && listed > 0 {
             return Err(listing_error(format!(
                 "RevCent answered page {page} of {} with {listed} threads that were all on earlier pages (total_count {reported}, total_pages {}); stopping instead of walking the same results again",
@@ -340,4 +370,13 @@ impl Drop for AbortOnDrop {
     fn drop(&mut self) {
         self.0.abort();
     }
+}
+
+/// The ids a page lists.
+fn ids(list: &AiThreadList) -> Vec<String> {
+    list.results
+        .iter()
+        .flatten()
+        .filter_map(|thread| thread.id.clone())
+        .collect()
 }

@@ -64,6 +64,20 @@ async fn mock_windows(server: &MockServer) -> (Vec<httpmock::Mock<'_>>, httpmock
             );
         }
     }
+    // RevCent refuses page 0 (pages count from 1); asked once per client, on the first
+    // window with threads.
+    pages.push(
+        server
+            .mock_async(|when, then| {
+                when.method(GET)
+                    .path("/v2/ai_threads")
+                    .query_param("page", "0");
+                then.status(400)
+                    .header("content-type", "application/json")
+                    .body(error_body("invalid_parameter"));
+            })
+            .await,
+    );
     let other = server
         .mock_async(|when, then| {
             when.any_request();
@@ -103,7 +117,7 @@ async fn a_nine_day_range_hits_every_window_and_page_once() {
         .collect()
         .await;
     assert_eq!(ids, expected_ids());
-    assert_eq!(pages.len(), 8);
+    assert_eq!(pages.len(), 9, "8 pages of 5 windows, and page 0");
     for page in &pages {
         page.assert_calls_async(1).await;
     }
@@ -127,6 +141,7 @@ async fn the_trait_stream_walks_the_same_windows_newest_first_by_default() {
     for page in &pages {
         page.assert_calls_async(1).await;
     }
+    let (pages, page_zero) = pages.split_at(pages.len() - 1);
     let ids: Vec<String> = provider
         .threads(
             ListQuery::new()
@@ -137,9 +152,10 @@ async fn the_trait_stream_walks_the_same_windows_newest_first_by_default() {
         .collect()
         .await;
     assert_eq!(ids, expected_ids());
-    for page in &pages {
+    for page in pages {
         page.assert_calls_async(2).await;
     }
+    page_zero[0].assert_calls_async(1).await;
     assert_eq!(other.calls_async().await, 0);
 }
 

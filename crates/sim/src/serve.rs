@@ -30,15 +30,19 @@ pub struct ServeArgs {
 impl ServeArgs {
     /// Serves with these options until Ctrl-C (see [`serve`]).
     pub async fn run(self) -> Result<(), String> {
-        let config = SimConfig::default()
+        serve(self.config(), self.faults.as_deref()).await
+    }
+
+    /// The simulator these options describe (faults aside).
+    pub fn config(&self) -> SimConfig {
+        SimConfig::default()
             .with_port(self.port)
             .with_threads(self.threads)
             .with_seed(self.seed)
-            .with_revcent_reading(crate::revcent::Reading {
-                first_page: i64::from(self.revcent_page_base),
-                date_end: self.revcent_date_end,
-            });
-        serve(config, self.faults.as_deref()).await
+            .with_revcent_reading(crate::revcent::Reading::new(
+                i64::from(self.revcent_page_base),
+                self.revcent_date_end,
+            ))
     }
 }
 
@@ -69,4 +73,41 @@ pub async fn serve(config: SimConfig, faults: Option<&str>) -> Result<(), String
     tokio::signal::ctrl_c()
         .await
         .map_err(|e| format!("cannot wait for Ctrl-C: {e}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::Parser;
+
+    use super::*;
+    use crate::revcent::{DateEnd, Reading};
+
+    #[derive(Debug, Parser)]
+    struct Cli {
+        #[command(flatten)]
+        serve: ServeArgs,
+    }
+
+    fn reading(args: &[&str]) -> Result<Reading, clap::Error> {
+        let cli = Cli::try_parse_from(std::iter::once("sim").chain(args.iter().copied()))?;
+        Ok(cli.serve.config().revcent_reading)
+    }
+
+    #[test]
+    fn revcent_readings_are_switches() {
+        assert_eq!(reading(&[]).unwrap(), Reading::default());
+        assert_eq!(Reading::default(), Reading::new(1, DateEnd::Inclusive));
+        assert_eq!(
+            reading(&[
+                "--revcent-page-base",
+                "0",
+                "--revcent-date-end",
+                "exclusive"
+            ])
+            .unwrap(),
+            Reading::new(0, DateEnd::Exclusive)
+        );
+        assert!(reading(&["--revcent-page-base", "2"]).is_err());
+        assert!(reading(&["--revcent-date-end", "maybe"]).is_err());
+    }
 }

@@ -97,7 +97,7 @@ impl Collected {
 }
 
 /// How a page is taken: on the first pass a page of nothing new is an error (a server
-/// repeating itself); when merging (page 0, the second pass) it is expected.
+/// repeating itself); on the second pass over a short window it is expected.
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Pass {
     First,

@@ -1,12 +1,13 @@
 //! RevCent's response decoders (GetAIThread, GetAIThreads, CancelAIThread, and the
-//! `APIStandardErrors` envelope each of them reads) on any answer: never a panic; an error
-//! names RevCent and keeps a short excerpt; a success comes from a 2xx answer, except a
-//! retried cancel that RevCent refused because the thread already ended.
+//! TriggerAIAssistant, and the `APIStandardErrors` envelope each of them reads) on any answer: never a panic; an error
+//! names RevCent and keeps a short excerpt; a success comes only from a 2xx answer with
+//! `code: 1` and what the operation promises (the thread asked for, a list with its counts
+//! and ids, a cancel naming the thread asked for when it names one).
 
 use crate::shaping::{Vocabulary, check_error, response};
 use aithreads_core::ProviderKind;
-use aithreads_revcent::decoders::{decode_cancel, decode_list, decode_thread};
-use aithreads_revcent::{AiThread, CancelResponse};
+use aithreads_revcent::AiThread;
+use aithreads_revcent::decoders::{decode_cancel, decode_list, decode_thread, decode_trigger};
 use arbitrary::Unstructured;
 
 const VOCABULARY: Vocabulary = Vocabulary {
@@ -18,6 +19,7 @@ const VOCABULARY: Vocabulary = Vocabulary {
     ],
     keys: &[
         "ai_assistant",
+        "ai_assistant_id",
         "ai_thread_id",
         "api_account",
         "api_call",
@@ -81,25 +83,33 @@ const VOCABULARY: Vocabulary = Vocabulary {
         "not_found",
         "invalid_parameter",
         "invalid_status",
-        "Xk29dLq0PzR7mNs4TbVa",
+        THREAD_ID,
+        ASSISTANT_ID,
     ],
 };
+
+/// The thread the decoded answers are for (the fixtures' thread).
+const THREAD_ID: &str = "Xk29dLq0PzR7mNs4TbVa";
+
+/// The assistant a decoded trigger answer is for (the fixtures' assistant).
+const ASSISTANT_ID: &str = "As5sI7sT8aN9tI0dA1bC";
 
 /// Runs the target on one input; panics on a finding.
 pub fn check(data: &[u8]) {
     let mut u = Unstructured::new(data);
-    let Ok(which) = u.int_in_range(0..=2u8) else {
+    let Ok(which) = u.int_in_range(0..=3u8) else {
         return;
     };
     let Ok(response) = response(&mut u, &VOCABULARY) else {
         return;
     };
-    let (status, attempt) = (response.status, response.attempt);
+    let status = response.status;
     let check = |error: &aithreads_core::Error| check_error(error, ProviderKind::RevCent);
     match which {
-        0 => match decode_thread(response) {
+        0 => match decode_thread(response, THREAD_ID) {
             Ok(thread) => {
                 assert!(status.is_success());
+                assert_eq!(thread.id.as_deref(), Some(THREAD_ID));
                 let _ = thread.into_thread();
             }
             Err(error) => check(&error),
@@ -107,6 +117,8 @@ pub fn check(data: &[u8]) {
         1 => match decode_list(response) {
             Ok(list) => {
                 assert!(status.is_success());
+                assert_eq!(list.code, Some(1));
+                assert!(list.total_count.is_some() && list.total_pages.is_some());
                 list.results
                     .into_iter()
                     .flatten()
@@ -114,11 +126,29 @@ pub fn check(data: &[u8]) {
             }
             Err(error) => check(&error),
         },
-        _ => match decode_cancel(response) {
-            Ok(CancelResponse::Cancelled(_)) => assert!(status.is_success()),
-            Ok(CancelResponse::AlreadyEnded(envelope)) => {
-                assert!(attempt > 1);
-                assert_eq!(envelope.code, Some(0));
+        2 => match decode_cancel(response, THREAD_ID) {
+            Ok(result) => {
+                assert!(status.is_success());
+                assert_eq!(result.code, Some(1));
+                assert!(
+                    result
+                        .ai_thread_id
+                        .as_deref()
+                        .is_none_or(|id| id == THREAD_ID)
+                );
+            }
+            Err(error) => check(&error),
+        },
+        _ => match decode_trigger(response, ASSISTANT_ID) {
+            Ok(result) => {
+                assert!(status.is_success());
+                assert_eq!(result.ai_thread_id.map(|id| id.len()), Some(20));
+                assert!(
+                    result
+                        .ai_assistant_id
+                        .as_deref()
+                        .is_none_or(|id| id == ASSISTANT_ID)
+                );
             }
             Err(error) => check(&error),
         },

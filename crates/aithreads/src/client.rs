@@ -63,8 +63,7 @@ impl ClientBuilder {
     /// Adds a RevCent client.
     #[cfg(feature = "revcent")]
     pub fn with_revcent(mut self, client: RevCentClient) -> Self {
-        self.client.set(Arc::new(client.clone()));
-        self.client.revcent = Some(client);
+        self.client = self.client.with_revcent(client);
         self
     }
 
@@ -178,6 +177,16 @@ impl Client {
         }
         let _ = present;
         Ok(builder.build())
+    }
+
+    /// The same client with `client` serving RevCent (routed operations and
+    /// [`Client::revcent`]), e.g. the configured one with other settings:
+    /// `client.revcent()?.clone().with_max_windows(60)`.
+    #[cfg(feature = "revcent")]
+    pub fn with_revcent(mut self, client: RevCentClient) -> Self {
+        self.set(Arc::new(client.clone()));
+        self.revcent = Some(client);
+        self
     }
 
     /// The same client with another bulk concurrency (at least 1).

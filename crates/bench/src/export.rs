@@ -19,7 +19,7 @@ use std::path::Path;
 use std::time::{Duration, Instant};
 
 use aithreads::providers::revcent::{MAX_RANGE_SECS, RevCentClient, RevCentConfig};
-use aithreads::{Client, ListQuery, ProviderKind, ThreadProvider};
+use aithreads::{Client, ListQuery, Order, ProviderKind, ThreadProvider};
 use aithreads_sim::{Credentials, Fault, FaultRule, SimConfig, Simulator};
 use anyhow::{Context, Result, bail, ensure};
 use clap::{Args, ValueEnum};
@@ -267,10 +267,13 @@ pub fn child(args: &ChildArgs) -> Result<()> {
 
 async fn walk(args: &ChildArgs) -> Result<usize> {
     let client = RevCentClient::new(RevCentConfig::from_env()?.with_concurrency(CONCURRENCY))?;
-    let query = ListQuery::new().with_range(
-        OffsetDateTime::from_unix_timestamp(args.since)?,
-        OffsetDateTime::from_unix_timestamp(args.until)?,
-    );
+    // Oldest first: the order that streams (newest first holds a window at a time).
+    let query = ListQuery::new()
+        .with_range(
+            OffsetDateTime::from_unix_timestamp(args.since)?,
+            OffsetDateTime::from_unix_timestamp(args.until)?,
+        )
+        .with_order(Order::Asc);
     let mut threads = 0;
     match args.mode {
         Mode::Stream => {

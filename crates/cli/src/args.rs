@@ -107,6 +107,10 @@ pub enum Command {
     /// TRTC's site and region. Exit 0 all passed, 1 a check failed, 2 configuration error.
     Doctor,
 
+    /// RevCent-only calls: trigger an AI assistant.
+    #[command(subcommand)]
+    Revcent(RevcentCommand),
+
     /// Run the simulator of all three APIs.
     #[command(subcommand)]
     Sim(SimCommand),
@@ -162,6 +166,10 @@ pub struct Selection {
     /// Only threads of this end user (ChatKit).
     #[arg(long)]
     pub user: Option<String>,
+    /// RevCent: allow ranges of up to N 2-day windows [default: 31, 62 days; RevCent keeps
+    /// threads 60 days]. Longer ranges are refused before any request.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
+    pub max_windows: Option<u64>,
 }
 
 /// `list`.
@@ -422,6 +430,27 @@ pub struct TrtcDescribeArgs {
     /// Region [default: TENCENTCLOUD_REGION].
     #[arg(long)]
     pub region: Option<String>,
+}
+
+/// `revcent …`.
+#[derive(Debug, Subcommand)]
+pub enum RevcentCommand {
+    /// Trigger an AI assistant (its trigger setting must be `on_demand`): RevCent starts a
+    /// new AI thread, whose reference is printed.
+    Trigger(RevcentTriggerArgs),
+}
+
+/// `revcent trigger`.
+#[derive(Debug, Args)]
+pub struct RevcentTriggerArgs {
+    /// The AI assistant's 20-character id.
+    #[arg(value_name = "ASSISTANT_ID")]
+    pub assistant: String,
+    /// The TriggerAIAssistant body as JSON text, or `@FILE` to read it from a file:
+    /// {"source_type":"item","item_type":"sale","item_id":"…"}, {"messages":[…]}, or
+    /// {"previous_ai_thread":{"ai_thread_id":"…"}}; other members are sent as given.
+    #[arg(long, value_name = "JSON|@FILE")]
+    pub body: Option<String>,
 }
 
 /// `sim …`.

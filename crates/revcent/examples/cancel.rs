@@ -47,7 +47,9 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     for (id, result) in results {
         match result {
             Ok(CancelResponse::Cancelled(_)) => println!("{id}: cancelled"),
-            Ok(CancelResponse::AlreadyEnded(_)) => println!("{id}: had already ended"),
+            Ok(CancelResponse::AlreadyEnded { status, .. }) => {
+                println!("{id}: had already ended ({status})")
+            }
             Err(error) => {
                 failed += 1;
                 println!("{id}: {error}");

@@ -5,6 +5,8 @@ use std::fmt;
 use aithreads_core::transport::TransportConfig;
 use aithreads_core::{Result, SecretString};
 
+use crate::windows::DEFAULT_MAX_WINDOWS;
+
 /// The documented API endpoint (<https://revcent.com/docs/api/v2>, "API Endpoint").
 pub const DEFAULT_BASE_URL: &str = "https://api.revcent.com/v2";
 
@@ -16,6 +18,11 @@ pub const BASE_URL_VAR: &str = "REVCENT_BASE_URL";
 
 /// Pages [`ai_threads`](crate::RevCentClient::ai_threads) fetches at once by default.
 pub const DEFAULT_CONCURRENCY: usize = 4;
+
+/// The most threads one 2-day window may hold by default (50,000 a day): a window walked
+/// newest first is held in memory (list items carry no messages, about 1 KB each, so about
+/// 100 MB at most), and a server reporting more is refused instead of walked without end.
+pub const DEFAULT_MAX_WINDOW_THREADS: u64 = 100_000;
 
 /// How to reach RevCent.
 ///
@@ -37,6 +44,8 @@ pub struct RevCentConfig {
     pub(crate) base_url: String,
     pub(crate) transport: TransportConfig,
     pub(crate) concurrency: usize,
+    pub(crate) max_windows: u64,
+    pub(crate) max_window_threads: u64,
 }
 
 impl Default for RevCentConfig {
@@ -47,6 +56,8 @@ impl Default for RevCentConfig {
             base_url: DEFAULT_BASE_URL.to_owned(),
             transport: TransportConfig::default(),
             concurrency: DEFAULT_CONCURRENCY,
+            max_windows: DEFAULT_MAX_WINDOWS,
+            max_window_threads: DEFAULT_MAX_WINDOW_THREADS,
         }
     }
 }
@@ -105,6 +116,22 @@ impl RevCentConfig {
         self
     }
 
+    /// Sets how many 2-day windows one range may take (at least 1; default
+    /// [`DEFAULT_MAX_WINDOWS`], 62 days). A longer range is refused before any request
+    /// ([`RevCentClient::plan_range`](crate::RevCentClient::plan_range)), so a mistyped date
+    /// cannot start hours of requests.
+    pub fn with_max_windows(mut self, windows: u64) -> Self {
+        self.max_windows = windows.max(1);
+        self
+    }
+
+    /// Sets how many threads one window may hold (at least 1; default
+    /// [`DEFAULT_MAX_WINDOW_THREADS`]). A window reporting more ends its walk with an error.
+    pub fn with_max_window_threads(mut self, threads: u64) -> Self {
+        self.max_window_threads = threads.max(1);
+        self
+    }
+
     /// The base URL.
     pub fn base_url(&self) -> &str {
         &self.base_url
@@ -119,6 +146,16 @@ impl RevCentConfig {
     pub fn concurrency(&self) -> usize {
         self.concurrency
     }
+
+    /// The most windows one range may take.
+    pub fn max_windows(&self) -> u64 {
+        self.max_windows
+    }
+
+    /// The most threads one window may hold.
+    pub fn max_window_threads(&self) -> u64 {
+        self.max_window_threads
+    }
 }
 
 impl fmt::Debug for RevCentConfig {
@@ -128,6 +165,8 @@ impl fmt::Debug for RevCentConfig {
             .field("base_url", &self.base_url)
             .field("transport", &self.transport)
             .field("concurrency", &self.concurrency)
+            .field("max_windows", &self.max_windows)
+            .field("max_window_threads", &self.max_window_threads)
             .finish()
     }
 }
@@ -168,10 +207,16 @@ mod tests {
     }
 
     #[test]
-    fn concurrency_is_at_least_one() {
-        assert_eq!(
-            RevCentConfig::default().with_concurrency(0).concurrency(),
-            1
-        );
+    fn bounds_are_at_least_one() {
+        let config = RevCentConfig::default()
+            .with_concurrency(0)
+            .with_max_windows(0)
+            .with_max_window_threads(0);
+        assert_eq!(config.concurrency(), 1);
+        assert_eq!(config.max_windows(), 1);
+        assert_eq!(config.max_window_threads(), 1);
+        let config = RevCentConfig::default();
+        assert_eq!(config.max_windows(), 31);
+        assert_eq!(config.max_window_threads(), 100_000);
     }
 }

@@ -1,11 +1,19 @@
 //! Turning RevCent answers into typed values or [`aithreads_core::Error`]s.
 //!
 //! RevCent documents one error shape, `APIStandardErrors` (`code: 0`, `error_code`,
-//! `message`, `result`, `api_call_id`), under each operation's `default` response, and no
-//! HTTP status usage. So the body decides: a `code: 0` envelope is an error whatever the
-//! status, and a non-2xx status is an error whatever the body.
+//! `message`, `result`, `api_call_id`), under each operation's `default` response, one
+//! success marker (`code: 1`), and neither its HTTP statuses nor its error codes. So:
+//!
+//! - A success is a 2xx answer whose `code` is 1 **and** that carries what the operation
+//!   promises (checked by each decoder): `{}`, `{"ok": true}` or a bare `{"code": 1}` are
+//!   decode errors, never a success that did not happen.
+//! - An error is a non-2xx answer, or a `code: 0` envelope whatever the status. It is
+//!   classified by the HTTP status first (401/403 authentication, 404 not found, 429 rate
+//!   limited, 408/409/5xx transient), then, for other statuses, by the words of its
+//!   `error_code` and `message` ([`classify`]). An unknown code keeps its text and is a
+//!   plain provider error.
 
-use aithreads_core::transport::Response;
+use aithreads_core::transport::{Response, excerpt, retry_after};
 use aithreads_core::{ApiError, Error, ProviderKind, Result};
 use serde::de::DeserializeOwned;
 
@@ -13,50 +21,115 @@ use crate::generated::ApiStandardError;
 
 pub(crate) const PROVIDER: ProviderKind = ProviderKind::RevCent;
 
-/// The `error_code` values this crate gives a meaning to.
-///
-/// RevCent publishes no catalogue of error codes (searched: the seeds, the v2 docs, the MCP
-/// markdown docs, public repositories). These are the codes the simulator answers with; they
-/// are an assumption about the real API. Any other code still maps to
-/// [`Error::Provider`](aithreads_core::Error::Provider) with the code kept, and HTTP 401/403
-/// and 404 map to authentication and not-found whatever the code.
-pub mod error_codes {
-    /// The `x-api-key` header is missing or not a valid key
-    /// (→ [`Error::Authentication`](aithreads_core::Error::Authentication)).
-    pub const UNAUTHORIZED: &str = "unauthorized";
-    /// No AI thread has this id (→ [`Error::NotFound`](aithreads_core::Error::NotFound)).
-    pub const NOT_FOUND: &str = "not_found";
-    /// A parameter is missing or invalid (→ [`Error::Provider`](aithreads_core::Error::Provider)).
-    pub const INVALID_PARAMETER: &str = "invalid_parameter";
-    /// A cancel of a thread that is not `Running` or `Timer`
-    /// (→ [`Error::Provider`](aithreads_core::Error::Provider), or a success on a retry; see
-    /// [`CancelResponse`](crate::CancelResponse)).
-    pub const INVALID_STATUS: &str = "invalid_status";
+/// What an error envelope is about, read from its words because RevCent publishes no list
+/// of codes (searched: the seeds, the v2 docs, the MCP markdown docs, public repositories).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Class {
+    Authentication,
+    NotFound,
+    RateLimited,
+    Other,
 }
 
-/// Decodes a 2xx body into `T`, or returns the error the response carries.
+/// Reads an `error_code` and `message`: the code first (lower-cased, with `-`, `.` and
+/// spaces read as `_`), then the message.
 ///
-/// `maybe_error` tells, from the decoded value, whether the body may be an error envelope
-/// (no thread id, a `code` other than 1); only then is the body read a second time as an
-/// envelope. Error bodies are small, so a large thread decodes once, at serde_json speed.
+/// | class | code contains | or message contains |
+/// |---|---|---|
+/// | authentication | `unauthori`, `unauthenticated`, `forbidden`, `api_key`, `apikey`, `authentication`, `permission`, `access_denied` | `api key`, `unauthorized`, `authentication` |
+/// | not found | `not_found`, `notfound`, `does_not_exist`, `no_such` | `not found`, `does not exist` |
+/// | rate limited | `rate_limit`, `ratelimit`, `too_many_requests`, `throttl` | `rate limit`, `too many requests` |
+pub(crate) fn classify(error_code: Option<&str>, message: &str) -> Class {
+    const RULES: [(Class, &[&str], &[&str]); 3] = [
+        (
+            Class::Authentication,
+            &[
+                "unauthori",
+                "unauthenticated",
+                "forbidden",
+                "api_key",
+                "apikey",
+                "authentication",
+                "permission",
+                "access_denied",
+            ],
+            &["api key", "unauthorized", "authentication"],
+        ),
+        (
+            Class::NotFound,
+            &["not_found", "notfound", "does_not_exist", "no_such"],
+            &["not found", "does not exist"],
+        ),
+        (
+            Class::RateLimited,
+            &["rate_limit", "ratelimit", "too_many_requests", "throttl"],
+            &["rate limit", "too many requests"],
+        ),
+    ];
+    let code = error_code
+        .unwrap_or_default()
+        .to_ascii_lowercase()
+        .replace(['-', '.', ' '], "_");
+    let message = message.to_ascii_lowercase();
+    let by = |text: &str, words: &[&str]| words.iter().any(|word| text.contains(word));
+    RULES
+        .iter()
+        .find(|(_, codes, _)| by(&code, codes))
+        .or_else(|| RULES.iter().find(|(_, _, words)| by(&message, words)))
+        .map_or(Class::Other, |(class, _, _)| *class)
+}
+
+/// Decodes a 2xx success body into `T`, or returns the error the response carries.
+///
+/// The body is read twice: once as the envelope (is `code` 1, 0, or missing?), then as `T`.
+/// `promised` names what a success of this operation must carry and is missing (or wrong),
+/// if anything; such an answer is a decode error.
 pub(crate) fn decode<T: DeserializeOwned>(
     response: &Response,
-    maybe_error: impl Fn(&T) -> bool,
+    promised: impl FnOnce(&T) -> Option<String>,
 ) -> Result<T> {
     if !response.status.is_success() {
         return Err(response_error(response));
     }
+    let envelope: ApiStandardError = response.json(PROVIDER)?;
+    match envelope.code {
+        Some(1) => {}
+        Some(0) => return Err(envelope_error(response, envelope)),
+        Some(other) => {
+            return Err(not_a_success(
+                response,
+                "code",
+                format!("`code` is {other}; RevCent answers 1 (success) or 0 (error)"),
+            ));
+        }
+        None => {
+            return Err(not_a_success(
+                response,
+                "code",
+                "the answer has no `code`; RevCent's success envelope has `code: 1`".into(),
+            ));
+        }
+    }
     let value: T = response.json(PROVIDER)?;
-    if maybe_error(&value)
-        && let Some(envelope) = standard_error(response)
-    {
-        return Err(envelope_error(response, envelope));
+    if let Some(missing) = promised(&value) {
+        return Err(not_a_success(response, "", missing));
     }
     Ok(value)
 }
 
+/// A 2xx answer that is not the success it claims to be.
+fn not_a_success(response: &Response, path: &str, message: String) -> Error {
+    Error::decode(
+        PROVIDER,
+        (!path.is_empty()).then(|| path.to_owned()),
+        message,
+        excerpt(&response.body),
+        Some(response.status.as_u16()),
+    )
+}
+
 /// The body as an `APIStandardErrors` envelope, when it is one (`code: 0`).
-pub(crate) fn standard_error(response: &Response) -> Option<ApiStandardError> {
+fn standard_error(response: &Response) -> Option<ApiStandardError> {
     serde_json::from_slice::<ApiStandardError>(&response.body)
         .ok()
         .filter(|envelope| envelope.code == Some(0))
@@ -71,8 +144,10 @@ fn response_error(response: &Response) -> Error {
     }
 }
 
-/// Maps an envelope: the HTTP status first (401/403, 404, 429, 5xx), then the error code.
-pub(crate) fn envelope_error(response: &Response, envelope: ApiStandardError) -> Error {
+/// Maps an envelope: statuses that say what happened decide; otherwise its words do
+/// ([`classify`]).
+fn envelope_error(response: &Response, envelope: ApiStandardError) -> Error {
+    let status = response.status.as_u16();
     let mut details = ApiError::new(envelope.message.unwrap_or_default());
     if let Some(code) = envelope.error_code {
         details = details.with_code(code);
@@ -80,18 +155,25 @@ pub(crate) fn envelope_error(response: &Response, envelope: ApiStandardError) ->
     if let Some(id) = envelope.api_call_id {
         details = details.with_request_id(id);
     }
-    match response.status_error(PROVIDER, details) {
-        Error::Provider {
-            details,
-            transient: false,
-            ..
-        } => match details.code.as_deref() {
-            Some(error_codes::UNAUTHORIZED) => Error::authentication(PROVIDER, *details),
-            Some(error_codes::NOT_FOUND) => Error::not_found(PROVIDER, *details),
-            _ => Error::provider_error(PROVIDER, *details, false),
-        },
-        other => other,
+    if matches!(status, 401 | 403 | 404 | 408 | 409 | 429 | 500..=599) {
+        return response.status_error(PROVIDER, details);
     }
+    let class = classify(details.code.as_deref(), &details.message);
+    let details = details.with_status(status);
+    match class {
+        Class::Authentication => Error::authentication(PROVIDER, details),
+        Class::NotFound => Error::not_found(PROVIDER, details),
+        Class::RateLimited => {
+            Error::rate_limited(PROVIDER, details, retry_after(&response.headers))
+        }
+        Class::Other => Error::provider_error(PROVIDER, details, false),
+    }
+}
+
+/// An error about a listing whose pages contradict themselves (a page repeating earlier
+/// ones, counts that never add up, more threads than a window may hold).
+pub(crate) fn listing_error(message: String) -> Error {
+    Error::provider_error(PROVIDER, ApiError::new(message), false)
 }
 
 #[cfg(test)]
@@ -112,37 +194,64 @@ mod tests {
 
     type Check = fn(&Error) -> bool;
 
-    fn envelope(code: &str) -> String {
+    fn envelope(code: &str, message: &str) -> String {
         format!(
-            r#"{{"api_call_id":"AbCdEfGhIjKlMnOpQrSt","api_call_unix":1700000000,"code":0,"error_code":"{code}","message":"it failed","result":"The API call failed."}}"#
+            r#"{{"api_call_id":"AbCdEfGhIjKlMnOpQrSt","api_call_unix":1700000000,"code":0,"error_code":"{code}","message":"{message}","result":"The API call failed."}}"#
+        )
+    }
+
+    fn is_plain(e: &Error) -> bool {
+        matches!(
+            e,
+            Error::Provider {
+                transient: false,
+                ..
+            }
         )
     }
 
     #[test]
-    fn envelopes_map_by_status_then_code() {
-        let cases: [(u16, &str, Check); 8] = [
-            (200, "unauthorized", |e| {
-                matches!(e, Error::Authentication { .. })
-            }),
-            (200, "not_found", Error::is_not_found),
-            (400, "not_found", Error::is_not_found),
-            (401, "whatever", |e| {
-                matches!(e, Error::Authentication { .. })
-            }),
-            (403, "forbidden", |e| {
-                matches!(e, Error::Authentication { .. })
-            }),
-            (404, "whatever", Error::is_not_found),
-            (200, "invalid_status", |e| {
-                matches!(
-                    e,
-                    Error::Provider {
-                        transient: false,
-                        ..
-                    }
-                )
-            }),
-            (503, "not_found", |e| {
+    fn envelopes_map_by_status_then_words() {
+        let cases: [(u16, &str, &str, Check); 14] = [
+            (200, "unauthorized", "it failed", Error::is_authentication),
+            (
+                400,
+                "INVALID_API_KEY",
+                "it failed",
+                Error::is_authentication,
+            ),
+            (
+                400,
+                "E1001",
+                "The API key is invalid.",
+                Error::is_authentication,
+            ),
+            (200, "not_found", "it failed", Error::is_not_found),
+            (400, "AIThreadNotFound", "it failed", Error::is_not_found),
+            (
+                400,
+                "E2002",
+                "AI Thread does not exist",
+                Error::is_not_found,
+            ),
+            (
+                400,
+                "rate-limit-exceeded",
+                "it failed",
+                Error::is_rate_limited,
+            ),
+            (401, "whatever", "it failed", Error::is_authentication),
+            (
+                403,
+                "account_suspended",
+                "it failed",
+                Error::is_authentication,
+            ),
+            (404, "whatever", "it failed", Error::is_not_found),
+            (200, "invalid_status", "it failed", is_plain),
+            (400, "account_suspended", "it failed", is_plain),
+            (422, "something_new", "no idea", is_plain),
+            (503, "not_found", "it failed", |e| {
                 matches!(
                     e,
                     Error::Provider {
@@ -152,22 +261,34 @@ mod tests {
                 )
             }),
         ];
-        for (status, code, check) in cases {
-            let r = response(status, &envelope(code));
-            let err = decode::<serde_json::Value>(&r, |_| true).unwrap_err();
-            assert!(check(&err), "{status} {code}: {err:?}");
-            assert_eq!(err.code(), Some(code));
+        for (status, code, message, check) in cases {
+            let r = response(status, &envelope(code, message));
+            let err = decode::<serde_json::Value>(&r, |_| None).unwrap_err();
+            assert!(check(&err), "{status} {code} {message}: {err:?}");
+            assert_eq!(err.code(), Some(code), "an unknown code keeps its text");
             assert_eq!(err.request_id(), Some("AbCdEfGhIjKlMnOpQrSt"));
             assert_eq!(err.status(), Some(status));
-            assert_eq!(err.api_error().unwrap().message, "it failed");
+            assert_eq!(err.api_error().unwrap().message, message);
         }
     }
 
     #[test]
-    fn a_success_that_is_not_an_envelope_is_kept() {
-        let r = response(200, r#"{"code":1,"id":"x"}"#);
-        let v = decode::<serde_json::Value>(&r, |_| true).unwrap();
+    fn only_the_success_envelope_with_the_promised_fields_is_a_success() {
+        let promise = |v: &serde_json::Value| v.get("id").is_none().then(|| "no `id`".to_owned());
+        let v = decode(&response(200, r#"{"code":1,"id":"x"}"#), promise).unwrap();
         assert_eq!(v["id"], "x");
+        for body in [
+            "{}",
+            r#"{"ok":true}"#,
+            r#"{"code":1}"#,
+            r#"{"code":2,"id":"x"}"#,
+            r#"{"code":"1","id":"x"}"#,
+            "[]",
+            "null",
+        ] {
+            let err = decode(&response(200, body), promise).unwrap_err();
+            assert!(err.is_decode(), "{body}: {err:?}");
+        }
     }
 
     #[test]
@@ -175,7 +296,7 @@ mod tests {
         let mut r = response(502, "<html>bad gateway</html>");
         r.headers
             .insert("content-type", "text/html".parse().unwrap());
-        let err = decode::<serde_json::Value>(&r, |_| false).unwrap_err();
+        let err = decode::<serde_json::Value>(&r, |_| None).unwrap_err();
         assert!(err.is_retryable(), "{err:?}");
         assert!(err.api_error().unwrap().message.contains("bad gateway"));
     }

@@ -1,11 +1,13 @@
-//! What callers send RevCent: thread ids, the GetAIThreads query ([`AiThreadListParams`],
-//! built here and encoded into the URL) and the [`ThreadFilters`] of a window walk, with the
+//! What callers send RevCent: thread and assistant ids, the GetAIThreads query
+//! ([`AiThreadListParams`], built here and encoded into the URL), the [`ThreadFilters`] of a
+//! window walk and the TriggerAIAssistant body ([`TriggerAiAssistantRequest`]), with the
 //! limits RevCent documents and the checks run before any request.
 
-use aithreads_core::{Error, Result, validate};
+use aithreads_core::{Error, Order, Result, validate};
+use serde::{Deserialize, Serialize};
 use url::Url;
 
-use crate::generated::{AiThreadListParams, StatusFilter};
+use crate::generated::{AiThreadListParams, StatusFilter, TriggerAiAssistantBody};
 
 /// The length of every RevCent id (thread, AI assistant): 20 characters (seeds 000–002).
 pub const ID_LEN: usize = 20;
@@ -18,30 +20,24 @@ pub const MAX_RANGE_SECS: i64 = 2 * 24 * 60 * 60;
 /// is 25" (GetAIThreads).
 pub const MAX_LIMIT: i64 = 25;
 
-/// The number of the first page.
-///
-/// RevCent does not say whether `page` counts from 0 or 1 (searched: the GetAIThreads
-/// operation and its sibling list operations, the v2 API page, the MCP markdown guides, and
-/// public code calling the API). This crate assumes 1, the usual reading of `current_page`
-/// next to `total_pages`; the simulator agrees and refuses page 0.
-pub const FIRST_PAGE: i64 = 1;
-
 impl AiThreadListParams {
-    /// Page 1 of the threads created in `[date_start, date_end]` (unix seconds, both
-    /// inclusive), 25 per page, unfiltered.
+    /// Page 1 of the threads created between `date_start` and `date_end` (unix seconds), 25
+    /// per page, unfiltered. Whether RevCent counts pages from 0 or 1, and whether it lists
+    /// the second `date_end` itself, is not documented: see [`PageBase`](crate::PageBase)
+    /// and [`RevCentClient::ai_threads`](crate::RevCentClient::ai_threads), which handle
+    /// both readings.
     pub fn new(date_start: i64, date_end: i64) -> Self {
         Self {
             date_start,
             date_end,
             limit: MAX_LIMIT,
-            page: FIRST_PAGE,
+            page: 1,
             ai_assistant_filter: None,
             status_filter: None,
         }
     }
 
-    /// Sets the page number (from [`FIRST_PAGE`]; 0 is sent too, to ask the server which
-    /// base it counts from).
+    /// Sets the page number (0 or more: RevCent does not say where pages start).
     pub fn with_page(mut self, page: i64) -> Self {
         self.page = page;
         self
@@ -91,10 +87,102 @@ pub fn check_thread_id(id: &str) -> Result<()> {
     validate::fixed_length_id("RevCent thread id", id, ID_LEN)
 }
 
-/// A date range in unix seconds, both ends inclusive: it starts in 1970 or later, as
-/// GetAIThreads refuses a negative `date_start`, and does not end before it starts. Checked
-/// for every GetAIThreads call and for a whole range before its windows are walked (so a bad
-/// range is refused before any window is fetched).
+/// Checks a RevCent AI assistant id before any request: exactly [`ID_LEN`] characters that
+/// go into the URL path unescaped.
+pub fn check_ai_assistant_id(id: &str) -> Result<()> {
+    validate::fixed_length_id("RevCent AI assistant id", id, ID_LEN)
+}
+
+/// TriggerAIAssistant's JSON body: the members RevCent documents ([`body`](Self::body):
+/// `source_type`, `item_type`, `item_id`, `previous_ai_thread`, `messages`) and any other
+/// member ([`extra`](Self::extra)), sent as given.
+///
+/// RevCent's published schema of this body could only be read in part (see
+/// `specs/revcent/TriggerAIAssistant.json`), so a member it has and this crate does not know
+/// can still be sent. Hand-written, not generated: the code generator has no notion of such
+/// pass-through members.
+///
+/// ```
+/// use aithreads_revcent::{TriggerAiAssistantRequest, generated::TriggerItemType};
+///
+/// let request: TriggerAiAssistantRequest = serde_json::from_str(
+///     r#"{"source_type":"item","item_type":"sale","item_id":"Sa7eQ2wErT5yUi8oPa1S","priority":"high"}"#,
+/// )?;
+/// assert_eq!(request.body.item_type, Some(TriggerItemType::Sale));
+/// assert_eq!(request.extra["priority"], "high");
+/// # Ok::<(), serde_json::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct TriggerAiAssistantRequest {
+    /// The documented members.
+    #[serde(flatten)]
+    pub body: TriggerAiAssistantBody,
+    /// Every other member, passed through as is.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl TriggerAiAssistantRequest {
+    /// An empty body: the assistant runs on its own instructions.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets the documented members.
+    pub fn with_body(mut self, body: TriggerAiAssistantBody) -> Self {
+        self.body = body;
+        self
+    }
+
+    /// Adds a member this crate does not know, sent as given.
+    pub fn with_extra(mut self, name: impl Into<String>, value: serde_json::Value) -> Self {
+        self.extra.insert(name.into(), value);
+        self
+    }
+}
+
+/// Checks a TriggerAIAssistant call as RevCent documents it: 20-character assistant, item
+/// and previous thread ids, and not both `previous_ai_thread` and `messages` ("If you are
+/// providing a previous_thread_id do not provide the messages array").
+pub(crate) fn check_trigger(
+    ai_assistant_id: &str,
+    request: &TriggerAiAssistantRequest,
+) -> Result<()> {
+    check_ai_assistant_id(ai_assistant_id)?;
+    let body = &request.body;
+    if let Some(item) = &body.item_id {
+        validate::fixed_length_id("RevCent item id", item, ID_LEN)?;
+    }
+    let previous = body.previous_ai_thread.as_ref();
+    if let Some(thread) = previous.and_then(|p| p.ai_thread_id.as_deref()) {
+        check_thread_id(thread)?;
+    }
+    if previous.is_some() && body.messages.is_some() {
+        return Err(Error::invalid_input(
+            "give previous_ai_thread or messages, not both: RevCent documents that a trigger passing a previous thread takes no messages",
+        ));
+    }
+    if let Some(name) = request.extra.keys().find(|name| {
+        [
+            "source_type",
+            "item_type",
+            "item_id",
+            "previous_ai_thread",
+            "messages",
+        ]
+        .contains(&name.as_str())
+    }) {
+        return Err(Error::invalid_input(format!(
+            "`{name}` is a documented member: set it in the body, not as an extra member"
+        )));
+    }
+    Ok(())
+}
+
+/// A date range in unix seconds: it starts in 1970 or later (RevCent dates are unix times)
+/// and does not end before it starts. Checked for every GetAIThreads call and for a whole
+/// range before its windows are walked (so a bad range is refused before any request).
 pub(crate) fn check_date_range(start: i64, end: i64) -> Result<()> {
     if start < 0 {
         return Err(Error::invalid_input(format!(
@@ -119,8 +207,6 @@ pub(crate) fn check_list_params(params: &AiThreadListParams) -> Result<()> {
         )));
     }
     validate::in_range("limit", params.limit, 1, MAX_LIMIT)?;
-    // Page 0 is sent, not refused: whether RevCent counts pages from 0 is the server's
-    // answer to give (`aithreads doctor` asks it).
     validate::in_range("page", params.page, 0, i64::from(i32::MAX))?;
     for id in params.ai_assistant_filter.iter().flatten() {
         validate::fixed_length_id("RevCent AI assistant id", id, ID_LEN)?;
@@ -137,7 +223,7 @@ pub(crate) fn check_list_params(params: &AiThreadListParams) -> Result<()> {
 }
 
 /// What [`ai_threads`](crate::RevCentClient::ai_threads) lists, besides the date range.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct ThreadFilters {
     /// Only threads of these AI assistants (20-character ids); empty: all.
@@ -146,6 +232,20 @@ pub struct ThreadFilters {
     pub statuses: Vec<StatusFilter>,
     /// Page size, 1 to 25 (default 25: the fewest requests).
     pub limit: Option<i64>,
+    /// Windows oldest first (the default: threads stream as pages arrive, memory bounded by
+    /// a few pages), or newest first (each window is held and sorted newest first).
+    pub order: Order,
+}
+
+impl Default for ThreadFilters {
+    fn default() -> Self {
+        Self {
+            ai_assistants: Vec::new(),
+            statuses: Vec::new(),
+            limit: None,
+            order: Order::Asc,
+        }
+    }
 }
 
 impl ThreadFilters {
@@ -169,6 +269,12 @@ impl ThreadFilters {
     /// Sets the page size.
     pub fn with_limit(mut self, limit: i64) -> Self {
         self.limit = Some(limit);
+        self
+    }
+
+    /// Sets the order of windows (and, newest first, of threads within a window).
+    pub fn with_order(mut self, order: Order) -> Self {
+        self.order = order;
         self
     }
 
@@ -203,6 +309,66 @@ mod tests {
                  &ai_assistant_filter=AAAAAAAAAAAAAAAAAAAA&ai_assistant_filter=BBBBBBBBBBBBBBBBBBBB\
                  &status_filter=running&status_filter=timer"
             )
+        );
+    }
+
+    #[test]
+    fn triggers_are_checked() {
+        use crate::generated::{MessageRole, TriggerMessage, TriggerPreviousThread};
+        let assistant = "u8jzPde0IgxLd6GncfBA";
+        check_trigger(assistant, &TriggerAiAssistantRequest::new()).unwrap();
+        let previous = TriggerAiAssistantBody::default().with_previous_ai_thread(
+            TriggerPreviousThread::default().with_ai_thread_id("Xk29dLq0PzR7mNs4TbVa"),
+        );
+        check_trigger(
+            assistant,
+            &TriggerAiAssistantRequest::new().with_body(previous.clone()),
+        )
+        .unwrap();
+        let message = TriggerMessage::default()
+            .with_role(MessageRole::User)
+            .with_content("hi");
+        for (id, request) in [
+            ("short", TriggerAiAssistantRequest::new()),
+            ("u8jzPde0IgxLd6Gn/fBA", TriggerAiAssistantRequest::new()),
+            (
+                assistant,
+                TriggerAiAssistantRequest::new()
+                    .with_body(TriggerAiAssistantBody::default().with_item_id("x")),
+            ),
+            (
+                assistant,
+                TriggerAiAssistantRequest::new()
+                    .with_body(previous.clone().with_messages(vec![message])),
+            ),
+            (
+                assistant,
+                TriggerAiAssistantRequest::new().with_body(
+                    TriggerAiAssistantBody::default().with_previous_ai_thread(
+                        TriggerPreviousThread::default().with_ai_thread_id("x"),
+                    ),
+                ),
+            ),
+            (
+                assistant,
+                TriggerAiAssistantRequest::new()
+                    .with_extra("item_id", "Sa7eQ2wErT5yUi8oPa1S".into()),
+            ),
+        ] {
+            let err = check_trigger(id, &request).unwrap_err();
+            assert!(err.is_invalid_input(), "{id} {request:?}: {err}");
+        }
+    }
+
+    #[test]
+    fn trigger_bodies_keep_unknown_members_on_the_wire() {
+        let text = r#"{"item_id":"Sa7eQ2wErT5yUi8oPa1S","item_type":"chargeback","source_type":"item","x_new":{"a":[1]}}"#;
+        let request: TriggerAiAssistantRequest = serde_json::from_str(text).unwrap();
+        assert_eq!(request.extra.len(), 1);
+        let back: serde_json::Value = serde_json::to_value(&request).unwrap();
+        assert_eq!(
+            back,
+            serde_json::from_str::<serde_json::Value>(text).unwrap()
         );
     }
 

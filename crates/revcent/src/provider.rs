@@ -14,7 +14,7 @@ use crate::client::RevCentClient;
 use crate::error::PROVIDER;
 use crate::generated::{self, AiThread, AiThreadStatus, MessageRole, StatusFilter};
 use crate::input::{MAX_LIMIT, ThreadFilters};
-use crate::windows::Position;
+use crate::windows::Cursor;
 
 /// How long RevCent keeps AI threads: "stored for a maximum of 60 days since creation"
 /// (GetAIThreads). A [`ListQuery`] without `since` starts this long before its end.
@@ -109,7 +109,8 @@ fn unified_message(message: &generated::Message) -> Message {
 
 /// A [`ListQuery`] read for RevCent.
 struct Plan {
-    start: Position,
+    /// Where a page-by-page listing starts (or continues): the range, order and position.
+    cursor: Cursor,
     filters: ThreadFilters,
     /// Unified statuses to keep when RevCent cannot filter them all (`Cancelled` has no
     /// `status_filter` value).
@@ -117,40 +118,43 @@ struct Plan {
 }
 
 impl Plan {
-    /// Refuses what RevCent cannot do (a user filter, newest-first order, a bad limit), and
-    /// fills in the range: `until` defaults to now, `since` to 60 days before `until`.
-    fn new(query: &ListQuery) -> Result<Self> {
+    /// Refuses what RevCent cannot do (a user filter, a bad limit, a range of too many
+    /// windows), and fills in the range: `until` defaults to now (and is clamped to it),
+    /// `since` to 60 days before `until`; the order defaults to newest first.
+    fn new(client: &RevCentClient, query: &ListQuery) -> Result<Self> {
         if query.user.is_some() {
             return Err(Error::invalid_input(
                 "RevCent cannot list threads by user; leave the user filter unset",
             ));
         }
-        if query.order == Some(Order::Desc) {
-            return Err(Error::invalid_input(
-                "RevCent lists threads oldest window first; order desc is not supported",
-            ));
-        }
         let limit = i64::from(query.limit.unwrap_or(MAX_LIMIT as u32));
         aithreads_core::validate::in_range("limit", limit, 1, MAX_LIMIT)?;
-        let start = match &query.cursor {
-            Some(cursor) => Position::parse_cursor(cursor)?,
-            None => {
-                let until = query.until.unwrap_or_else(OffsetDateTime::now_utc);
-                let since = query.since.unwrap_or(until - RETENTION);
-                Position::first(since.unix_timestamp(), until.unix_timestamp())?
-            }
-        };
         let server: Option<Vec<StatusFilter>> =
             query.statuses.iter().map(|s| status_filter(*s)).collect();
         let (statuses, keep) = match server {
             Some(statuses) => (statuses, None),
             None => (Vec::new(), Some(query.statuses.clone())),
         };
+        let order = query.order.unwrap_or_default();
+        let filters = ThreadFilters::new()
+            .with_statuses(statuses)
+            .with_limit(limit)
+            .with_order(order);
+        let cursor = match &query.cursor {
+            Some(cursor) => Cursor::parse(cursor)?,
+            None => {
+                let until = query.until.unwrap_or_else(OffsetDateTime::now_utc);
+                let since = query.since.unwrap_or(until - RETENTION);
+                Cursor {
+                    range: client.check_walk(&(since..=until), &filters)?,
+                    newest_first: order == Order::Desc,
+                    done: 0,
+                }
+            }
+        };
         Ok(Self {
-            start,
-            filters: ThreadFilters::new()
-                .with_statuses(statuses)
-                .with_limit(limit),
+            cursor,
+            filters,
             keep,
         })
     }
@@ -176,18 +180,25 @@ fn status_filter(status: Status) -> Option<StatusFilter> {
 /// RevCent in the unified model.
 ///
 /// - `get_thread`: GetAIThread, messages included.
-/// - `list_threads`: one page of GetAIThreads. The range is `[since, until]` (default: the
-///   60 days up to now), walked in 2-day windows oldest first; the cursor names the window,
-///   the page and the end of the range (a query with a cursor is not re-read for its range),
-///   and windows without threads are skipped within one call. `limit` is 1 to 25
-///   (default 25). Statuses RevCent can filter (running, pending, completed, failed) are
-///   filtered by RevCent; a set that includes any other status (cancelled) is filtered here
-///   instead, so such pages may hold fewer items. `user` and `order: desc` are refused.
-///   [`Page::total`] is not known across windows and is `None`.
+/// - `list_threads`: **one 2-day window per page**, complete: every GetAIThreads page of
+///   the window is fetched and reconciled as in [`RevCentClient::ai_threads`], so a page
+///   holds up to [`RevCentConfig::with_max_window_threads`](crate::RevCentConfig::with_max_window_threads)
+///   threads, and `limit` (1 to 25, default 25) is the GetAIThreads page size used to fetch
+///   it. The range is `[since, until]` (default: the 60 days up to now; an `until` in the
+///   future is clamped to now; more windows than
+///   [`RevCentConfig::with_max_windows`](crate::RevCentConfig::with_max_windows) allows are
+///   refused). `order` desc (the default) lists the newest window first, its threads newest
+///   first; asc the oldest window first, its threads in RevCent's order. Windows without
+///   threads are skipped within one call. The cursor names the range, the order and the
+///   windows done (a query with a cursor is not re-read for its range or order). Statuses
+///   RevCent can filter (running, pending, completed, failed) are filtered by RevCent; a set
+///   that includes any other status (cancelled) is filtered here instead. `user` is
+///   refused. [`Page::total`] is not known across windows and is `None`.
 /// - `cancel_thread`: CancelAIThread; see [`RevCentClient::cancel_ai_thread`].
 /// - `delete_thread`: RevCent cannot delete threads: the trait's default,
 ///   [`Error::Unsupported`].
-/// - `threads`: the concurrent window walk of [`RevCentClient::ai_threads`].
+/// - `threads`: the window walk of [`RevCentClient::ai_threads`] over the same range and
+///   order (newest first by default).
 #[async_trait]
 impl ThreadProvider for RevCentClient {
     fn kind(&self) -> ProviderKind {
@@ -202,7 +213,8 @@ impl ThreadProvider for RevCentClient {
                 QueryFields::NONE
                     .with_time_range()
                     .with_status()
-                    .with_order(Order::Asc),
+                    .with_order(Order::Asc)
+                    .with_order(Order::Desc),
             )
             .with_cancel()
     }
@@ -212,22 +224,24 @@ impl ThreadProvider for RevCentClient {
     }
 
     async fn list_threads(&self, query: &ListQuery) -> Result<Page<Thread>> {
-        let plan = Plan::new(query)?;
-        let mut position = plan.start;
+        let plan = Plan::new(self, query)?;
+        let walker = self.walker(plan.filters.clone());
+        let mut cursor = plan.cursor;
         loop {
-            let list = self.get_ai_threads(&position.params(&plan.filters)).await?;
-            let next = position.next(list.total_pages.unwrap_or(0));
-            let results = list.results.unwrap_or_default();
+            let window = cursor.window().ok_or_else(|| {
+                Error::invalid_input("the RevCent list cursor is past the end of its range")
+            })?;
+            let items: Vec<Thread> = walker
+                .window(window, cursor.newest_first)
+                .await?
+                .into_iter()
+                .map(AiThread::into_thread)
+                .filter(|t| plan.keeps(t))
+                .collect();
+            let next = cursor.next();
             match next {
-                Some(next) if results.is_empty() => position = next,
-                _ => {
-                    let items = results
-                        .into_iter()
-                        .map(AiThread::into_thread)
-                        .filter(|t| plan.keeps(t))
-                        .collect();
-                    return Ok(Page::new(items, next.map(|n| n.cursor()), None));
-                }
+                Some(next) if items.is_empty() => cursor = next,
+                _ => return Ok(Page::new(items, next.map(|n| n.text()), None)),
             }
         }
     }
@@ -239,11 +253,12 @@ impl ThreadProvider for RevCentClient {
     }
 
     fn threads(self: Arc<Self>, query: ListQuery) -> BoxStream<'static, Result<Thread>> {
-        let plan = match Plan::new(&query) {
+        let plan = match Plan::new(&self, &query) {
             Ok(plan) => Arc::new(plan),
             Err(error) => return futures::stream::iter([Err(error)]).boxed(),
         };
-        self.walk(plan.start, plan.filters.clone())
+        self.walker(plan.filters.clone())
+            .threads(plan.cursor.range, plan.cursor.newest_first)
             .map(|thread| thread.map(AiThread::into_thread))
             .filter(move |thread| {
                 let keep = thread.as_ref().map_or(true, |t| plan.keeps(t));
@@ -332,16 +347,24 @@ mod tests {
 
     #[test]
     fn queries_are_planned_or_refused() {
+        let client = RevCentClient::new(
+            crate::RevCentConfig::new()
+                .with_api_key("k")
+                .with_base_url("http://127.0.0.1:9/v2"),
+        )
+        .unwrap();
         let now = OffsetDateTime::from_unix_timestamp(1_700_000_000).unwrap();
         let plan = Plan::new(
+            &client,
             &ListQuery::new()
                 .with_range(now - Duration::days(3), now)
                 .with_statuses([Status::Running, Status::Pending])
                 .with_limit(5),
         )
         .unwrap();
-        assert_eq!(plan.start.window_start, 1_700_000_000 - 3 * 86_400);
-        assert_eq!(plan.start.range_end, 1_700_000_000);
+        assert_eq!(plan.cursor.range.start, 1_700_000_000 - 3 * 86_400);
+        assert_eq!(plan.cursor.range.end, 1_700_000_000);
+        assert!(plan.cursor.newest_first, "newest first by default");
         assert_eq!(
             plan.filters.statuses,
             vec![StatusFilter::Running, StatusFilter::Timer]
@@ -349,22 +372,26 @@ mod tests {
         assert_eq!(plan.filters.limit, Some(5));
         assert!(plan.keep.is_none());
 
-        let mut query = ListQuery::new().with_statuses([Status::Cancelled, Status::Failed]);
+        let mut query = ListQuery::new()
+            .with_statuses([Status::Cancelled, Status::Failed])
+            .with_order(Order::Asc);
         query.until = Some(now);
-        let plan = Plan::new(&query).unwrap();
-        assert_eq!(plan.start.window_start, 1_700_000_000 - 60 * 86_400);
+        let plan = Plan::new(&client, &query).unwrap();
+        assert_eq!(plan.cursor.range.start, 1_700_000_000 - 60 * 86_400);
+        assert!(!plan.cursor.newest_first);
         assert!(plan.filters.statuses.is_empty());
         assert_eq!(plan.keep, Some(vec![Status::Cancelled, Status::Failed]));
 
         for bad in [
             ListQuery::new().with_user("u"),
-            ListQuery::new().with_order(Order::Desc),
             ListQuery::new().with_limit(0),
             ListQuery::new().with_limit(26),
             ListQuery::new().with_cursor("nope"),
             ListQuery::new().with_range(now, now - Duration::SECOND),
+            ListQuery::new().with_range(now - Duration::days(90), now),
         ] {
-            assert!(Plan::new(&bad).err().unwrap().is_invalid_input(), "{bad:?}");
+            let err = Plan::new(&client, &bad).err().unwrap();
+            assert!(err.is_invalid_input(), "{bad:?}: {err}");
         }
     }
 }

@@ -1,167 +1,230 @@
-//! Walking a date range of any length as 2-day windows of numbered pages.
+//! Cutting a date range into the 2-day windows GetAIThreads accepts, before any request.
 //!
-//! GetAIThreads lists at most two days per call, so a longer range is cut into windows
-//! `[s, s + 172_799]`, `[s + 172_800, …]`, … (both ends inclusive, as RevCent's
-//! `date_start`/`date_end` are read here and by the simulator), which never share a second.
-//! A [`Position`] (window start, range end, page) is everything needed to continue a walk,
-//! and is what the trait's list cursor encodes.
+//! RevCent does not say whether `date_end` is inclusive. So a window is the half-open range
+//! `[start, stop)` and is asked as `date_start=start&date_end=stop`: read inclusively, the
+//! server also lists second `stop`, which belongs to the next window (or lies after the
+//! range) and is dropped here ([`Window::keeps`]); read exclusively, it does not list it.
+//! Either way each second is listed by exactly one window, and a thread created on the
+//! boundary appears once. The span `stop - start` is at most 172,800 s, the API's limit.
 //!
-//! The walk knows nothing of HTTP: it is handed the function that fetches one page, so this
-//! module depends only on the query types, and the client depends on it.
+//! A [`Range`] is checked, clamped and counted here, so a range that would take more
+//! windows than allowed is refused before the first request.
 
-use std::future::Future;
-
-use aithreads_core::pagination::stop_after_error;
 use aithreads_core::{Error, Result};
-use futures::future;
-use futures::stream::{self, BoxStream, StreamExt};
+use time::OffsetDateTime;
 
-use crate::generated::{AiThread, AiThreadList, AiThreadListParams};
-use crate::input::{FIRST_PAGE, MAX_RANGE_SECS, ThreadFilters, check_date_range};
+use crate::generated::AiThreadListParams;
+use crate::input::{MAX_RANGE_SECS, ThreadFilters, check_date_range};
 
-/// Seconds in one window: a window `[s, s + WINDOW_SECS - 1]` spans `WINDOW_SECS - 1` s,
-/// within the API's 172,800 s limit, and the next window starts right after it.
+/// Seconds in one window.
 pub(crate) const WINDOW_SECS: i64 = MAX_RANGE_SECS;
 
-/// Where a walk stands: which window of which range, and which page of it.
+/// The most windows a range may take unless the caller allows more
+/// ([`RevCentConfig::with_max_windows`](crate::RevCentConfig::with_max_windows)): 31 windows
+/// are 62 days, more than RevCent's 60-day retention, so any range that can hold threads
+/// fits, while a mistyped year is refused instead of walked for hours.
+pub const DEFAULT_MAX_WINDOWS: u64 = 31;
+
+/// One window: the threads created in `[start, stop)`, unix seconds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) struct Position {
-    /// First second of the current window (`date_start`).
-    pub window_start: i64,
-    /// Last second of the whole range.
-    pub range_end: i64,
-    /// Page of the current window.
-    pub page: i64,
+pub(crate) struct Window {
+    /// `date_start`.
+    pub start: i64,
+    /// `date_end`: the first second after the window.
+    pub stop: i64,
 }
 
-impl Position {
-    /// The first page of the first window of `[range_start, range_end]`.
-    ///
-    /// The whole range is checked here, before any window is fetched: the bad input suite
-    /// saw later windows fetched before a range starting before 1970 was refused.
-    pub fn first(range_start: i64, range_end: i64) -> Result<Self> {
-        check_date_range(range_start, range_end)?;
-        Ok(Self {
-            window_start: range_start,
-            range_end,
-            page: FIRST_PAGE,
-        })
+impl Window {
+    /// The GetAIThreads query for one page of this window.
+    pub fn params(&self, filters: &ThreadFilters, page: i64) -> AiThreadListParams {
+        filters.params(self.start, self.stop, page)
     }
 
-    /// Last second of the current window (`date_end`).
-    pub fn window_end(&self) -> i64 {
-        self.window_start
-            .saturating_add(WINDOW_SECS - 1)
-            .min(self.range_end)
+    /// Whether a thread created at `created` belongs to this window: not when it was created
+    /// in the second `stop`, which an inclusive `date_end` lists too. A thread without a
+    /// creation time is kept.
+    pub fn keeps(&self, created: Option<i64>) -> bool {
+        created.is_none_or(|created| created < self.stop)
     }
 
-    /// The first page of the next window, if the range goes on.
-    pub fn next_window(&self) -> Option<Self> {
-        let start = self.window_end().checked_add(1)?;
-        (start <= self.range_end).then_some(Self {
-            window_start: start,
-            page: FIRST_PAGE,
-            ..*self
-        })
+    /// How errors name the window.
+    pub fn describe(&self) -> String {
+        format!("window date_start={} date_end={}", self.start, self.stop)
+    }
+}
+
+/// A checked date range, in unix seconds, both ends inclusive.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Range {
+    pub start: i64,
+    pub end: i64,
+}
+
+impl Range {
+    /// The range `[start, end]`, checked: it starts in 1970 or later and does not end before
+    /// it starts.
+    pub fn new(start: i64, end: i64) -> Result<Self> {
+        check_date_range(start, end)?;
+        Ok(Self { start, end })
     }
 
-    /// The next page of this window when there is one (per `total_pages`), else the next
-    /// window.
-    pub fn next(&self, total_pages: i64) -> Option<Self> {
-        if self.page < total_pages {
-            Some(Self {
-                page: self.page + 1,
-                ..*self
-            })
-        } else {
-            self.next_window()
+    /// How many windows cover it.
+    pub fn window_count(&self) -> u64 {
+        let seconds = i128::from(self.end) - i128::from(self.start) + 1;
+        let windows = (seconds + i128::from(WINDOW_SECS) - 1) / i128::from(WINDOW_SECS);
+        u64::try_from(windows).unwrap_or(u64::MAX)
+    }
+
+    /// Window `index` (0: the oldest).
+    pub fn window(&self, index: u64) -> Window {
+        let offset = i128::from(index) * i128::from(WINDOW_SECS);
+        let start = i128::from(self.start) + offset;
+        let stop = (start + i128::from(WINDOW_SECS)).min(i128::from(self.end) + 1);
+        let clamp = |v: i128| i64::try_from(v).unwrap_or(i64::MAX);
+        Window {
+            start: clamp(start),
+            stop: clamp(stop),
         }
     }
 
-    /// The GetAIThreads query for this page.
-    pub fn params(&self, filters: &ThreadFilters) -> AiThreadListParams {
-        filters.params(self.window_start, self.window_end(), self.page)
+    /// Its windows in walking order: oldest first, or newest first when `newest_first`.
+    pub fn windows(&self, newest_first: bool) -> impl Iterator<Item = Window> + Send + use<> {
+        let range = *self;
+        let count = self.window_count();
+        (0..count).map(move |i| range.window(if newest_first { count - 1 - i } else { i }))
+    }
+}
+
+/// What walking a range will take, known before the first request: the range as it will be
+/// walked, and how many 2-day windows (at least one GetAIThreads request each) it needs.
+///
+/// From [`RevCentClient::plan_range`](crate::RevCentClient::plan_range), for dry runs and
+/// progress.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct RangePlan {
+    /// The first second listed.
+    pub start: OffsetDateTime,
+    /// The last second listed: the end asked for, or now when that lay in the future.
+    pub end: OffsetDateTime,
+    /// Whether `end` was moved back to now.
+    pub end_clamped: bool,
+    /// How many windows the range needs.
+    pub windows: u64,
+    /// The most windows the client walks (see [`DEFAULT_MAX_WINDOWS`]).
+    pub max_windows: u64,
+}
+
+impl RangePlan {
+    /// Plans `[start, end]` at `now`: the end is clamped to now (no thread is created in the
+    /// future, and a far future end would mean millions of empty windows), then the windows
+    /// are counted and refused beyond `max_windows`.
+    pub(crate) fn new(start: i64, end: i64, now: i64, max_windows: u64) -> Result<(Self, Range)> {
+        Range::new(start, end)?;
+        if start > now {
+            return Err(Error::invalid_input(format!(
+                "the date range starts in the future ({start}, now is {now}); no thread was created then"
+            )));
+        }
+        let end_clamped = end > now;
+        let range = Range::new(start, end.min(now))?;
+        let windows = range.window_count();
+        if windows > max_windows {
+            let days = windows * 2;
+            return Err(Error::invalid_input(format!(
+                "the date range needs {windows} windows of 2 days (about {days} days), more than the {max_windows} allowed: RevCent keeps threads for 60 days; narrow the range, or allow more windows (--max-windows, RevCentConfig::with_max_windows)"
+            )));
+        }
+        let time = |unix: i64| {
+            OffsetDateTime::from_unix_timestamp(unix)
+                .map_err(|_| Error::invalid_input(format!("{unix} is not a representable time")))
+        };
+        let plan = Self {
+            start: time(range.start)?,
+            end: time(range.end)?,
+            end_clamped,
+            windows,
+            max_windows,
+        };
+        Ok((plan, range))
+    }
+}
+
+/// Where a page-by-page listing ([`ThreadProvider::list_threads`]) stands: which range, in
+/// which order, how many windows are done. Its text form is the trait's cursor.
+///
+/// [`ThreadProvider::list_threads`]: aithreads_core::ThreadProvider::list_threads
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Cursor {
+    pub range: Range,
+    pub newest_first: bool,
+    /// Windows already listed.
+    pub done: u64,
+}
+
+impl Cursor {
+    /// The window to list next, if any is left.
+    pub fn window(&self) -> Option<Window> {
+        let count = self.range.window_count();
+        (self.done < count).then(|| {
+            self.range.window(if self.newest_first {
+                count - 1 - self.done
+            } else {
+                self.done
+            })
+        })
     }
 
-    /// The cursor text: `<window start>:<range end>:<page>`.
-    pub fn cursor(&self) -> String {
-        format!("{}:{}:{}", self.window_start, self.range_end, self.page)
+    /// The cursor after the current window.
+    pub fn next(&self) -> Option<Self> {
+        let next = Self {
+            done: self.done + 1,
+            ..*self
+        };
+        next.window().map(|_| next)
     }
 
-    /// Reads a cursor made by [`cursor`](Self::cursor).
-    pub fn parse_cursor(text: &str) -> Result<Self> {
+    /// The text form: `<a|d>:<range start>:<range end>:<windows done>`.
+    pub fn text(&self) -> String {
+        let order = if self.newest_first { 'd' } else { 'a' };
+        format!(
+            "{order}:{}:{}:{}",
+            self.range.start, self.range.end, self.done
+        )
+    }
+
+    /// Reads a cursor made by [`text`](Self::text).
+    pub fn parse(text: &str) -> Result<Self> {
         let invalid = || {
             Error::invalid_input(format!(
                 "`{}` is not a RevCent list cursor; pass the `next` of a previous page",
                 text.escape_debug()
             ))
         };
-        let mut parts = text.split(':').map(|part| part.parse::<i64>());
-        let (Some(Ok(window_start)), Some(Ok(range_end)), Some(Ok(page)), None) =
-            (parts.next(), parts.next(), parts.next(), parts.next())
-        else {
+        let mut parts = text.split(':');
+        let newest_first = match parts.next() {
+            Some("a") => false,
+            Some("d") => true,
+            _ => return Err(invalid()),
+        };
+        let mut numbers = parts.map(|part| part.parse::<i64>());
+        let (Some(Ok(start)), Some(Ok(end)), Some(Ok(done)), None) = (
+            numbers.next(),
+            numbers.next(),
+            numbers.next(),
+            numbers.next(),
+        ) else {
             return Err(invalid());
         };
-        if page < FIRST_PAGE {
-            return Err(invalid());
-        }
-        Self::first(window_start, range_end)
-            .map(|first| Self { page, ..first })
-            .map_err(|_| invalid())
+        let range = Range::new(start, end).map_err(|_| invalid())?;
+        let cursor = Self {
+            range,
+            newest_first,
+            done: u64::try_from(done).map_err(|_| invalid())?,
+        };
+        cursor.window().ok_or_else(invalid)?;
+        Ok(cursor)
     }
-}
-
-/// Every thread from `start` to the end of its range, in order: windows oldest first, pages
-/// in order. Window heads (their first pages, which tell how many pages follow) are fetched
-/// up to `concurrency` at a time, and so are the remaining pages of each window. `get_page`
-/// fetches one page (GetAIThreads).
-pub(crate) fn walk<F, Fut>(
-    start: Position,
-    filters: ThreadFilters,
-    concurrency: usize,
-    get_page: F,
-) -> BoxStream<'static, Result<AiThread>>
-where
-    F: Fn(AiThreadListParams) -> Fut + Clone + Send + 'static,
-    Fut: Future<Output = Result<AiThreadList>> + Send + 'static,
-{
-    let fetch = move |position: Position| {
-        let page = get_page(position.params(&filters));
-        async move { Ok::<_, Error>((position, page.await?)) }
-    };
-    let windows = std::iter::successors(Some(start), Position::next_window);
-    let rest_fetch = fetch.clone();
-    let pages = stream::iter(windows)
-        .map(fetch)
-        .buffered(concurrency)
-        .flat_map(move |head| match head {
-            Err(error) => stream::iter([Err(error)]).boxed(),
-            Ok((position, list)) => {
-                let last = list.total_pages.unwrap_or(0);
-                let rest = stream::iter(position.page + 1..=last)
-                    .map({
-                        let fetch = rest_fetch.clone();
-                        move |page| fetch(Position { page, ..position })
-                    })
-                    .buffered(concurrency)
-                    // A page that comes back empty before the announced last one means the
-                    // window shrank (threads expire after 60 days): the rest is empty too.
-                    .take_while(|page| future::ready(!matches!(page, Ok((_, l)) if is_empty(l))));
-                stream::iter([Ok((position, list))]).chain(rest).boxed()
-            }
-        });
-    stop_after_error(pages)
-        .flat_map(|page| match page {
-            Ok((_, list)) => {
-                stream::iter(list.results.unwrap_or_default().into_iter().map(Ok)).left_stream()
-            }
-            Err(error) => stream::iter([Err(error)]).right_stream(),
-        })
-        .boxed()
-}
-
-fn is_empty(list: &AiThreadList) -> bool {
-    list.results.as_ref().is_none_or(Vec::is_empty)
 }
 
 #[cfg(test)]
@@ -171,31 +234,50 @@ mod tests {
     const DAY: i64 = 86_400;
 
     fn windows(start: i64, end: i64) -> Vec<(i64, i64)> {
-        std::iter::successors(
-            Some(Position::first(start, end).unwrap()),
-            Position::next_window,
-        )
-        .map(|p| (p.window_start, p.window_end()))
-        .collect()
+        Range::new(start, end)
+            .unwrap()
+            .windows(false)
+            .map(|w| (w.start, w.stop))
+            .collect()
     }
 
     #[test]
-    fn windows_tile_the_range_without_overlap() {
+    fn windows_tile_the_range_and_share_only_the_boundary_second() {
         let start = 1_700_000_000;
         let w = windows(start, start + 9 * DAY);
         assert_eq!(w.len(), 5);
-        assert_eq!(w[0], (start, start + 2 * DAY - 1));
+        assert_eq!(w[0], (start, start + 2 * DAY));
         for pair in w.windows(2) {
-            assert_eq!(pair[1].0, pair[0].1 + 1);
+            assert_eq!(
+                pair[1].0, pair[0].1,
+                "the next window starts at the boundary"
+            );
         }
-        assert_eq!(w[4], (start + 8 * DAY, start + 9 * DAY));
+        assert_eq!(w[4], (start + 8 * DAY, start + 9 * DAY + 1));
         for (a, b) in &w {
             assert!(b - a <= MAX_RANGE_SECS);
         }
-        assert_eq!(windows(start, start), vec![(start, start)]);
+        assert_eq!(windows(start, start), vec![(start, start + 1)]);
         assert_eq!(windows(start, start + 2 * DAY - 1).len(), 1);
         assert_eq!(windows(start, start + 2 * DAY).len(), 2);
-        assert_eq!(windows(i64::MAX - 5, i64::MAX).len(), 1);
+        let newest: Vec<_> = Range::new(start, start + 9 * DAY)
+            .unwrap()
+            .windows(true)
+            .map(|w| (w.start, w.stop))
+            .collect();
+        assert_eq!(newest, w.into_iter().rev().collect::<Vec<_>>());
+    }
+
+    #[test]
+    fn a_boundary_thread_belongs_to_the_later_window() {
+        let range = Range::new(0, 3 * DAY).unwrap();
+        let (first, second) = (range.window(0), range.window(1));
+        assert!(first.keeps(Some(2 * DAY - 1)));
+        assert!(!first.keeps(Some(2 * DAY)));
+        assert!(second.keeps(Some(2 * DAY)));
+        assert!(second.keeps(Some(3 * DAY)), "the range end is inclusive");
+        assert!(!second.keeps(Some(3 * DAY + 1)));
+        assert!(first.keeps(None));
     }
 
     proptest::proptest! {
@@ -205,61 +287,108 @@ mod tests {
             length in 0i64..40 * DAY,
         ) {
             let w = windows(start, start + length);
+            proptest::prop_assert_eq!(w.len() as u64, Range::new(start, start + length).unwrap().window_count());
             proptest::prop_assert_eq!(w.first().unwrap().0, start);
-            proptest::prop_assert_eq!(w.last().unwrap().1, start + length);
+            proptest::prop_assert_eq!(w.last().unwrap().1, start + length + 1);
             for (a, b) in &w {
-                proptest::prop_assert!(a <= b && b - a < MAX_RANGE_SECS);
+                proptest::prop_assert!(a < b && b - a <= MAX_RANGE_SECS);
             }
             for pair in w.windows(2) {
-                proptest::prop_assert_eq!(pair[1].0, pair[0].1 + 1);
+                proptest::prop_assert_eq!(pair[1].0, pair[0].1);
             }
         }
 
         #[test]
-        fn any_position_survives_its_cursor(
-            window_start in 0..i64::MAX / 2,
-            extra in 0i64..1_000_000,
-            page in 1i64..100_000,
+        fn any_cursor_survives_its_text(
+            start in 0..i64::MAX / 2,
+            extra in 0i64..10_000_000,
+            done in 0u64..50,
+            newest_first: bool,
         ) {
-            let p = Position { window_start, range_end: window_start + extra, page };
-            proptest::prop_assert_eq!(Position::parse_cursor(&p.cursor()).unwrap(), p);
+            let range = Range::new(start, start + extra).unwrap();
+            let cursor = Cursor { range, newest_first, done };
+            if cursor.window().is_some() {
+                proptest::prop_assert_eq!(Cursor::parse(&cursor.text()).unwrap(), cursor);
+            } else {
+                proptest::prop_assert!(Cursor::parse(&cursor.text()).is_err());
+            }
         }
     }
 
     #[test]
-    fn a_reversed_range_is_refused() {
-        assert!(Position::first(10, 9).unwrap_err().is_invalid_input());
+    fn bad_ranges_are_refused() {
+        assert!(Range::new(10, 9).unwrap_err().is_invalid_input());
+        assert!(Range::new(-1, 9).unwrap_err().is_invalid_input());
+        assert!(Range::new(i64::MIN, 0).unwrap_err().is_invalid_input());
+        Range::new(0, 0).unwrap();
+        assert_eq!(Range::new(0, 172_799).unwrap().window_count(), 1);
+        assert_eq!(Range::new(0, 172_800).unwrap().window_count(), 2);
+        assert!(Range::new(0, i64::MAX).unwrap().window_count() > 1 << 40);
     }
 
     #[test]
-    fn a_range_starting_before_1970_is_refused() {
-        assert!(Position::first(-1, 9).unwrap_err().is_invalid_input());
-        assert!(Position::first(i64::MIN, 0).unwrap_err().is_invalid_input());
-        Position::first(0, 0).unwrap();
+    fn plans_clamp_the_end_and_bound_the_windows() {
+        let now = 1_760_000_000;
+        let (plan, range) = RangePlan::new(now - DAY, i64::MAX / 2, now, 31).unwrap();
+        assert!(plan.end_clamped);
+        assert_eq!(plan.end.unix_timestamp(), now);
+        assert_eq!(range, Range::new(now - DAY, now).unwrap());
+        assert_eq!(plan.windows, 1);
+
+        let (plan, _) = RangePlan::new(now - 60 * DAY, now, now, 31).unwrap();
+        assert!(!plan.end_clamped);
+        assert_eq!(plan.windows, 31);
+
+        let err = RangePlan::new(now - 62 * DAY, now, now, 31).unwrap_err();
+        assert!(err.is_invalid_input());
+        assert!(err.to_string().contains("32 windows"), "{err}");
+        assert!(err.to_string().contains("--max-windows"), "{err}");
+        RangePlan::new(now - 62 * DAY, now, now, 32).unwrap();
+
+        assert!(
+            RangePlan::new(now + 1, now + 2, now, 31)
+                .unwrap_err()
+                .is_invalid_input()
+        );
+        assert!(
+            RangePlan::new(now, now - 1, now, 31)
+                .unwrap_err()
+                .is_invalid_input()
+        );
     }
 
     #[test]
-    fn next_walks_pages_then_windows() {
-        let p = Position::first(0, 3 * DAY).unwrap();
-        assert_eq!(p.next(3).unwrap().page, 2);
-        let next_window = p.next(1).unwrap();
-        assert_eq!((next_window.window_start, next_window.page), (2 * DAY, 1));
-        assert_eq!(next_window.next(0), None);
-    }
-
-    #[test]
-    fn cursors_round_trip_and_garbage_is_refused() {
-        let p = Position {
-            window_start: 1_700_000_000,
-            range_end: 1_700_900_000,
-            page: 4,
-        };
-        assert_eq!(Position::parse_cursor(&p.cursor()).unwrap(), p);
+    fn cursors_walk_the_windows_in_order_and_garbage_is_refused() {
+        let range = Range::new(0, 5 * DAY).unwrap();
+        for newest_first in [false, true] {
+            let mut cursor = Some(Cursor {
+                range,
+                newest_first,
+                done: 0,
+            });
+            let mut seen = Vec::new();
+            while let Some(c) = cursor {
+                seen.push(c.window().unwrap());
+                assert_eq!(Cursor::parse(&c.text()).unwrap(), c);
+                cursor = c.next();
+            }
+            let expected: Vec<_> = range.windows(newest_first).collect();
+            assert_eq!(seen, expected);
+        }
         for bad in [
-            "", "1:2", "1:2:3:4", "a:b:c", "5:4:1", "1:2:0", "1:2:-1", " 1:2:3", "-5:4:1",
+            "",
+            "a:1:2",
+            "a:1:2:3:4",
+            "x:1:2:0",
+            "a:b:c:d",
+            "a:5:4:0",
+            "a:1:2:-1",
+            "a:1:2:1",
+            " a:1:2:0",
+            "a:-5:4:0",
         ] {
             assert!(
-                Position::parse_cursor(bad).unwrap_err().is_invalid_input(),
+                Cursor::parse(bad).unwrap_err().is_invalid_input(),
                 "{bad:?}"
             );
         }

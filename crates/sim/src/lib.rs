@@ -70,6 +70,8 @@ pub struct SimConfig {
     /// `Date` header and the TC3 timestamp check read the shifted clock, as a server whose
     /// clock differs from the client's would.
     pub clock_skew: i64,
+    /// Which reading of RevCent's undocumented paging and `date_end` to serve.
+    pub revcent_reading: revcent::Reading,
 }
 
 impl Default for SimConfig {
@@ -83,6 +85,7 @@ impl Default for SimConfig {
             enforce_trtc_rate_limits: true,
             trtc_rate_limit: None,
             clock_skew: 0,
+            revcent_reading: revcent::Reading::default(),
         }
     }
 }
@@ -134,6 +137,12 @@ impl SimConfig {
     /// documented limits (which stay the default).
     pub fn with_trtc_rate_limit(mut self, per_second: u32) -> Self {
         self.trtc_rate_limit = Some(per_second);
+        self
+    }
+
+    /// Serves RevCent under this reading of its page base and `date_end`.
+    pub fn with_revcent_reading(mut self, reading: revcent::Reading) -> Self {
+        self.revcent_reading = reading;
         self
     }
 }

@@ -5,6 +5,7 @@
 //! | `GET /v2/ai_threads` | GetAIThreads |
 //! | `GET /v2/ai_threads/{ai_thread_id}` | GetAIThread |
 //! | `POST /v2/ai_threads/{ai_thread_id}/cancel` | CancelAIThread |
+//! | `POST /v2/ai_assistants/{ai_assistant_id}/trigger` | TriggerAIAssistant |
 //!
 //! Behaviour, following seeds 000–002 and, where they are silent, the assumptions documented
 //! in `aithreads-revcent`:
@@ -14,21 +15,32 @@
 //! - Errors are the `APIStandardErrors` body (`code: 0`, `error_code`, `message`, `result`,
 //!   `api_call_id`, `api_call_unix`) with HTTP 400 `invalid_parameter` (a bad id, query or
 //!   body), 404 `not_found` (no such thread) or 400 `invalid_status` (cancel of a thread that is
-//!   not `Running` or `Timer`).
-//! - GetAIThreads requires `date_start`, `date_end`, `limit` (1–25) and `page` (from 1),
+//!   not `Running` or `Timer`). These codes and statuses are the simulator's own
+//!   ([`error_codes`]): RevCent publishes none, and the client does not rely on them.
+//! - GetAIThreads requires `date_start`, `date_end`, `limit` (1–25) and `page` (from the
+//!   first page of the [`Reading`]: 1 by default, else 0; a lower page is refused),
 //!   `date_start <= date_end <= date_start + 172800`, 20-character `ai_assistant_filter`
 //!   values and `status_filter` values among `running`, `timer`, `complete`, `error`
 //!   (repeated keys, `style: form, explode: true`); unknown parameters are refused. It lists
-//!   the threads created in `[date_start, date_end]` (both inclusive) ordered by
-//!   `created_date_unix`, then by creation order, without messages, with `current_count`,
-//!   `current_page`, `total_count` and `total_pages`.
+//!   the threads created from `date_start` to `date_end` (inclusive by default; exclusive
+//!   under [`DateEnd::Exclusive`]) ordered by `created_date_unix`, then by creation order,
+//!   without messages, with `current_count`, `current_page`, `total_count` and
+//!   `total_pages`.
 //! - GetAIThread answers the thread with its messages, `api_call_id`, `api_call_unix` and
 //!   `code: 1` in one object.
 //! - CancelAIThread takes no body or the JSON body `{}` and moves a `Running` or `Timer`
 //!   thread to `Cancelled`.
+//! - TriggerAIAssistant starts a `Running` thread, created now and triggered through the
+//!   API, for one of the seeded [`ASSISTANTS`] whose trigger setting is `on_demand` (404
+//!   `not_found` for an unknown assistant, 400 `invalid_trigger` for one that is not on
+//!   demand), and answers its `ai_thread_id` and `ai_assistant_id`. The JSON body's
+//!   documented members are checked (`source_type` `item`, `item_type` among the ten
+//!   documented, 20-character `item_id` and `previous_ai_thread.ai_thread_id`, `messages` of
+//!   `role`/`content`, not both `previous_ai_thread` and `messages`); other members are
+//!   accepted, as RevCent's stored schema is incomplete.
 //!
 //! Seeding: `config.threads` threads from `config.seed`, created over the 30 days before
-//! `config.now`, in every status, with several assistants, triggers of every source,
+//! `config.now`, in every status, with several assistants (one of them not `on_demand`), triggers of every source,
 //! third-party integrations, handoffs from previous threads, and multi-turn transcripts with
 //! tool calls. The state keeps 32 bytes per thread and derives the rest on demand
 //! from the seed and the thread's key, so a million threads seed in well under a second.
@@ -41,7 +53,6 @@ use std::sync::Arc;
 
 use aithreads_revcent::{
     AiThread, AiThreadList, AiThreadStatus, ApiStandardError, CancelAiThreadResult, StatusFilter,
-    error_codes,
 };
 use axum::Router;
 use axum::body::Bytes;
@@ -52,11 +63,67 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 
 use crate::{Sim, SimConfig, unix_now};
+pub use content::{ASSISTANTS, Assistant};
 use content::{CANCELLED, Record, Seeding, TIMER};
 use ids::{ID_LEN, thread_id, thread_key, token};
 
 /// The longest `date_end - date_start` accepted: two days (GetAIThreads).
 pub const MAX_RANGE_SECS: i64 = 172_800;
+
+/// The `error_code` values the simulator answers with. RevCent publishes no list of codes:
+/// these are invented here, and the client classifies errors without relying on them.
+pub mod error_codes {
+    /// The `x-api-key` header is missing or not the configured key (HTTP 401).
+    pub const UNAUTHORIZED: &str = "unauthorized";
+    /// No AI thread or AI assistant has this id (HTTP 404).
+    pub const NOT_FOUND: &str = "not_found";
+    /// A parameter is missing or invalid (HTTP 400).
+    pub const INVALID_PARAMETER: &str = "invalid_parameter";
+    /// A cancel of a thread that is not `Running` or `Timer` (HTTP 400).
+    pub const INVALID_STATUS: &str = "invalid_status";
+    /// A trigger of an AI assistant whose trigger setting is not `on_demand` (HTTP 400).
+    pub const INVALID_TRIGGER: &str = "invalid_trigger";
+}
+
+/// Which reading of what RevCent's documents leave open the simulator serves, so the
+/// client's tests run under each.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Reading {
+    /// The number of the first page: 1 (the default) or 0.
+    pub first_page: i64,
+    /// Whether `date_end` lists the threads created in that second.
+    pub date_end: DateEnd,
+}
+
+impl Default for Reading {
+    fn default() -> Self {
+        Self {
+            first_page: 1,
+            date_end: DateEnd::Inclusive,
+        }
+    }
+}
+
+impl Reading {
+    /// Pages from `first_page` (0 or 1), `date_end` read as `date_end` says.
+    pub fn new(first_page: i64, date_end: DateEnd) -> Self {
+        Self {
+            first_page,
+            date_end,
+        }
+    }
+}
+
+/// How GetAIThreads reads `date_end`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum DateEnd {
+    /// Threads created in the second `date_end` are listed (the default).
+    #[default]
+    Inclusive,
+    /// Only threads created before `date_end` are listed.
+    Exclusive,
+}
 
 /// A thread to add to the state (for tests and the demo).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -97,6 +164,7 @@ pub struct State {
     /// derive theirs.
     inserted: HashMap<u32, i64>,
     api_calls: u64,
+    reading: Reading,
 }
 
 impl State {
@@ -113,6 +181,7 @@ impl State {
             seeding,
             inserted: HashMap::new(),
             api_calls: 0,
+            reading: config.revcent_reading,
         }
     }
 
@@ -128,6 +197,19 @@ impl State {
 
     /// Adds a thread and returns its id.
     pub fn insert(&mut self, thread: NewThread) -> String {
+        self.add(thread, None)
+    }
+
+    /// Starts a `Running` thread created now for `ASSISTANTS[assistant]`, as
+    /// TriggerAIAssistant does, and returns its id.
+    pub fn trigger(&mut self, assistant: u8) -> String {
+        self.add(
+            NewThread::new(unix_now(), AiThreadStatus::Running),
+            Some(assistant),
+        )
+    }
+
+    fn add(&mut self, thread: NewThread, triggered: Option<u8>) -> String {
         let key = self.seeding.count + self.inserted.len() as u32;
         let record = Record {
             key,
@@ -135,6 +217,7 @@ impl State {
             updated: thread.created,
             status: content::code_of(&thread.status),
             messages: thread.messages,
+            triggered,
         };
         let at = self
             .records
@@ -207,8 +290,12 @@ impl State {
 
     /// One page of a listing, and how many threads match in all.
     fn page(&self, query: &ListParams) -> (Vec<Record>, usize) {
-        let window = self.between(query.date_start, query.date_end);
-        let skip = (query.page - 1).saturating_mul(query.limit) as usize;
+        let last = match self.reading.date_end {
+            DateEnd::Inclusive => query.date_end,
+            DateEnd::Exclusive => query.date_end - 1,
+        };
+        let window = self.between(query.date_start, last);
+        let skip = (query.page - self.reading.first_page).saturating_mul(query.limit) as usize;
         let take = query.limit as usize;
         if query.assistants.is_empty() && query.statuses.is_empty() {
             let page = window.iter().skip(skip).take(take).copied().collect();
@@ -221,7 +308,7 @@ impl State {
                     || query
                         .assistants
                         .iter()
-                        .any(|a| a == self.seeding.assistant(r.key).id))
+                        .any(|a| a == self.seeding.assistant_of(r).id))
         };
         let page = window
             .iter()
@@ -254,6 +341,10 @@ pub(crate) fn router() -> Router<Arc<Sim>> {
         .route("/ai_threads", get(list_threads))
         .route("/ai_threads/{ai_thread_id}", get(get_thread))
         .route("/ai_threads/{ai_thread_id}/cancel", post(cancel_thread))
+        .route(
+            "/ai_assistants/{ai_assistant_id}/trigger",
+            post(trigger_assistant),
+        )
 }
 
 /// A refusal: the status and the `APIStandardErrors` fields that vary.
@@ -391,22 +482,143 @@ async fn cancel_thread(
     })
 }
 
+async fn trigger_assistant(
+    AxumState(sim): AxumState<Arc<Sim>>,
+    headers: HeaderMap,
+    path: Result<Path<String>, PathRejection>,
+    body: Bytes,
+) -> Response {
+    respond(&sim, &headers, || {
+        let Path(id) = path.map_err(|e| Refusal::invalid(format!("Invalid path: {e}")))?;
+        if id.chars().count() != ID_LEN {
+            return Err(Refusal::invalid(
+                "ai_assistant_id must be a 20 character AI Assistant ID.",
+            ));
+        }
+        check_trigger_body(&headers, &body)?;
+        let index = ASSISTANTS
+            .iter()
+            .position(|a| a.id == id)
+            .ok_or_else(|| Refusal {
+                status: StatusCode::NOT_FOUND,
+                code: error_codes::NOT_FOUND,
+                message: format!("AI Assistant {id} not found."),
+            })?;
+        if !ASSISTANTS[index].on_demand {
+            return Err(Refusal {
+                status: StatusCode::BAD_REQUEST,
+                code: error_codes::INVALID_TRIGGER,
+                message: format!(
+                    "AI Assistant {id} does not have a trigger setting of 'on_demand' and cannot be triggered using the API."
+                ),
+            });
+        }
+        let thread = sim.revcent().trigger(index as u8);
+        Ok(serde_json::json!({"ai_thread_id": thread, "ai_assistant_id": id}))
+    })
+}
+
+/// TriggerAIAssistant's body: a JSON object (or nothing) whose documented members are
+/// well formed; members the stored schema does not list are accepted.
+fn check_trigger_body(headers: &HeaderMap, body: &[u8]) -> Result<(), Refusal> {
+    if body.is_empty() {
+        return Ok(());
+    }
+    check_json_content_type(headers)?;
+    let Ok(serde_json::Value::Object(fields)) = serde_json::from_slice(body) else {
+        return Err(Refusal::invalid("The request body must be a JSON object."));
+    };
+    // `Some(None)`: present but not a string.
+    let text = |name: &str| fields.get(name).map(serde_json::Value::as_str);
+    let id_like = |value: Option<&serde_json::Value>, name: &str| match value {
+        None => Ok(()),
+        Some(v) if v.as_str().is_some_and(|s| s.chars().count() == ID_LEN) => Ok(()),
+        Some(_) => Err(Refusal::invalid(format!(
+            "{name} must be a 20 character ID."
+        ))),
+    };
+    match text("source_type") {
+        None | Some(Some("item")) => {}
+        _ => return Err(Refusal::invalid("source_type must be `item`.")),
+    }
+    const ITEM_TYPES: [&str; 10] = [
+        "sale",
+        "customer",
+        "product_sale",
+        "shipping",
+        "subscription",
+        "subscription_renewal",
+        "salvage_transaction",
+        "transaction",
+        "chargeback",
+        "fraud_detection",
+    ];
+    match text("item_type") {
+        None => {}
+        Some(Some(item_type)) if ITEM_TYPES.contains(&item_type) => {}
+        _ => {
+            return Err(Refusal::invalid(format!(
+                "item_type must be one of {}.",
+                ITEM_TYPES.join(", ")
+            )));
+        }
+    }
+    id_like(fields.get("item_id"), "item_id")?;
+    if let Some(previous) = fields.get("previous_ai_thread") {
+        id_like(
+            Some(
+                previous
+                    .get("ai_thread_id")
+                    .unwrap_or(&serde_json::Value::Null),
+            ),
+            "previous_ai_thread.ai_thread_id",
+        )?;
+    }
+    if let Some(messages) = fields.get("messages") {
+        let well_formed = messages.as_array().is_some_and(|messages| {
+            messages.iter().all(|m| {
+                m.get("role")
+                    .and_then(|r| r.as_str())
+                    .is_some_and(|r| ["user", "assistant", "system"].contains(&r))
+                    && m.get("content").is_none_or(serde_json::Value::is_string)
+            })
+        });
+        if !well_formed {
+            return Err(Refusal::invalid(
+                "messages must be an array of {role: user|assistant|system, content: string}.",
+            ));
+        }
+        if fields.contains_key("previous_ai_thread") {
+            return Err(Refusal::invalid(
+                "If you are providing a previous_ai_thread do not provide the messages array.",
+            ));
+        }
+    }
+    Ok(())
+}
+
+fn check_json_content_type(headers: &HeaderMap) -> Result<(), Refusal> {
+    let content_type = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default();
+    let essence = content_type.split(';').next().unwrap_or_default().trim();
+    if essence.eq_ignore_ascii_case("application/json") {
+        Ok(())
+    } else {
+        Err(Refusal::invalid(format!(
+            "The request body must be application/json, got `{content_type}`."
+        )))
+    }
+}
+
 /// The request body is optional (no `required: true`); when sent it is
 /// `application/json` and an object without properties (`additionalProperties: false`).
 fn check_cancel_body(headers: &HeaderMap, body: &[u8]) -> Result<(), Refusal> {
     if body.is_empty() {
         return Ok(());
     }
-    let content_type = headers
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or_default();
-    let essence = content_type.split(';').next().unwrap_or_default().trim();
-    if !essence.eq_ignore_ascii_case("application/json") {
-        return Err(Refusal::invalid(format!(
-            "The request body must be application/json, got `{content_type}`."
-        )));
-    }
+    check_json_content_type(headers)?;
     match serde_json::from_slice::<serde_json::Value>(body) {
         Ok(serde_json::Value::Object(fields)) if fields.is_empty() => Ok(()),
         Ok(serde_json::Value::Object(_)) => Err(Refusal::invalid(
@@ -428,7 +640,7 @@ struct ListParams {
 }
 
 impl ListParams {
-    fn parse(pairs: &[(String, String)]) -> Result<Self, Refusal> {
+    fn parse(pairs: &[(String, String)], first_page: i64) -> Result<Self, Refusal> {
         let mut numbers: [Option<i64>; 4] = [None; 4];
         const NAMES: [&str; 4] = ["date_start", "date_end", "limit", "page"];
         let mut query = Self::default();
@@ -480,8 +692,8 @@ impl ListParams {
         if !(1..=25).contains(&limit) {
             return Err(Refusal::invalid("Limit can range between 1 and 25."));
         }
-        if !(1..=i64::from(i32::MAX)).contains(&page) {
-            return Err(Refusal::invalid("page starts at 1."));
+        if !(first_page..=i64::from(i32::MAX)).contains(&page) {
+            return Err(Refusal::invalid(format!("page starts at {first_page}.")));
         }
         Ok(Self {
             date_start,
@@ -500,7 +712,8 @@ async fn list_threads(
 ) -> Response {
     respond(&sim, &headers, || {
         let Query(pairs) = query.map_err(|e| Refusal::invalid(format!("Invalid query: {e}")))?;
-        let query = ListParams::parse(&pairs)?;
+        let first_page = sim.config.revcent_reading.first_page;
+        let query = ListParams::parse(&pairs, first_page)?;
         let (records, total, seeding) = {
             let state = sim.revcent();
             let (records, total) = state.page(&query);

@@ -28,17 +28,31 @@ pub struct ServeArgs {
         value_name = "SECS"
     )]
     pub clock_skew: i64,
+    /// RevCent's first page number: 0 or 1 (RevCent does not document it).
+    #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u8).range(0..=1))]
+    pub revcent_page_base: u8,
+    /// Whether RevCent's `date_end` lists threads created in that second (undocumented).
+    #[arg(long, value_enum, default_value_t = crate::revcent::DateEnd::Inclusive)]
+    pub revcent_date_end: crate::revcent::DateEnd,
 }
 
 impl ServeArgs {
     /// Serves with these options until Ctrl-C (see [`serve`]).
     pub async fn run(self) -> Result<(), String> {
-        let config = SimConfig::default()
+        serve(self.config(), self.faults.as_deref()).await
+    }
+
+    /// The simulator these options describe (faults aside).
+    pub fn config(&self) -> SimConfig {
+        SimConfig::default()
             .with_port(self.port)
             .with_threads(self.threads)
             .with_seed(self.seed)
-            .with_clock_skew(self.clock_skew);
-        serve(config, self.faults.as_deref()).await
+            .with_clock_skew(self.clock_skew)
+            .with_revcent_reading(crate::revcent::Reading::new(
+                i64::from(self.revcent_page_base),
+                self.revcent_date_end,
+            ))
     }
 }
 
@@ -105,7 +119,10 @@ fn shell_quote(value: &str) -> String {
 
 #[cfg(test)]
 mod tests {
+    use clap::Parser;
+
     use super::*;
+    use crate::revcent::{DateEnd, Reading};
 
     #[tokio::test]
     async fn the_banner_exports_every_variable_and_never_a_borrowed_secret() {
@@ -148,5 +165,34 @@ mod tests {
         assert_eq!(shell_quote("a b"), "'a b'");
         assert_eq!(shell_quote("it's"), r"'it'\''s'");
         assert_eq!(shell_quote(""), "''");
+    }
+
+    #[derive(Debug, Parser)]
+    struct Cli {
+        #[command(flatten)]
+        serve: ServeArgs,
+    }
+
+    fn reading(args: &[&str]) -> Result<Reading, clap::Error> {
+        let cli = Cli::try_parse_from(std::iter::once("sim").chain(args.iter().copied()))?;
+        Ok(cli.serve.config().revcent_reading)
+    }
+
+    #[test]
+    fn revcent_readings_are_switches() {
+        assert_eq!(reading(&[]).unwrap(), Reading::default());
+        assert_eq!(Reading::default(), Reading::new(1, DateEnd::Inclusive));
+        assert_eq!(
+            reading(&[
+                "--revcent-page-base",
+                "0",
+                "--revcent-date-end",
+                "exclusive"
+            ])
+            .unwrap(),
+            Reading::new(0, DateEnd::Exclusive)
+        );
+        assert!(reading(&["--revcent-page-base", "2"]).is_err());
+        assert!(reading(&["--revcent-date-end", "maybe"]).is_err());
     }
 }

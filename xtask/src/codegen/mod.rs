@@ -51,7 +51,7 @@ const TARGETS: &[Target] = &[
     Target {
         crate_dir: "crates/revcent",
         spec_dir: "specs/revcent",
-        about: "RevCent v2 AI thread operations (CancelAIThread, GetAIThread, GetAIThreads)",
+        about: "RevCent v2 AI thread operations (CancelAIThread, GetAIThread, GetAIThreads, TriggerAIAssistant)",
         // Page 1 of 25, as `query.rs` documents.
         own_new: &["AiThreadListParams"],
         open_requests: false,
@@ -84,6 +84,16 @@ const TARGETS: &[Target] = &[
                     (RESPONSE_ERROR, "ApiStandardError"),
                 ],
             ),
+            (
+                "TriggerAIAssistant.json",
+                &[
+                    (
+                        "/requestBody/content/application~1json/schema",
+                        "TriggerAiAssistantBody",
+                    ),
+                    (RESPONSE_200, "TriggerAiAssistantResult"),
+                ],
+            ),
         ],
         renames: &[
             ("AiThreadList.results[]", "AiThread"),
@@ -104,6 +114,14 @@ const TARGETS: &[Target] = &[
             ("AiThread.third_party_integration", "ThirdPartyIntegration"),
             ("ThirdPartyIntegration.third_party", "ThirdParty"),
             ("AiThreadListParams.status_filter[]", "StatusFilter"),
+            ("TriggerAiAssistantBody.source_type", "TriggerSourceType"),
+            ("TriggerAiAssistantBody.item_type", "TriggerItemType"),
+            (
+                "TriggerAiAssistantBody.previous_ai_thread",
+                "TriggerPreviousThread",
+            ),
+            ("TriggerAiAssistantBody.messages[]", "TriggerMessage"),
+            ("TriggerMessage.role", "MessageRole"),
         ],
     },
     Target {

@@ -23,7 +23,7 @@ use aithreads::providers::trtc::{
 };
 use aithreads::time::{Duration, OffsetDateTime};
 use aithreads::transport::TransportConfig;
-use aithreads::{Error, ListQuery, Order, ProviderKind, ThreadProvider, ThreadRef, check_ref};
+use aithreads::{Error, ListQuery, ProviderKind, ThreadProvider, ThreadRef, check_ref};
 use aithreads_sim::{SimConfig, Simulator};
 use common::Clients;
 use futures::{Stream, StreamExt};
@@ -446,6 +446,7 @@ async fn revcent_refuses_bad_ranges_limits_pages_and_filters() {
         ("limit 0", ok.clone().with_limit(0)),
         ("limit -1", ok.clone().with_limit(-1)),
         ("limit 26", ok.clone().with_limit(26)),
+        ("page -1", ok.clone().with_page(-1)),
         ("page -3", ok.clone().with_page(-3)),
         (
             "page past i32",
@@ -501,7 +502,10 @@ async fn revcent_refuses_bad_ranges_limits_pages_and_filters() {
     }
     for (what, query) in [
         ("user filter", ListQuery::new().with_user("u")),
-        ("newest first", ListQuery::new().with_order(Order::Desc)),
+        (
+            "a range of 100 days",
+            ListQuery::new().with_range(now - Duration::days(100), now),
+        ),
         ("limit 26", ListQuery::new().with_limit(26)),
         ("foreign cursor", ListQuery::new().with_cursor("cthr_abc")),
     ] {

@@ -18,7 +18,8 @@
 //! | oversized body | no | `ResponseTooLarge` with the configured limit |
 //!
 //! A retried cancel or stop whose first attempt landed (timeout, truncation) succeeds as
-//! `AlreadyEnded`; a retried ChatKit delete answered 404 succeeds.
+//! `AlreadyEnded` (RevCent confirms the refusal with one more request, a GetAIThread); a
+//! retried ChatKit delete answered 404 succeeds.
 
 use crate::common;
 
@@ -388,9 +389,11 @@ fn check(case: Case, observed: &Observed) -> Result<(), String> {
     } = case;
     let retried =
         retryable(fault) && (op.repeatable() || matches!(fault, Fault::RateLimited { .. }));
+    // RevCent confirms a refused retry with a GetAIThread.
+    let confirmed = op == Op::RevCentCancel && retried && !persistent && !fault.short_circuits();
     let expected_requests = match (retried, persistent) {
         (false, _) => 1,
-        (true, false) => 2,
+        (true, false) => 2 + u64::from(confirmed),
         (true, true) => u64::from(ATTEMPTS),
     };
     if observed.requests != expected_requests {

@@ -12,8 +12,11 @@ use std::time::{Duration, Instant, SystemTime};
 
 use aithreads::ProviderKind;
 use aithreads::providers::chatkit::{ChatKitClient, ListThreadsParams};
-use aithreads::providers::revcent::{AiThreadList, AiThreadListParams, FIRST_PAGE, RevCentClient};
+use aithreads::providers::revcent::{
+    PageBase, PageBaseProbe, ProbedPage, RevCentClient, ThreadFilters,
+};
 use aithreads::providers::trtc::{DescribeAiConversationRequest, Site, TrtcClient, generated};
+use futures::StreamExt;
 use serde::Serialize;
 use serde_json::json;
 
@@ -294,14 +297,12 @@ async fn revcent(client: &RevCentClient) -> Vec<Check> {
         ));
         return checks;
     }
-    let end = time::OffsetDateTime::now_utc().unix_timestamp();
-    let window = AiThreadListParams::new(end - 2 * 86_400, end).with_limit(1);
-    let page = |page| {
-        let params = window.clone().with_page(page);
-        async move { client.get_ai_threads(&params).await }
-    };
-    let first = match page(1).await {
-        Ok(list) => list,
+    // The newest 2-day window: pages 0 and 1 with `limit=1` (the library's probe) also tell
+    // whether the credentials are accepted.
+    let now = time::OffsetDateTime::now_utc();
+    let range = now - time::Duration::days(2)..=now;
+    let probe = match client.probe_page_base(&range).await {
+        Ok(probe) => probe,
         Err(error) => {
             checks.push(check(
                 "credentials",
@@ -319,55 +320,66 @@ async fn revcent(client: &RevCentClient) -> Vec<Check> {
         Status::Pass,
         format!(
             "accepted: GetAIThreads answered ({} threads in the last 2 days)",
-            first.total_count.unwrap_or(0)
+            probe.total_count.unwrap_or(0)
         ),
     ));
-    checks.push(page_base(&first, page(0).await));
-    checks
-}
-
-fn ids(list: &AiThreadList) -> Vec<&str> {
-    list.results
-        .iter()
-        .flatten()
-        .filter_map(|t| t.id.as_deref())
-        .collect()
-}
-
-/// RevCent's page base, from `limit=1` at pages 1 and 0 of the same window.
-fn page_base(one: &AiThreadList, zero: aithreads::Result<AiThreadList>) -> Check {
-    let reading = match &zero {
-        Err(error) => Some((1, format!("page 0 is refused ({})", error.message()))),
-        Ok(zero) => match (ids(zero), ids(one)) {
-            (z, o) if z.is_empty() && o.is_empty() => None,
-            (z, o) if z == o => Some((1, "page 0 repeats page 1".to_owned())),
-            (z, _) if z.is_empty() => Some((
-                1,
-                "page 0 is empty, page 1 holds the first thread".to_owned(),
-            )),
-            (_, o) if o.is_empty() => Some((
-                0,
-                "page 0 holds the only thread, page 1 is empty".to_owned(),
-            )),
-            _ => Some((0, "pages 0 and 1 hold different threads".to_owned())),
-        },
-    };
-    let Some((base, why)) = reading else {
-        return check(
+    let Some(reading) = probe.reading else {
+        checks.push(check(
             "page base",
             Status::Skip,
             "no threads in the last 2 days, so pages 0 and 1 cannot be told apart",
-        );
+        ));
+        return checks;
     };
-    let text = format!("pages count from {base}: {why}; this client counts from {FIRST_PAGE}");
-    if base == FIRST_PAGE {
-        check("page base", Status::Pass, text)
-    } else {
-        check(
+    // What the client's own walk detects over the same range: its first thread is enough.
+    drop(client.ai_threads(range, ThreadFilters::new()).next().await);
+    checks.push(page_base(reading, why(&probe), client.page_base()));
+    checks
+}
+
+/// What pages 0 and 1 showed, in words.
+fn why(probe: &PageBaseProbe) -> &'static str {
+    match (&probe.page_zero, &probe.page_one) {
+        (ProbedPage::Refused(_), _) => "page 0 is refused",
+        (ProbedPage::Listed(zero), ProbedPage::Listed(one)) if zero.is_empty() => {
+            if one.is_empty() {
+                "pages 0 and 1 are empty"
+            } else {
+                "page 0 is empty, page 1 holds the first thread"
+            }
+        }
+        (ProbedPage::Listed(zero), ProbedPage::Listed(one)) if zero == one => {
+            "page 0 repeats page 1"
+        }
+        (_, ProbedPage::Listed(one)) if one.is_empty() => {
+            "page 0 holds the only thread, page 1 is empty"
+        }
+        _ => "pages 0 and 1 hold different threads",
+    }
+}
+
+/// RevCent's page base as the server shows it, against what the client's walk detected.
+fn page_base(reading: PageBase, why: &str, detected: Option<PageBase>) -> Check {
+    let text = format!("pages count from {}: {why}", reading.as_str());
+    match detected {
+        Some(detected) if detected == reading => check(
+            "page base",
+            Status::Pass,
+            format!("{text}; the client's walk detected the same"),
+        ),
+        Some(detected) => check(
             "page base",
             Status::Fail,
-            format!("{text}, so listings would miss each window's first page"),
-        )
+            format!(
+                "{text}, but the client's walk detected {}: listings would be reconciled window by window, slower",
+                detected.as_str()
+            ),
+        ),
+        None => check(
+            "page base",
+            Status::Warn,
+            format!("{text}; the client's walk has not detected it yet"),
+        ),
     }
 }
 
@@ -624,50 +636,24 @@ fn print(output: &Output, config: &Config, reports: &[Report]) -> io::Result<()>
 mod tests {
     use super::*;
 
-    fn list(ids: &[&str]) -> AiThreadList {
-        serde_json::from_value(json!({
-            "results": ids.iter().map(|id| json!({"id": id})).collect::<Vec<_>>(),
-            "total_count": ids.len(),
-        }))
-        .unwrap()
-    }
-
     #[test]
-    fn the_page_base_reading_follows_what_pages_0_and_1_hold() {
-        let refused = Err(aithreads::Error::invalid_input("page starts at 1."));
-        let cases = [
-            (
-                list(&["a"]),
-                refused,
-                Status::Pass,
-                "pages count from 1: page 0 is refused",
-            ),
-            (
-                list(&["a"]),
-                Ok(list(&["a"])),
-                Status::Pass,
-                "page 0 repeats page 1",
-            ),
-            (list(&["a"]), Ok(list(&[])), Status::Pass, "page 0 is empty"),
-            (
-                list(&[]),
-                Ok(list(&["a"])),
-                Status::Fail,
-                "pages count from 0: page 0 holds the only thread",
-            ),
-            (
-                list(&["b"]),
-                Ok(list(&["a"])),
-                Status::Fail,
-                "pages count from 0: pages 0 and 1 hold different threads",
-            ),
-            (list(&[]), Ok(list(&[])), Status::Skip, "no threads"),
-        ];
-        for (one, zero, status, text) in cases {
-            let result = page_base(&one, zero);
-            assert_eq!(result.status, status, "{}", result.detail);
-            assert!(result.detail.contains(text), "{}", result.detail);
-        }
+    fn the_page_base_check_compares_the_server_with_the_client() {
+        let one = PageBase::One;
+        let pass = page_base(one, "page 0 is refused", Some(one));
+        assert_eq!(pass.status, Status::Pass, "{}", pass.detail);
+        assert!(
+            pass.detail
+                .starts_with("pages count from 1: page 0 is refused")
+        );
+        let fail = page_base(
+            PageBase::Zero,
+            "pages 0 and 1 hold different threads",
+            Some(one),
+        );
+        assert_eq!(fail.status, Status::Fail, "{}", fail.detail);
+        assert!(fail.detail.contains("detected 1"), "{}", fail.detail);
+        let unknown = page_base(one, "page 0 repeats page 1", None);
+        assert_eq!(unknown.status, Status::Warn, "{}", unknown.detail);
     }
 
     #[test]

@@ -5,10 +5,11 @@ mod doctor;
 mod export;
 mod items;
 mod list;
+mod revcent;
 mod trtc;
 mod watch;
 
-use aithreads::{ListQuery, ProviderKind};
+use aithreads::{Client, ListQuery, ProviderKind};
 use clap::CommandFactory;
 use time::OffsetDateTime;
 
@@ -27,7 +28,14 @@ pub async fn run(cli: Cli) -> Result<(), Failure> {
     let client = |needs| config::client(profile, needs, concurrency);
     let one = |kind| client(Needs::Provider(kind));
     match cli.command {
-        Command::List(args) => list::run(&one(args.provider.into())?, &output, args).await,
+        Command::List(args) => {
+            let client = lister(
+                one(args.provider.into())?,
+                args.provider.into(),
+                &args.selection,
+            )?;
+            list::run(&client, &output, args).await
+        }
         Command::Get(args) => bulk::get(&client(Needs::Refs(&args.refs))?, &output, &args).await,
         Command::Cancel(args) => {
             bulk::cancel(&client(Needs::Refs(&args.refs))?, &output, &args).await
@@ -35,13 +43,23 @@ pub async fn run(cli: Cli) -> Result<(), Failure> {
         Command::Delete(args) => {
             bulk::delete(&client(Needs::Refs(&args.refs.refs))?, &output, &args).await
         }
-        Command::Export(args) => export::run(&one(args.provider.into())?, args).await,
+        Command::Export(args) => {
+            let client = lister(
+                one(args.provider.into())?,
+                args.provider.into(),
+                &args.selection,
+            )?;
+            export::run(&client, args).await
+        }
         Command::Items(args) => items::run(&one(ProviderKind::OpenAiChatKit)?, &output, args).await,
         Command::Trtc(command) => {
             trtc::run(&one(ProviderKind::TencentTrtc)?, &output, command).await
         }
         Command::Watch(args) => {
             watch::run(&client(Needs::Refs(&args.refs.refs))?, &output, &args).await
+        }
+        Command::Revcent(command) => {
+            revcent::run(&one(ProviderKind::RevCent)?, &output, command).await
         }
         Command::Doctor => doctor::run(profile, &output).await,
         Command::Sim(SimCommand::Serve(args)) => args.run().await.map_err(Failure::Usage),
@@ -58,11 +76,41 @@ pub async fn run(cli: Cli) -> Result<(), Failure> {
     }
 }
 
+/// `client` with RevCent's bound on windows per range set by `--max-windows`.
+fn lister(
+    client: Client,
+    provider: ProviderKind,
+    selection: &Selection,
+) -> Result<Client, Failure> {
+    match (selection.max_windows, provider) {
+        (None, _) => Ok(client),
+        (Some(windows), ProviderKind::RevCent) => {
+            let revcent = client.revcent()?.clone().with_max_windows(windows);
+            Ok(client.with_revcent(revcent))
+        }
+        (Some(_), other) => Err(Failure::Usage(format!(
+            "--max-windows applies to RevCent's 2-day windows, not to {other}"
+        ))),
+    }
+}
+
 /// The unified query for a selection. RevCent needs a range, so it defaults to the last two
-/// days (one RevCent window); an open end means now.
+/// days (one RevCent window); an open end means now, and an end in the future is clamped to
+/// now with a note on stderr (nothing was created then, and RevCent would be asked for every
+/// empty window up to it).
 pub fn query(provider: ProviderKind, selection: &Selection) -> Result<ListQuery, Failure> {
     let now = OffsetDateTime::now_utc();
-    let until = selection.until.unwrap_or(now);
+    let until = match selection.until {
+        Some(until) if until > now => {
+            eprintln!(
+                "aithreads: --until {} is in the future; listing up to now ({})",
+                rfc3339(until),
+                rfc3339(now)
+            );
+            now
+        }
+        until => until.unwrap_or(now),
+    };
     let since = match (selection.since, provider) {
         (Some(since), _) => Some(since),
         (None, ProviderKind::RevCent) => Some(until - time::Duration::days(2)),
@@ -80,6 +128,11 @@ pub fn query(provider: ProviderKind, selection: &Selection) -> Result<ListQuery,
     query.until = (since.is_some() || selection.until.is_some()).then_some(until);
     query.user = selection.user.clone();
     Ok(query)
+}
+
+fn rfc3339(time: OffsetDateTime) -> String {
+    time.format(&time::format_description::well_known::Rfc3339)
+        .unwrap_or_else(|_| time.to_string())
 }
 
 /// Reports each failed item on stderr, one line each; `Err` when any failed.

@@ -47,7 +47,7 @@ fn all_pass_against_the_simulator_and_nothing_changes() {
     for row in [
         "revcent   api_key      from    REVCENT_API_KEY",
         "revcent   credentials  ok      accepted: GetAIThreads answered",
-        "revcent   page base    ok      pages count from 1: page 0 is refused",
+        "revcent   page base    ok      pages count from 1: page 0 is refused; the client's walk detected the same",
         "trtc      secret_key   from    TENCENTCLOUD_SECRET_KEY",
         "trtc      clock        ok      the server's clock agrees with this machine's",
         "trtc      credentials  ok      accepted: DescribeAIConversation of a made-up task answered FailedOperation.TaskNotExist",
@@ -63,9 +63,11 @@ fn all_pass_against_the_simulator_and_nothing_changes() {
     let report: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(report["ok"], true);
     assert_eq!(check(&report, "trtc", "region")["detail"], "ap-singapore");
-    // Per provider: one plain GET of the endpoint, then the cheap read calls (RevCent two:
-    // pages 1 and 0; TRTC and ChatKit one each).
-    assert_eq!(setup.requests() - requests, 3 + 2 + 1 + 1, "{report}");
+    // Per provider: one plain GET of the endpoint, then the cheap read calls (RevCent: the
+    // probe's pages 0 and 1, then the client's walk to its first thread: the range's last,
+    // one-second window, then the head of the window before it and its page 0; TRTC and
+    // ChatKit one each).
+    assert_eq!(setup.requests() - requests, 3 + 5 + 1 + 1, "{report}");
 
     // Nothing was cancelled, stopped or deleted.
     assert_eq!(
@@ -78,6 +80,27 @@ fn all_pass_against_the_simulator_and_nothing_changes() {
         before_revcent
     );
     assert_eq!(setup.sim.sim().chatkit().len(), before_chatkit);
+}
+
+#[test]
+fn a_zero_based_server_is_reported_and_the_client_detects_it() {
+    use aithreads_sim::revcent::{DateEnd, Reading};
+    let setup = Setup::start(
+        SimConfig::default()
+            .with_threads(200)
+            .with_revcent_reading(Reading::new(0, DateEnd::Inclusive)),
+    );
+    let out = run(&setup, &env(&setup), &["doctor", "--output", "json"]);
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(code(&out), 0, "{report}");
+    let detail = check(&report, "revcent", "page base")["detail"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert!(
+        detail.starts_with("pages count from 0: pages 0 and 1 hold different threads; the client's walk detected the same"),
+        "{detail}"
+    );
 }
 
 #[test]

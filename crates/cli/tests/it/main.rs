@@ -4,5 +4,6 @@
 mod cli;
 mod config;
 mod doctor;
+mod revcent;
 mod trtc;
 mod watch;

@@ -38,44 +38,110 @@ async fn sends_an_empty_json_object_and_decodes_the_result() {
     assert_eq!(response.outcome(), CancelOutcome::Cancelled);
 }
 
-#[tokio::test]
-async fn a_first_refusal_is_an_error_with_the_envelope() {
-    let server = MockServer::start_async().await;
-    let mock = server
+/// Mocks a cancel answered `status`/`body`, and a GetAIThread answered with a thread in
+/// `thread_status` (or, when `None`, with an error envelope in HTTP 400).
+async fn refused_cancel<'a>(
+    server: &'a MockServer,
+    status: u16,
+    body: String,
+    thread_status: Option<&str>,
+) -> [httpmock::Mock<'a>; 2] {
+    let cancel = server
         .mock_async(|when, then| {
             when.method(POST)
                 .path(format!("/v2/ai_threads/{THREAD_ID}/cancel"));
-            then.status(200)
+            then.status(status)
                 .header("content-type", "application/json")
-                .body(fixture("error.json"));
+                .body(body);
         })
         .await;
-    let err = client(&server)
-        .cancel_ai_thread(THREAD_ID)
-        .await
-        .unwrap_err();
-    mock.assert_calls_async(1).await;
-    assert!(
-        matches!(
-            err,
-            Error::Provider {
-                transient: false,
-                ..
-            }
+    let get_body = match thread_status {
+        Some(thread_status) => format!(
+            r#"{{"api_call_id":"Gt1mT2vLp9Rk4sNw8ZbE","api_call_unix":1760000000,"code":1,"id":"{THREAD_ID}","status":"{thread_status}"}}"#
         ),
-        "{err:?}"
-    );
-    assert_eq!(err.code(), Some("invalid_status"));
-    assert_eq!(err.request_id(), Some("Er7mT2vLp9Rk4sNw8ZbF"));
-    assert!(err.to_string().contains("only Running or Timer"), "{err}");
+        None => error_body("account_suspended"),
+    };
+    let get = server
+        .mock_async(|when, then| {
+            when.method(GET)
+                .path(format!("/v2/ai_threads/{THREAD_ID}"))
+                .header("x-api-key", KEY);
+            then.status(if thread_status.is_some() { 200 } else { 400 })
+                .header("content-type", "application/json")
+                .body(get_body);
+        })
+        .await;
+    [cancel, get]
 }
 
-/// The first attempt may have landed (a gateway timeout, no answer); the retry's answer
-/// decides.
+#[tokio::test]
+async fn a_refusal_is_confirmed_with_one_get_whatever_its_code() {
+    for (status, body) in [
+        (400, fixture("error.json")),
+        (200, fixture("error.json")),
+        (422, error_body("E4711")),
+        (400, error_body("thread_not_cancellable")),
+    ] {
+        for ended in ["Complete", "Cancelled", "Error"] {
+            let server = MockServer::start_async().await;
+            let [cancel, get] = refused_cancel(&server, status, body.clone(), Some(ended)).await;
+            let response = client(&server).cancel_ai_thread(THREAD_ID).await.unwrap();
+            assert_eq!(response.outcome(), CancelOutcome::AlreadyEnded);
+            let CancelResponse::AlreadyEnded {
+                status: seen,
+                refusal,
+            } = response
+            else {
+                unreachable!()
+            };
+            assert_eq!(seen.as_str(), ended);
+            assert_eq!(refusal.status, Some(status));
+            assert!(refusal.code.is_some());
+            cancel.assert_calls_async(1).await;
+            get.assert_calls_async(1).await;
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_refusal_for_a_thread_still_running_or_unreadable_stays_an_error() {
+    for thread_status in [Some("Running"), Some("Timer"), Some("Paused"), None] {
+        let server = MockServer::start_async().await;
+        let [cancel, get] =
+            refused_cancel(&server, 400, fixture("error.json"), thread_status).await;
+        let err = client(&server)
+            .cancel_ai_thread(THREAD_ID)
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(
+                err,
+                Error::Provider {
+                    transient: false,
+                    ..
+                }
+            ),
+            "{thread_status:?}: {err:?}"
+        );
+        assert_eq!(
+            err.code(),
+            Some("invalid_status"),
+            "the cancel's refusal is kept"
+        );
+        assert_eq!(err.request_id(), Some("Er7mT2vLp9Rk4sNw8ZbF"));
+        assert!(err.to_string().contains("only Running or Timer"), "{err}");
+        cancel.assert_calls_async(1).await;
+        get.assert_calls_async(1).await;
+    }
+}
+
+/// The first attempt may have landed (a gateway timeout, no answer); what the retry and the
+/// confirming GetAIThread answer decides.
 async fn cancel_after_a_lost_answer(
     status: u16,
     body: String,
-) -> (Result<CancelResponse, Error>, [usize; 2]) {
+    thread_status: Option<&str>,
+) -> (Result<CancelResponse, Error>, [usize; 3]) {
     let server = MockServer::start_async().await;
     let path = format!("/v2/ai_threads/{THREAD_ID}/cancel");
     let lost = server
@@ -84,51 +150,87 @@ async fn cancel_after_a_lost_answer(
             then.status(504).body("gateway timeout").up_to_n_times(1);
         })
         .await;
-    let retried = server
-        .mock_async(|when, then| {
-            when.method(POST).path(path.clone()).body("{}");
-            then.status(status)
-                .header("content-type", "application/json")
-                .body(body);
-        })
-        .await;
+    let [retried, get] = refused_cancel(&server, status, body, thread_status).await;
     let result = client(&server).cancel_ai_thread(THREAD_ID).await;
     (
         result,
-        [lost.calls_async().await, retried.calls_async().await],
+        [
+            lost.calls_async().await,
+            retried.calls_async().await,
+            get.calls_async().await,
+        ],
     )
 }
 
 #[tokio::test]
-async fn a_refused_retry_after_a_lost_answer_is_already_ended() {
-    let (result, calls) = cancel_after_a_lost_answer(400, fixture("error.json")).await;
-    assert_eq!(calls, [1, 1]);
-    let response = result.unwrap();
-    assert_eq!(response.outcome(), CancelOutcome::AlreadyEnded);
-    let CancelResponse::AlreadyEnded(envelope) = response else {
-        unreachable!()
-    };
-    assert_eq!(envelope.error_code.as_deref(), Some("invalid_status"));
-    assert_eq!(
-        envelope.api_call_id.as_deref(),
-        Some("Er7mT2vLp9Rk4sNw8ZbF")
-    );
-
-    // The same refusal in an HTTP 200 counts too: the body decides.
-    let (result, _) = cancel_after_a_lost_answer(200, fixture("error.json")).await;
+async fn a_refused_retry_is_already_ended_only_when_the_thread_ended() {
+    let (result, calls) =
+        cancel_after_a_lost_answer(400, fixture("error.json"), Some("Cancelled")).await;
+    assert_eq!(calls, [1, 1, 1]);
     assert_eq!(result.unwrap().outcome(), CancelOutcome::AlreadyEnded);
+
+    // After a 503 or a reset, a later refusal about something else is an error: the GET
+    // does not show an ended thread.
+    let (result, calls) =
+        cancel_after_a_lost_answer(400, error_body("account_suspended"), None).await;
+    assert_eq!(calls, [1, 1, 1]);
+    let err = result.unwrap_err();
+    assert_eq!(err.code(), Some("account_suspended"), "{err:?}");
+    let (result, _) =
+        cancel_after_a_lost_answer(400, error_body("account_suspended"), Some("Running")).await;
+    assert_eq!(result.unwrap_err().code(), Some("account_suspended"));
 }
 
 #[tokio::test]
 async fn a_retry_keeps_the_meaning_of_other_answers() {
-    let (result, calls) = cancel_after_a_lost_answer(200, fixture("cancel_thread.json")).await;
-    assert_eq!(calls, [1, 1]);
+    let (result, calls) =
+        cancel_after_a_lost_answer(200, fixture("cancel_thread.json"), Some("Cancelled")).await;
+    assert_eq!(calls, [1, 1, 0]);
     assert_eq!(result.unwrap().outcome(), CancelOutcome::Cancelled);
 
-    let (result, _) = cancel_after_a_lost_answer(404, error_body("not_found")).await;
+    let (result, calls) =
+        cancel_after_a_lost_answer(404, error_body("not_found"), Some("Cancelled")).await;
     assert!(result.unwrap_err().is_not_found());
-    let (result, _) = cancel_after_a_lost_answer(401, error_body("unauthorized")).await;
+    assert_eq!(calls[2], 0, "not found is not a refusal to confirm");
+    let (result, calls) =
+        cancel_after_a_lost_answer(401, error_body("unauthorized"), Some("Cancelled")).await;
     assert!(matches!(result.unwrap_err(), Error::Authentication { .. }));
+    assert_eq!(calls[2], 0);
+}
+
+#[tokio::test]
+async fn only_the_documented_success_counts_as_cancelled() {
+    for (body, cancelled) in [
+        ("{}", false),
+        (r#"{"ok":true}"#, false),
+        (r#"{"code":"1"}"#, false),
+        (r#"{"code":1,"ai_thread_id":"Zz99dLq0PzR7mNs4TbVa"}"#, false),
+        (r#"{"code":1}"#, true),
+        (r#"{"code":1,"ai_thread_id":"Xk29dLq0PzR7mNs4TbVa"}"#, true),
+    ] {
+        let server = MockServer::start_async().await;
+        server
+            .mock_async(|when, then| {
+                when.method(POST)
+                    .path(format!("/v2/ai_threads/{THREAD_ID}/cancel"));
+                then.status(200)
+                    .header("content-type", "application/json")
+                    .body(body);
+            })
+            .await;
+        let client = client_with(&server, transport().with_retry(RetryPolicy::never()));
+        let result = client.cancel_ai_thread(THREAD_ID).await;
+        if cancelled {
+            assert_eq!(
+                result.unwrap().outcome(),
+                CancelOutcome::Cancelled,
+                "{body}"
+            );
+        } else {
+            let err = result.unwrap_err();
+            assert!(err.is_decode(), "{body}: {err:?}");
+        }
+    }
 }
 
 #[tokio::test]

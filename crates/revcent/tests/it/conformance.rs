@@ -1,11 +1,12 @@
-//! The core conformance suite for RevCent, against the simulator.
+//! The core conformance suite for RevCent, against the simulator under every reading of its
+//! page base and `date_end`.
 
 use std::sync::Arc;
 
 use aithreads_revcent::core::conformance::{self, Harness};
 use aithreads_revcent::core::{ListQuery, ProviderKind, ThreadProvider};
 use aithreads_revcent::{AiThreadStatus, RevCentClient, RevCentConfig};
-use aithreads_sim::revcent::NewThread;
+use aithreads_sim::revcent::{NewThread, Reading};
 use aithreads_sim::{SimConfig, Simulator};
 use async_trait::async_trait;
 use time::{Duration, OffsetDateTime};
@@ -59,24 +60,27 @@ impl Harness for RevCentHarness {
 }
 
 #[tokio::test]
-async fn revcent_keeps_the_thread_provider_contract() {
-    let sim = Simulator::start(
-        SimConfig::default()
-            .with_threads(200)
-            .with_seed(4)
-            .with_now(NOW),
-    )
-    .await
-    .unwrap();
-    let client = RevCentClient::new(
-        RevCentConfig::default()
-            .with_api_key(sim.sim().config.credentials.revcent_api_key.clone())
-            .with_base_url(sim.revcent_base_url()),
-    )
-    .unwrap();
-    let harness = RevCentHarness {
-        sim,
-        client: Arc::new(client),
-    };
-    conformance::run(&harness).await;
+async fn revcent_keeps_the_thread_provider_contract_under_every_reading() {
+    for (first_page, date_end) in crate::readings::READINGS {
+        let sim = Simulator::start(
+            SimConfig::default()
+                .with_threads(200)
+                .with_seed(4)
+                .with_now(NOW)
+                .with_revcent_reading(Reading::new(first_page, date_end)),
+        )
+        .await
+        .unwrap();
+        let client = RevCentClient::new(
+            RevCentConfig::default()
+                .with_api_key(sim.sim().config.credentials.revcent_api_key.clone())
+                .with_base_url(sim.revcent_base_url()),
+        )
+        .unwrap();
+        let harness = RevCentHarness {
+            sim,
+            client: Arc::new(client),
+        };
+        conformance::run(&harness).await;
+    }
 }

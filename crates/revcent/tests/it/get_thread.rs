@@ -255,7 +255,7 @@ async fn server_errors_are_retried_and_decode_errors_name_the_path() {
             when.method(GET).path(format!("/v2/ai_threads/{THREAD_ID}"));
             then.status(200)
                 .header("content-type", "application/json")
-                .body(r#"{"id":"Xk29dLq0PzR7mNs4TbVa","messages":[{"role":"user"},{"created_date_unix":"soon"}]}"#);
+                .body(r#"{"code":1,"id":"Xk29dLq0PzR7mNs4TbVa","messages":[{"role":"user"},{"created_date_unix":"soon"}]}"#);
         })
         .await;
     match client(&server).get_ai_thread(THREAD_ID).await.unwrap_err() {

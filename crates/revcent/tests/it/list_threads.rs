@@ -109,7 +109,7 @@ async fn invalid_queries_are_refused_without_a_request() {
         ListQuery::new().with_user("jmartinez"),
         ListQuery::new().with_limit(30),
         ListQuery::new().with_cursor("page-2"),
-        ListQuery::new().with_order(aithreads_revcent::core::Order::Desc),
+        ListQuery::new().with_cursor("a:1759900000:1759910000:1"),
     ] {
         let err = provider.list_threads(&query).await.unwrap_err();
         assert!(err.is_invalid_input(), "{query:?}: {err}");
@@ -147,31 +147,40 @@ async fn an_error_envelope_in_a_200_is_an_error() {
 }
 
 #[tokio::test]
-async fn the_trait_lists_a_page_of_unified_threads_with_a_cursor() {
+async fn the_trait_lists_a_window_of_unified_threads_with_a_cursor() {
+    const SINCE: i64 = 1_759_980_000;
     let server = MockServer::start_async().await;
+    // The fixture's two threads are the whole window.
+    let mut body: serde_json::Value = serde_json::from_str(&fixture("list_threads.json")).unwrap();
+    body["total_count"] = 2.into();
+    body["total_pages"] = 1.into();
     let mock = server
         .mock_async(|when, then| {
             when.method(GET).path("/v2/ai_threads").is_true(|req| {
                 req.uri().query()
-                    == Some("date_start=1759900000&date_end=1759910000&limit=2&page=1&status_filter=timer")
+                    == Some("date_start=1759980000&date_end=1759990001&limit=2&page=1&status_filter=timer")
             });
             then.status(200)
                 .header("content-type", "application/json")
-                .body(fixture("list_threads.json"));
+                .body(body.to_string());
         })
         .await;
     let provider: &dyn ThreadProvider = &client(&server);
-    let since = time::OffsetDateTime::from_unix_timestamp(START).unwrap();
+    let since = time::OffsetDateTime::from_unix_timestamp(SINCE).unwrap();
     let query = ListQuery::new()
         .with_range(since, since + time::Duration::seconds(10_000))
         .with_statuses([Status::Pending])
-        .with_limit(2);
+        .with_limit(2)
+        .with_order(aithreads_revcent::core::Order::Asc);
     let page = provider.list_threads(&query).await.unwrap();
     mock.assert_calls_async(1).await;
-    assert_eq!(page.items.len(), 2);
+    assert_eq!(
+        page.items.len(),
+        1,
+        "the thread created after the range is not listed"
+    );
     assert_eq!(page.items[0].status, Status::Pending);
-    assert_eq!(page.items[1].user.as_deref(), Some("akim"));
+    assert_eq!(page.items[0].id, "Xk29dLq0PzR7mNs4TbVa");
     assert_eq!(page.total, None);
-    // total_pages is 14: the next page is page 2 of the same window.
-    assert_eq!(page.next.as_deref(), Some("1759900000:1759910000:2"));
+    assert_eq!(page.next, None, "one window, all of it on this page");
 }

@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use aithreads_revcent::core::transport::{RetryPolicy, TransportConfig};
 use aithreads_revcent::core::{
-    CancelOutcome, Error, ListQuery, ProviderKind, Status, ThreadProvider,
+    CancelOutcome, Error, ListQuery, Order, ProviderKind, Status, ThreadProvider,
 };
 use aithreads_revcent::{
     AiThreadListParams, AiThreadStatus, CancelResponse, RevCentClient, RevCentConfig, StatusFilter,
@@ -84,18 +84,25 @@ async fn the_trait_lists_by_cursor_and_filters_cancelled_client_side() {
     let expected = sim.sim().revcent().ids_created_between(NOW - 30 * DAY, NOW);
     let (since, until) = month().into_inner();
 
-    let mut query = ListQuery::new().with_range(since, until).with_limit(20);
-    let mut ids = Vec::new();
-    loop {
-        let page = provider.list_threads(&query).await.unwrap();
-        assert!(page.items.len() <= 20);
-        ids.extend(page.items.into_iter().map(|t| t.id));
-        match page.next {
-            Some(next) => query = query.with_cursor(next),
-            None => break,
+    for order in [Order::Asc, Order::Desc] {
+        let mut query = ListQuery::new()
+            .with_range(since, until)
+            .with_limit(20)
+            .with_order(order);
+        let mut ids = Vec::new();
+        loop {
+            let page = provider.list_threads(&query).await.unwrap();
+            ids.extend(page.items.into_iter().map(|t| t.id));
+            match page.next {
+                Some(next) => query = query.with_cursor(next),
+                None => break,
+            }
         }
+        if order == Order::Desc {
+            ids.reverse();
+        }
+        assert_eq!(ids, expected, "{order:?}");
     }
-    assert_eq!(ids, expected);
 
     let cancelled: Vec<_> = provider
         .clone()
@@ -205,21 +212,20 @@ async fn get_list_and_cancel_round_trip() {
         Some(AiThreadStatus::Cancelled)
     );
 
-    // A second cancel is refused: the thread is no longer Running or Timer.
-    let err = client.cancel_ai_thread(&id).await.unwrap_err();
-    assert!(
-        matches!(
-            err,
-            Error::Provider {
-                transient: false,
-                ..
-            }
-        ),
-        "{err:?}"
+    // A second cancel is refused, and one GetAIThread confirms the thread has ended.
+    let before = sim.sim().provider_requests_seen(ProviderKind::RevCent);
+    let response = client.cancel_ai_thread(&id).await.unwrap();
+    let CancelResponse::AlreadyEnded { status, refusal } = response else {
+        panic!("{response:?}")
+    };
+    assert_eq!(status, AiThreadStatus::Cancelled);
+    assert_eq!(refusal.code.as_deref(), Some("invalid_status"));
+    assert_eq!(refusal.status, Some(400));
+    assert_eq!(refusal.request_id.as_ref().map(String::len), Some(20));
+    assert_eq!(
+        sim.sim().provider_requests_seen(ProviderKind::RevCent) - before,
+        2
     );
-    assert_eq!(err.code(), Some("invalid_status"));
-    assert_eq!(err.status(), Some(400));
-    assert_eq!(err.request_id().map(str::len), Some(20));
 }
 
 #[tokio::test]
@@ -316,11 +322,12 @@ async fn cancel_with_lost_answer(
 async fn a_cancel_whose_answer_was_truncated_is_already_ended_on_retry() {
     let (response, requests) = cancel_with_lost_answer(Fault::Truncate, transport()).await;
     assert_eq!(response.outcome(), CancelOutcome::AlreadyEnded);
-    let CancelResponse::AlreadyEnded(envelope) = response else {
+    let CancelResponse::AlreadyEnded { status, refusal } = response else {
         unreachable!()
     };
-    assert_eq!(envelope.error_code.as_deref(), Some("invalid_status"));
-    assert_eq!(requests, 2);
+    assert_eq!(status, AiThreadStatus::Cancelled);
+    assert_eq!(refusal.code.as_deref(), Some("invalid_status"));
+    assert_eq!(requests, 3, "the cancel, its retry, the confirming get");
 }
 
 #[tokio::test]
@@ -328,7 +335,7 @@ async fn a_cancel_whose_answer_timed_out_is_already_ended_on_retry() {
     let transport = transport().with_timeouts(Duration::from_secs(2), Duration::from_millis(300));
     let (response, requests) = cancel_with_lost_answer(Fault::Timeout, transport).await;
     assert_eq!(response.outcome(), CancelOutcome::AlreadyEnded);
-    assert_eq!(requests, 2);
+    assert_eq!(requests, 3);
 }
 
 #[tokio::test]

@@ -1,11 +1,12 @@
-//! `threads()`: a long range walked as 2-day windows of pages, each thread once, in order.
+//! `threads()`: a long range walked as 2-day windows of pages, each thread once, in order,
+//! with the exact requests asserted.
 
 use crate::common;
 
 use std::sync::Arc;
 
 use aithreads_revcent::core::transport::RetryPolicy;
-use aithreads_revcent::core::{ListQuery, ThreadProvider};
+use aithreads_revcent::core::{ListQuery, Order, ThreadProvider};
 use aithreads_revcent::{RevCentClient, ThreadFilters};
 use common::*;
 use futures::StreamExt;
@@ -16,14 +17,16 @@ use time::OffsetDateTime;
 const S: i64 = 1_759_000_000;
 const DAY: i64 = 86_400;
 
-/// The 9-day range `[S, S + 9 days]` as the client must cut it, with how many threads each
-/// window holds: windows of 172,800 s that never share a second, the last one shorter.
+/// The 9-day range `[S, S + 9 days]` as the client must cut it (`date_start`, `date_end`),
+/// with how many threads each window holds: windows of 172,800 s, each asked up to the
+/// first second of the next, the last one shorter and asked up to the second after the
+/// range.
 const WINDOWS: [(i64, i64, usize); 5] = [
-    (S, S + 2 * DAY - 1, 60),
-    (S + 2 * DAY, S + 4 * DAY - 1, 0),
-    (S + 4 * DAY, S + 6 * DAY - 1, 25),
-    (S + 6 * DAY, S + 8 * DAY - 1, 30),
-    (S + 8 * DAY, S + 9 * DAY, 1),
+    (S, S + 2 * DAY, 60),
+    (S + 2 * DAY, S + 4 * DAY, 0),
+    (S + 4 * DAY, S + 6 * DAY, 25),
+    (S + 6 * DAY, S + 8 * DAY, 30),
+    (S + 8 * DAY, S + 9 * DAY + 1, 1),
 ];
 
 fn thread_id(window: usize, n: usize) -> String {
@@ -61,6 +64,20 @@ async fn mock_windows(server: &MockServer) -> (Vec<httpmock::Mock<'_>>, httpmock
             );
         }
     }
+    // RevCent refuses page 0 (pages count from 1); asked once per client, on the first
+    // window with threads.
+    pages.push(
+        server
+            .mock_async(|when, then| {
+                when.method(GET)
+                    .path("/v2/ai_threads")
+                    .query_param("page", "0");
+                then.status(400)
+                    .header("content-type", "application/json")
+                    .body(error_body("invalid_parameter"));
+            })
+            .await,
+    );
     let other = server
         .mock_async(|when, then| {
             when.any_request();
@@ -78,6 +95,13 @@ fn expected_ids() -> Vec<String> {
         .collect()
 }
 
+/// Newest window first, each window's threads newest first.
+fn expected_ids_newest_first() -> Vec<String> {
+    let mut ids = expected_ids();
+    ids.reverse();
+    ids
+}
+
 fn range() -> std::ops::RangeInclusive<OffsetDateTime> {
     OffsetDateTime::from_unix_timestamp(S).unwrap()
         ..=OffsetDateTime::from_unix_timestamp(S + 9 * DAY).unwrap()
@@ -93,7 +117,7 @@ async fn a_nine_day_range_hits_every_window_and_page_once() {
         .collect()
         .await;
     assert_eq!(ids, expected_ids());
-    assert_eq!(pages.len(), 8);
+    assert_eq!(pages.len(), 9, "8 pages of 5 windows, and page 0");
     for page in &pages {
         page.assert_calls_async(1).await;
     }
@@ -101,45 +125,66 @@ async fn a_nine_day_range_hits_every_window_and_page_once() {
 }
 
 #[tokio::test]
-async fn the_trait_stream_walks_the_same_windows() {
+async fn the_trait_stream_walks_the_same_windows_newest_first_by_default() {
     let server = MockServer::start_async().await;
     let (pages, other) = mock_windows(&server).await;
     let provider: Arc<dyn ThreadProvider> = Arc::new(client(&server));
     let (since, until) = range().into_inner();
     let threads: Vec<_> = provider
+        .clone()
         .threads(ListQuery::new().with_range(since, until))
         .map(|thread| thread.unwrap())
         .collect()
         .await;
     let ids: Vec<String> = threads.iter().map(|t| t.id.clone()).collect();
-    assert_eq!(ids, expected_ids());
+    assert_eq!(ids, expected_ids_newest_first());
     for page in &pages {
         page.assert_calls_async(1).await;
     }
+    let (pages, page_zero) = pages.split_at(pages.len() - 1);
+    let ids: Vec<String> = provider
+        .threads(
+            ListQuery::new()
+                .with_range(since, until)
+                .with_order(Order::Asc),
+        )
+        .map(|thread| thread.unwrap().id)
+        .collect()
+        .await;
+    assert_eq!(ids, expected_ids());
+    for page in pages {
+        page.assert_calls_async(2).await;
+    }
+    page_zero[0].assert_calls_async(1).await;
     assert_eq!(other.calls_async().await, 0);
 }
 
 #[tokio::test]
-async fn the_trait_pages_follow_cursors_across_windows() {
+async fn the_trait_pages_are_windows_that_follow_cursors() {
     let server = MockServer::start_async().await;
     let (_, other) = mock_windows(&server).await;
     let provider: &dyn ThreadProvider = &client(&server);
     let (since, until) = range().into_inner();
-    let mut query = ListQuery::new().with_range(since, until);
-    let mut ids = Vec::new();
-    let mut sizes = Vec::new();
-    loop {
-        let page = provider.list_threads(&query).await.unwrap();
-        sizes.push(page.items.len());
-        ids.extend(page.items.into_iter().map(|t| t.id));
-        match page.next {
-            Some(next) => query = query.with_cursor(next),
-            None => break,
+    for (order, expected, sizes) in [
+        (Order::Asc, expected_ids(), [60, 25, 30, 1]),
+        (Order::Desc, expected_ids_newest_first(), [1, 30, 25, 60]),
+    ] {
+        let mut query = ListQuery::new().with_range(since, until).with_order(order);
+        let mut ids = Vec::new();
+        let mut seen_sizes = Vec::new();
+        loop {
+            let page = provider.list_threads(&query).await.unwrap();
+            seen_sizes.push(page.items.len());
+            ids.extend(page.items.into_iter().map(|t| t.id));
+            match page.next {
+                Some(next) => query = query.with_cursor(next),
+                None => break,
+            }
         }
+        assert_eq!(ids, expected, "{order:?}");
+        // A page is a window; the empty window is skipped inside the call that reaches it.
+        assert_eq!(seen_sizes, sizes, "{order:?}");
     }
-    assert_eq!(ids, expected_ids());
-    // The empty window is skipped inside the call that reaches it.
-    assert_eq!(sizes, [25, 25, 10, 25, 25, 5, 1]);
     assert_eq!(other.calls_async().await, 0);
 }
 

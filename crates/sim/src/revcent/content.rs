@@ -68,6 +68,9 @@ pub struct Record {
     pub status: u8,
     /// A message count chosen when the thread was inserted; seeded threads derive theirs.
     pub messages: Option<u32>,
+    /// The assistant ([`ASSISTANTS`] index) a TriggerAIAssistant call started it for;
+    /// other threads derive theirs and how they were triggered.
+    pub triggered: Option<u8>,
 }
 
 /// The seeded population: enough to derive any seeded thread from its key.
@@ -95,6 +98,7 @@ impl Seeding {
             updated,
             status,
             messages: None,
+            triggered: None,
         }
     }
 
@@ -107,15 +111,23 @@ impl Seeding {
         self.now - SEED_SPAN_SECS + offset as i64
     }
 
-    /// The AI assistant of thread `key`.
+    /// The AI assistant of thread `key`, unless it was triggered for another.
     pub fn assistant(&self, key: u32) -> &'static Assistant {
         &ASSISTANTS[Profile::new(self.seed, key).pick(0, ASSISTANTS.len())]
+    }
+
+    /// The AI assistant of the thread `record`.
+    pub fn assistant_of(&self, record: &Record) -> &'static Assistant {
+        match record.triggered {
+            Some(index) => &ASSISTANTS[usize::from(index) % ASSISTANTS.len()],
+            None => self.assistant(record.key),
+        }
     }
 
     /// The thread as the API shows it; messages only when `with_messages` (GetAIThread).
     pub fn thread(&self, record: &Record, with_messages: bool) -> AiThread {
         let p = Profile::new(self.seed, record.key);
-        let assistant = self.assistant(record.key);
+        let assistant = self.assistant_of(record);
         let integration = &INTEGRATIONS[p.pick(16, INTEGRATIONS.len())];
         let count = record.messages.unwrap_or_else(|| p.message_count());
         let previous = self.previous(record);
@@ -128,7 +140,7 @@ impl Seeding {
             .with_message_count(i64::from(count))
             .with_total_tokens(i64::from(count) * p.tokens_per_message())
             .with_total_time_ms(i64::from(count) * p.ms_per_message())
-            .with_trigger(self.trigger(&p, assistant))
+            .with_trigger(self.trigger(&p, assistant, record.triggered.is_some()))
             .with_ai_assistant(assistant.reference())
             .with_third_party_integration(integration.reference())
             .with_updated_date_unix(record.updated);
@@ -151,11 +163,13 @@ impl Seeding {
             .then(|| record.key - 1 - p.pick(28, record.key.min(50) as usize) as u32)
     }
 
-    fn trigger(&self, p: &Profile, assistant: &Assistant) -> Trigger {
-        match p.pick(8, 3) {
+    /// How the thread was started: through the API when `by_api` (a TriggerAIAssistant
+    /// call), else as its profile says.
+    fn trigger(&self, p: &Profile, assistant: &Assistant, by_api: bool) -> Trigger {
+        match if by_api { 0 } else { p.pick(8, 3) } {
             0 => {
                 let account = &API_ACCOUNTS[p.pick(44, API_ACCOUNTS.len())];
-                let by_assistant = p.pick(48, 4) == 0;
+                let by_assistant = !by_api && p.pick(48, 4) == 0;
                 let mut api_call = TriggerApiCall::default()
                     .with_id(token(p.h ^ 0xA11, 20))
                     .with_api_account(
@@ -350,6 +364,9 @@ pub struct Assistant {
     pub id: &'static str,
     /// Name.
     pub name: &'static str,
+    /// Whether its trigger setting is `on_demand`: only those can be triggered through the
+    /// API (TriggerAIAssistant).
+    pub on_demand: bool,
     instructions: &'static str,
     tools: &'static [&'static str],
     asks: &'static [&'static str],
@@ -370,6 +387,7 @@ pub static ASSISTANTS: [Assistant; 6] = [
     Assistant {
         id: "u8jzPde0IgxLd6GncfBA",
         name: "Order Support Agent",
+        on_demand: true,
         instructions: "You are the order support assistant for an online store. Look up the sale and the customer before answering, never promise refunds above the sale amount, and leave a note on the sale summarising what you did.",
         tools: &[
             "get_sale",
@@ -393,6 +411,7 @@ pub static ASSISTANTS: [Assistant; 6] = [
     Assistant {
         id: "epfJBd0Kh8oOOL8dKLzd",
         name: "Chargeback Responder",
+        on_demand: true,
         instructions: "You respond to new chargebacks. Gather the sale, shipping and customer history, decide whether the chargeback is worth disputing, and if so submit evidence.",
         tools: &[
             "get_chargeback",
@@ -415,6 +434,7 @@ pub static ASSISTANTS: [Assistant; 6] = [
     Assistant {
         id: "ocJ2isAjIhKtJ0RlgLKO",
         name: "Subscription Retention",
+        on_demand: true,
         instructions: "You try to keep subscribers whose renewal failed or who asked to cancel. Offer at most one discount of 20% and never pause a subscription for more than 60 days.",
         tools: &[
             "get_subscription",
@@ -438,6 +458,7 @@ pub static ASSISTANTS: [Assistant; 6] = [
     Assistant {
         id: "mxgJTeKdNnFRIBXuDL7D",
         name: "Fraud Reviewer",
+        on_demand: false,
         instructions: "You review sales flagged by fraud detection. Compare the order with the customer's history and decide: approve, hold for manual review, or refund and block.",
         tools: &[
             "get_sale",
@@ -460,6 +481,7 @@ pub static ASSISTANTS: [Assistant; 6] = [
     Assistant {
         id: "xtpYlSXpfKtHF4vUCsMe",
         name: "Shipping Tracker",
+        on_demand: true,
         instructions: "You follow up on shipments that are late or returned to sender, and keep customers informed.",
         tools: &["get_shipping", "get_sale", "send_email", "create_note"],
         asks: &[
@@ -475,6 +497,7 @@ pub static ASSISTANTS: [Assistant; 6] = [
     Assistant {
         id: "hGAkWvj7FAc9QeWJKY40",
         name: "Revenue Analyst",
+        on_demand: true,
         instructions: "Every morning, summarise yesterday's revenue, refunds and chargebacks, compare them with the previous 7 days and point out anything unusual.",
         tools: &["bigquery_run_query", "create_ai_memo"],
         asks: &[

@@ -192,3 +192,63 @@ fn the_client_fixtures_match_the_seed_schemas() {
         check(validator, &body, file);
     }
 }
+
+/// TriggerAIAssistant: the bodies the simulator accepts validate against the request schema
+/// as far as RevCent's stored copy goes, and its answers against the answer schema.
+#[tokio::test]
+async fn trigger_requests_and_answers_match_the_trigger_schema() {
+    let spec = spec("TriggerAIAssistant.json");
+    let request = validator(
+        spec.pointer("/requestBody/content/application~1json/schema")
+            .unwrap(),
+    );
+    let answer = validator(
+        spec.pointer("/responses/200/content/application~1json/schema")
+            .unwrap(),
+    );
+    let error = validator(
+        spec.pointer("/responses/default/content/application~1json/schema")
+            .unwrap(),
+    );
+    let api = Api::start(5, 3).await;
+    let trigger = |id: &str, body: Value| {
+        api.send(
+            api.http
+                .post(api.url(&format!("/ai_assistants/{id}/trigger")))
+                .header("x-api-key", &api.key)
+                .json(&body),
+        )
+    };
+    let assistants = &aithreads_sim::revcent::ASSISTANTS;
+    let on_demand = assistants.iter().find(|a| a.on_demand).unwrap().id;
+    for body in [
+        json!({}),
+        json!({"source_type": "item", "item_type": "sale", "item_id": "Sa7eQ2wErT5yUi8oPa1S"}),
+        json!({"messages": [{"role": "user", "content": "Summarise yesterday's refunds"}]}),
+        json!({"previous_ai_thread": {"ai_thread_id": "Xk29dLq0PzR7mNs4TbVa"}}),
+    ] {
+        check(&request, &body, "a trigger body");
+        let (status, answered) = trigger(on_demand, body.clone()).await;
+        assert_eq!(status, 200, "{body}: {answered}");
+        check(&answer, &answered, "a TriggerAIAssistant answer");
+        assert_eq!(answered["ai_assistant_id"], on_demand);
+    }
+    let not_on_demand = assistants.iter().find(|a| !a.on_demand).unwrap().id;
+    for (id, body, status) in [
+        (not_on_demand, json!({}), 400),
+        ("AAAAAAAAAAAAAAAAAAAA", json!({}), 404),
+        ("short", json!({}), 400),
+        (on_demand, json!({"item_type": "invoice"}), 400),
+        (on_demand, json!({"item_id": "short"}), 400),
+        (
+            on_demand,
+            json!({"previous_ai_thread": {"ai_thread_id": "Xk29dLq0PzR7mNs4TbVa"}, "messages": []}),
+            400,
+        ),
+        (on_demand, json!({"messages": [{"role": "tool"}]}), 400),
+    ] {
+        let (answered_status, answered) = trigger(id, body.clone()).await;
+        assert_eq!(answered_status, status, "{id} {body}: {answered}");
+        check(&error, &answered, "a trigger refusal");
+    }
+}

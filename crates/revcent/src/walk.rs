@@ -1,0 +1,382 @@
+//! Walking the windows of a range: every page of every window, each thread once, with what
+//! was collected reconciled against the counts RevCent reports.
+//!
+//! Per window:
+//! 1. The first page (page 0 once the base is known to be 0, else page 1) tells how many
+//!    threads the window holds (`total_count`); a window above
+//!    [`RevCentConfig::with_max_window_threads`](crate::RevCentConfig::with_max_window_threads)
+//!    is refused. The walk asks for the `ceil(total_count / limit)` pages that must hold
+//!    them, never more, whatever `total_pages` says.
+//! 2. On the first window with threads, page 0 is fetched too, and compared with page 1
+//!    ([`PageBase::read`]): whether RevCent counts pages from 0 or 1 is then known and kept
+//!    for the client's lifetime ([`PageBaseCell`]). In the 1-based reading that costs one
+//!    request per client; in the 0-based one nothing (page 0 is needed anyway).
+//! 3. Ids are de-duplicated within the window. A page whose threads were all on earlier
+//!    pages ends the walk with an error instead of walking the same results again.
+//! 4. A window with fewer distinct ids than `total_count` says is walked once more (threads
+//!    created or cancelled during the walk shift pages); if that still falls short, the walk
+//!    ends with an error naming the window and both counts. A silent shortfall is never
+//!    possible.
+//!
+//! Oldest window first, threads are sent as pages arrive, in page order; newest window
+//! first, each window is held (at most `max_window_threads` threads) and sorted newest
+//! first.
+//!
+//! The walk knows nothing of HTTP: it is handed the function that fetches one page.
+
+use std::cmp::Reverse;
+use std::collections::{BTreeMap, HashMap};
+use std::future::Future;
+use std::sync::Arc;
+
+use aithreads_core::Result;
+use futures::stream::{self, BoxStream, StreamExt};
+use tokio::sync::mpsc;
+use tokio::task::JoinHandle;
+
+use crate::error::listing_error;
+use crate::generated::{AiThread, AiThreadList, AiThreadListParams};
+use crate::input::{MAX_LIMIT, ThreadFilters};
+use crate::page_base::{PageBase, PageBaseCell, ProbedPage, refuses_page};
+use crate::windows::{Range, Window};
+
+/// Everything a walk needs besides the range: how to fetch a page, what to ask for, what
+/// the client knows about page numbers, and its bounds.
+pub(crate) struct Walker<F> {
+    /// Fetches one page (GetAIThreads).
+    pub fetch: F,
+    pub filters: ThreadFilters,
+    pub base: Arc<PageBaseCell>,
+    /// Pages fetched at once.
+    pub concurrency: usize,
+    /// The most threads one window may hold.
+    pub max_window_threads: u64,
+}
+
+/// Where a window's threads go: sent as pages arrive, or kept until the window is complete.
+enum Out<'a> {
+    Send(&'a mpsc::Sender<Result<Vec<AiThread>>>),
+    Keep,
+}
+
+/// What one window's walk has collected.
+struct Collected {
+    window: Window,
+    /// Every id listed in this window, and whether its thread was yielded here (false: it
+    /// was created in the second that belongs to the next window).
+    seen: HashMap<String, bool>,
+    /// The threads kept for later, by page.
+    kept: BTreeMap<i64, Vec<AiThread>>,
+    /// The largest `total_count` of this window's pages (of the current pass).
+    total: i64,
+}
+
+impl Collected {
+    fn new(window: Window) -> Self {
+        Self {
+            window,
+            seen: HashMap::new(),
+            kept: BTreeMap::new(),
+            total: 0,
+        }
+    }
+
+    fn complete(&self) -> bool {
+        self.seen.len() as u64 >= u64::try_from(self.total).unwrap_or(0)
+    }
+
+    /// The kept threads in page order, or newest first.
+    fn into_ordered(self, newest_first: bool) -> Vec<AiThread> {
+        let mut threads: Vec<AiThread> = self.kept.into_values().flatten().collect();
+        if newest_first {
+            threads.reverse();
+            threads.sort_by_key(|thread| Reverse(thread.created_date_unix));
+        }
+        threads
+    }
+}
+
+/// How a page is taken: on the first pass a page of nothing new is an error (a server
+/// repeating itself); on the second pass over a short window it is expected.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Pass {
+    First,
+    Merge,
+}
+
+impl<F, Fut> Walker<F>
+where
+    F: Fn(AiThreadListParams) -> Fut + Send + Sync + 'static,
+    Fut: Future<Output = Result<AiThreadList>> + Send + 'static,
+{
+    /// Every thread of `range`, windows oldest first or newest first. Must be polled within
+    /// a Tokio runtime; dropping the stream stops the walk.
+    pub fn threads(self, range: Range, newest_first: bool) -> BoxStream<'static, Result<AiThread>> {
+        let (tx, rx) = mpsc::channel(self.concurrency.max(1));
+        let run = async move {
+            if let Err(error) = self.run(range, newest_first, &tx).await {
+                let _ = tx.send(Err(error)).await;
+            }
+        };
+        let state = (Some(run), None::<AbortOnDrop>, rx);
+        stream::unfold(state, |(run, mut task, mut rx)| async move {
+            if let Some(run) = run {
+                task = Some(AbortOnDrop(tokio::spawn(run)));
+            }
+            let batch = rx.recv().await?;
+            Some((batch, (None, task, rx)))
+        })
+        .flat_map(|batch| match batch {
+            Ok(threads) => stream::iter(threads.into_iter().map(Ok)).left_stream(),
+            Err(error) => stream::iter([Err(error)]).right_stream(),
+        })
+        .boxed()
+    }
+
+    /// Every thread of one window, complete and de-duplicated, in page order or newest
+    /// first.
+    pub async fn window(&self, window: Window, newest_first: bool) -> Result<Vec<AiThread>> {
+        let page = self.base.first_page();
+        let head = (self.fetch)(window.params(&self.filters, page)).await?;
+        let mut collected = Collected::new(window);
+        self.walk_window(&mut collected, page, head, &HashMap::new(), &Out::Keep)
+            .await?;
+        Ok(collected.into_ordered(newest_first))
+    }
+
+    async fn run(
+        &self,
+        range: Range,
+        newest_first: bool,
+        tx: &mpsc::Sender<Result<Vec<AiThread>>>,
+    ) -> Result<()> {
+        // The first page of the coming windows is fetched ahead, while the current one is
+        // walked: most windows have a single page.
+        let mut heads = stream::iter(range.windows(newest_first))
+            .map(|window| {
+                let page = self.base.first_page();
+                let head = (self.fetch)(window.params(&self.filters, page));
+                async move { (window, page, head.await) }
+            })
+            .buffered(self.concurrency.max(1));
+        let mut previous = HashMap::new();
+        while let Some((window, page, head)) = heads.next().await {
+            let mut collected = Collected::new(window);
+            let out = if newest_first {
+                Out::Keep
+            } else {
+                Out::Send(tx)
+            };
+            self.walk_window(&mut collected, page, head?, &previous, &out)
+                .await?;
+            previous = std::mem::take(&mut collected.seen);
+            let threads = collected.into_ordered(newest_first);
+            if !threads.is_empty() && tx.send(Ok(threads)).await.is_err() {
+                return Ok(());
+            }
+            if tx.is_closed() {
+                return Ok(());
+            }
+        }
+        Ok(())
+    }
+
+    /// Walks one window from its first page `head` (page number `head_page`), reconciling
+    /// as the module docs say. `previous` holds the ids of the window walked before, so a
+    /// thread is never yielded twice.
+    async fn walk_window(
+        &self,
+        collected: &mut Collected,
+        head_page: i64,
+        head: AiThreadList,
+        previous: &HashMap<String, bool>,
+        out: &Out<'_>,
+    ) -> Result<()> {
+        let window = collected.window;
+        self.check_size(window, head.total_count.unwrap_or(0))?;
+        let mut taken = Vec::new();
+        if self.base.is_unknown() && head.total_count.unwrap_or(0) > 0 {
+            let (base, page_zero) = self.learn_base(window, &head).await?;
+            self.base.set(base);
+            if let (PageBase::Zero, Some(list)) = (base, page_zero) {
+                self.take(collected, 0, list, previous, out, Pass::First)
+                    .await?;
+                taken.push(0);
+            }
+        }
+        // Pages before the head, in order: page 0 when the head was fetched as page 1
+        // before the base was known.
+        for page in self.base.first_page()..head_page {
+            if !taken.contains(&page) {
+                let list = (self.fetch)(window.params(&self.filters, page)).await?;
+                self.take(collected, page, list, previous, out, Pass::First)
+                    .await?;
+                taken.push(page);
+            }
+        }
+        self.take(collected, head_page, head, previous, out, Pass::First)
+            .await?;
+        taken.push(head_page);
+        self.walk_pages(collected, &taken, previous, out, Pass::First)
+            .await?;
+        if collected.complete() {
+            return Ok(());
+        }
+        // Once more from the start: what shifted during the first pass is found now.
+        let first_pass_total = collected.total;
+        collected.total = 0;
+        let page = self.base.first_page();
+        let head = (self.fetch)(window.params(&self.filters, page)).await?;
+        self.take(collected, page, head, previous, out, Pass::Merge)
+            .await?;
+        self.walk_pages(collected, &[page], previous, out, Pass::Merge)
+            .await?;
+        if collected.complete() {
+            return Ok(());
+        }
+        Err(listing_error(format!(
+            "RevCent listed {} distinct threads in {}, but its pages report {} (first pass: {first_pass_total}), even after walking the window twice; threads may be changing faster than they can be listed: run again",
+            collected.seen.len(),
+            window.describe(),
+            collected.total,
+        )))
+    }
+
+    /// Learns the page base from the first window with threads: its page 1 (`head`) and its
+    /// page 0, read as [`PageBase::read`] says. Returns page 0 too, to be taken when it is the
+    /// window's first page.
+    async fn learn_base(
+        &self,
+        window: Window,
+        head: &AiThreadList,
+    ) -> Result<(PageBase, Option<AiThreadList>)> {
+        let page_one = ids(head);
+        match (self.fetch)(window.params(&self.filters, 0)).await {
+            Ok(list) => {
+                let page_zero = ProbedPage::Listed(ids(&list));
+                let base = PageBase::read(&page_zero, &page_one).unwrap_or(PageBase::One);
+                Ok((base, Some(list)))
+            }
+            Err(error) => match refuses_page(&error) {
+                Some(_) => Ok((PageBase::One, None)),
+                None => Err(error),
+            },
+        }
+    }
+
+    /// Refuses a window said to hold more threads than a walk may.
+    fn check_size(&self, window: Window, threads: i64) -> Result<()> {
+        if u64::try_from(threads).unwrap_or(0) > self.max_window_threads {
+            return Err(listing_error(format!(
+                "RevCent reports {threads} threads in {}, more than the {} this client walks per window; narrow the filters, or raise the bound with RevCentConfig::with_max_window_threads",
+                window.describe(),
+                self.max_window_threads,
+            )));
+        }
+        Ok(())
+    }
+
+    /// Fetches the pages that must hold the window's `total` threads (but those already
+    /// `taken`), up to `concurrency` at once, and takes them in order. A page that comes back
+    /// empty ends the window: it shrank (threads expire after 60 days), or it is the page
+    /// after the last under 0-based numbering.
+    async fn walk_pages(
+        &self,
+        collected: &mut Collected,
+        taken: &[i64],
+        previous: &HashMap<String, bool>,
+        out: &Out<'_>,
+        pass: Pass,
+    ) -> Result<()> {
+        let limit = self.filters.limit.unwrap_or(MAX_LIMIT).max(1);
+        // `total` is at most `max_window_threads` here (`take` checked it).
+        let pages = (collected.total.max(0) + limit - 1) / limit;
+        let first = self.base.first_page();
+        let window = collected.window;
+        let mut rest = stream::iter(first..first + pages)
+            .filter(|page| futures::future::ready(!taken.contains(page)))
+            .map(|page| {
+                let list = (self.fetch)(window.params(&self.filters, page));
+                async move { (page, list.await) }
+            })
+            .buffered(self.concurrency.max(1));
+        while let Some((page, list)) = rest.next().await {
+            let list = list?;
+            if list.results.as_ref().is_none_or(Vec::is_empty) {
+                break;
+            }
+            self.take(collected, page, list, previous, out, pass)
+                .await?;
+        }
+        Ok(())
+    }
+
+    /// Takes one page into `collected` and returns how many of its ids were new to the
+    /// window; the threads to yield are sent or kept.
+    async fn take(
+        &self,
+        collected: &mut Collected,
+        page: i64,
+        list: AiThreadList,
+        previous: &HashMap<String, bool>,
+        out: &Out<'_>,
+        pass: Pass,
+    ) -> Result<usize> {
+        let window = collected.window;
+        let reported = list.total_count.unwrap_or(0);
+        collected.total = collected.total.max(reported);
+        let results = list.results.unwrap_or_default();
+        let listed = results.len();
+        let mut new = 0;
+        let mut keep = Vec::new();
+        for thread in results {
+            let id = thread.id.clone().unwrap_or_default();
+            if collected.seen.contains_key(&id) {
+                continue;
+            }
+            new += 1;
+            let yielded =
+                window.keeps(thread.created_date_unix) && previous.get(&id) != Some(&true);
+            collected.seen.insert(id, yielded);
+            if yielded {
+                keep.push(thread);
+            }
+        }
+        self.check_size(window, collected.total.max(collected.seen.len() as i64))?;
+        if pass == Pass::First && new == 0 && listed > 0 {
+            return Err(listing_error(format!(
+                "RevCent answered page {page} of {} with {listed} threads that were all on earlier pages (total_count {reported}, total_pages {}); stopping instead of walking the same results again",
+                window.describe(),
+                list.total_pages.unwrap_or_default(),
+            )));
+        }
+        match out {
+            Out::Send(tx) if !keep.is_empty() => {
+                // A closed channel means the caller stopped reading; the walk ends at the
+                // next window.
+                let _ = tx.send(Ok(keep)).await;
+            }
+            Out::Send(_) => {}
+            Out::Keep => collected.kept.entry(page).or_default().extend(keep),
+        }
+        Ok(new)
+    }
+}
+
+/// Aborts the walk's task when the stream reading it is dropped.
+struct AbortOnDrop(JoinHandle<()>);
+
+impl Drop for AbortOnDrop {
+    fn drop(&mut self) {
+        self.0.abort();
+    }
+}
+
+/// The ids a page lists.
+fn ids(list: &AiThreadList) -> Vec<String> {
+    list.results
+        .iter()
+        .flatten()
+        .filter_map(|thread| thread.id.clone())
+        .collect()
+}

@@ -149,6 +149,7 @@ impl Plan {
         Ok(Self {
             start,
             filters: ThreadFilters::new()
+                .with_ai_assistants(query.assistant.iter().cloned())
                 .with_statuses(statuses)
                 .with_limit(limit),
             keep,
@@ -182,7 +183,9 @@ fn status_filter(status: Status) -> Option<StatusFilter> {
 ///   and windows without threads are skipped within one call. `limit` is 1 to 25
 ///   (default 25). Statuses RevCent can filter (running, pending, completed, failed) are
 ///   filtered by RevCent; a set that includes any other status (cancelled) is filtered here
-///   instead, so such pages may hold fewer items. `user` and `order: desc` are refused.
+///   instead, so such pages may hold fewer items. `assistant` is RevCent's
+///   `ai_assistant_filter` (a 20-character AI assistant id). `user` and `order: desc` are
+///   refused.
 ///   [`Page::total`] is not known across windows and is `None`.
 /// - `cancel_thread`: CancelAIThread; see [`RevCentClient::cancel_ai_thread`].
 /// - `delete_thread`: RevCent cannot delete threads: the trait's default,
@@ -202,6 +205,7 @@ impl ThreadProvider for RevCentClient {
                 QueryFields::NONE
                     .with_time_range()
                     .with_status()
+                    .with_assistant()
                     .with_order(Order::Asc),
             )
             .with_cancel()

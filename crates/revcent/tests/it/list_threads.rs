@@ -175,3 +175,39 @@ async fn the_trait_lists_a_page_of_unified_threads_with_a_cursor() {
     // total_pages is 14: the next page is page 2 of the same window.
     assert_eq!(page.next.as_deref(), Some("1759900000:1759910000:2"));
 }
+
+#[tokio::test]
+async fn the_trait_filters_by_assistant_with_ai_assistant_filter() {
+    let server = MockServer::start_async().await;
+    let mock = server
+        .mock_async(|when, then| {
+            when.method(GET).path("/v2/ai_threads").is_true(|req| {
+                req.uri().query()
+                    == Some("date_start=1759900000&date_end=1759910000&limit=25&page=1&ai_assistant_filter=As5sI7sT8aN9tI0dA1bC")
+            });
+            then.status(200)
+                .header("content-type", "application/json")
+                .body(fixture("list_threads.json"));
+        })
+        .await;
+    let provider: &dyn ThreadProvider = &client(&server);
+    assert!(provider.capabilities().query.assistant);
+    let since = time::OffsetDateTime::from_unix_timestamp(START).unwrap();
+    let query = ListQuery::new()
+        .with_range(since, since + time::Duration::seconds(10_000))
+        .with_assistant("As5sI7sT8aN9tI0dA1bC");
+    provider.list_threads(&query).await.unwrap();
+    mock.assert_calls_async(1).await;
+    // A malformed assistant id is refused before any request.
+    let bad = ListQuery::new()
+        .with_range(since, since + time::Duration::seconds(10_000))
+        .with_assistant("short");
+    assert!(
+        provider
+            .list_threads(&bad)
+            .await
+            .unwrap_err()
+            .is_invalid_input()
+    );
+    mock.assert_calls_async(1).await;
+}

@@ -282,26 +282,51 @@ impl Serialize for Thread {
     /// Written by hand so that `ref` comes first and is derived from `provider` and `id`
     /// here, the one place every command and export serialises a thread.
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let reference = format_args!("{}:{}", self.provider, self.id);
+        self.serialize_with_ref(&reference).serialize(serializer)
+    }
+}
+
+impl Thread {
+    /// The thread serialised as usual but with `reference` as its `ref`: the reference it
+    /// was asked for by, say, which may name a TRTC region (`trtc:ap-tokyo/<TaskId>`).
+    pub fn serialize_with_ref<'a>(
+        &'a self,
+        reference: &'a dyn fmt::Display,
+    ) -> impl Serialize + 'a {
+        WithRef {
+            thread: self,
+            reference,
+        }
+    }
+}
+
+/// [`Thread::serialize_with_ref`].
+struct WithRef<'a> {
+    thread: &'a Thread,
+    reference: &'a dyn fmt::Display,
+}
+
+impl Serialize for WithRef<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let thread = self.thread;
         let mut out = serializer.serialize_struct("Thread", 12)?;
-        out.serialize_field(
-            "ref",
-            &DisplayStr(format_args!("{}:{}", self.provider, self.id)),
-        )?;
-        out.serialize_field("provider", &self.provider)?;
-        out.serialize_field("id", &self.id)?;
-        out.serialize_field("status", &self.status)?;
-        out.serialize_field("raw_status", &self.raw_status)?;
-        out.serialize_field("created_at", &Rfc3339(self.created_at))?;
-        out.serialize_field("updated_at", &Rfc3339(self.updated_at))?;
-        out.serialize_field("title", &self.title)?;
-        out.serialize_field("user", &self.user)?;
-        out.serialize_field("assistant", &self.assistant)?;
-        if self.messages.is_empty() {
+        out.serialize_field("ref", &DisplayStr(self.reference))?;
+        out.serialize_field("provider", &thread.provider)?;
+        out.serialize_field("id", &thread.id)?;
+        out.serialize_field("status", &thread.status)?;
+        out.serialize_field("raw_status", &thread.raw_status)?;
+        out.serialize_field("created_at", &Rfc3339(thread.created_at))?;
+        out.serialize_field("updated_at", &Rfc3339(thread.updated_at))?;
+        out.serialize_field("title", &thread.title)?;
+        out.serialize_field("user", &thread.user)?;
+        out.serialize_field("assistant", &thread.assistant)?;
+        if thread.messages.is_empty() {
             out.skip_field("messages")?;
         } else {
-            out.serialize_field("messages", &self.messages)?;
+            out.serialize_field("messages", &thread.messages)?;
         }
-        out.serialize_field("record", &self.record)?;
+        out.serialize_field("record", &thread.record)?;
         out.end()
     }
 }
@@ -501,7 +526,7 @@ mod tests {
             value.get("messages").is_none(),
             "no transcript fetched: {value}"
         );
-        let with_messages = thread.with_messages(vec![Message {
+        let with_messages = thread.clone().with_messages(vec![Message {
             id: None,
             role: Role::User,
             text: "hi".into(),
@@ -509,6 +534,9 @@ mod tests {
         }]);
         let value = serde_json::to_value(&with_messages).unwrap();
         assert_eq!(value["messages"][0]["text"], "hi");
+        let regional =
+            serde_json::to_string(&thread.serialize_with_ref(&"trtc:ap-tokyo/t")).unwrap();
+        assert!(regional.starts_with(r#"{"ref":"trtc:ap-tokyo/t","provider":"chatkit""#));
     }
 
     #[test]

@@ -173,6 +173,11 @@ impl Client {
         self
     }
 
+    /// How many requests bulk operations keep in flight.
+    pub fn concurrency(&self) -> usize {
+        self.concurrency
+    }
+
     /// The providers configured in this client.
     pub fn configured(&self) -> Vec<ProviderKind> {
         self.providers.keys().copied().collect()

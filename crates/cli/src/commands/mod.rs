@@ -4,25 +4,30 @@ mod bulk;
 mod export;
 mod items;
 mod list;
+mod select;
 mod trtc;
 
 use aithreads::{Client, ListQuery, ProviderKind};
 use clap::CommandFactory;
-use time::OffsetDateTime;
+use time::UtcOffset;
 
 use crate::Failure;
 use crate::args::{Cli, Command, Selection, SimCommand};
 use crate::output::Output;
 
-/// Runs the parsed command line.
-pub async fn run(cli: Cli) -> Result<(), Failure> {
-    let output = Output::new(cli.output);
+/// Runs the parsed command line; `local` is the offset `--local` shows times at.
+pub async fn run(cli: Cli, local: Option<UtcOffset>) -> Result<(), Failure> {
+    let output = Output::new(cli.output, cli.fields, local);
     let concurrency = usize::from(cli.concurrency);
     match cli.command {
         Command::List(args) => list::run(&client(concurrency)?, &output, args).await,
         Command::Get(args) => bulk::get(&client(concurrency)?, &output, &args).await,
-        Command::Cancel(args) => bulk::cancel(&client(concurrency)?, &output, &args).await,
-        Command::Delete(args) => bulk::delete(&client(concurrency)?, &output, &args).await,
+        Command::Cancel(args) => {
+            bulk::act(&client(concurrency)?, &output, bulk::Action::Cancel, args).await
+        }
+        Command::Delete(args) => {
+            bulk::act(&client(concurrency)?, &output, bulk::Action::Delete, args).await
+        }
         Command::Export(args) => export::run(&client(concurrency)?, args).await,
         Command::Items(args) => items::run(&client(concurrency)?, &output, args).await,
         Command::Trtc(command) => trtc::run(&client(concurrency)?, &output, command).await,
@@ -45,47 +50,7 @@ fn client(concurrency: usize) -> Result<Client, Failure> {
     Ok(Client::from_env()?.with_concurrency(concurrency))
 }
 
-/// The unified query for a selection. RevCent needs a range, so it defaults to the last two
-/// days (one RevCent window); an open end means now.
+/// The unified query for a listing's selection (RevCent: the last two days by default).
 pub fn query(provider: ProviderKind, selection: &Selection) -> Result<ListQuery, Failure> {
-    let now = OffsetDateTime::now_utc();
-    let until = selection.until.unwrap_or(now);
-    let since = match (selection.since, provider) {
-        (Some(since), _) => Some(since),
-        (None, ProviderKind::RevCent) => Some(until - time::Duration::days(2)),
-        (None, _) => None,
-    };
-    if let Some(since) = since
-        && since > until
-    {
-        return Err(Failure::Usage(format!(
-            "--since ({since}) is after --until ({until})"
-        )));
-    }
-    let mut query = ListQuery::new().with_statuses(selection.status.iter().copied());
-    query.since = since;
-    query.until = (since.is_some() || selection.until.is_some()).then_some(until);
-    query.user = selection.user.clone();
-    Ok(query)
-}
-
-/// Reports each failed item on stderr, one line each; `Err` when any failed.
-pub fn report_failures<T>(results: &[aithreads::ItemResult<T>]) -> Result<(), Failure> {
-    let failed = results.iter().filter(|item| report_failure(item)).count();
-    if failed > 0 {
-        Err(Failure::SomeItemsFailed)
-    } else {
-        Ok(())
-    }
-}
-
-/// Reports one item on stderr if it failed; true when it did.
-pub fn report_failure<T>(item: &aithreads::ItemResult<T>) -> bool {
-    match &item.result {
-        Err(error) => {
-            eprintln!("aithreads: {}: {error}", item.thread);
-            true
-        }
-        Ok(_) => false,
-    }
+    select::query(provider, selection, select::Since::TwoDays)
 }

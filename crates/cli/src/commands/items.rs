@@ -41,17 +41,17 @@ pub async fn run(client: &Client, output: &Output, args: ItemsArgs) -> Result<()
         Column {
             header: format!("CREATED ({})", output.zone().label()),
             fit: Fit::Whole,
-            expendable: 1,
+            expendable: Some(1),
         },
         Column {
             header: "TYPE".into(),
             fit: Fit::Shorten,
-            expendable: 2,
+            expendable: None,
         },
         Column {
             header: "TEXT".into(),
             fit: Fit::Shorten,
-            expendable: 0,
+            expendable: Some(0),
         },
     ];
     let mut table = Table::new(columns, terminal::width());

@@ -52,18 +52,22 @@ pub fn when(time: Option<OffsetDateTime>, zone: Zone) -> String {
 }
 
 /// The table column showing a record's `key`: its header (upper case, times labelled with
-/// their zone), how it gives way, and how expendable it is: the reference never goes;
-/// what the thread is about goes first, then the provider's own status, then other keys
-/// (rightmost first), the times, and last the unified status.
+/// their zone), how it gives way, and how expendable it is: the reference, the status and
+/// what was (or would be) done never go; what the thread is about goes first, then the
+/// provider's own status, then other keys (rightmost first), then the times.
 pub fn column(key: &str, zone: Zone) -> Column {
     let (header, fit, expendable) = match key {
-        "ref" => ("REF".into(), Fit::Never, u8::MAX),
-        "about" => ("ABOUT".into(), Fit::Shorten, 0),
-        "raw_status" => ("PROVIDER STATUS".into(), Fit::Shorten, 1),
-        "created_at" => (format!("CREATED ({})", zone.label()), Fit::Whole, 3),
-        "updated_at" => (format!("UPDATED ({})", zone.label()), Fit::Whole, 3),
-        "status" => ("STATUS".into(), Fit::Shorten, 4),
-        other => (other.replace('_', " ").to_uppercase(), Fit::Shorten, 2),
+        "ref" => ("REF".into(), Fit::Never, None),
+        "status" | "result" | "action" => (key.to_uppercase(), Fit::Shorten, None),
+        "about" => ("ABOUT".into(), Fit::Shorten, Some(0)),
+        "raw_status" => ("PROVIDER STATUS".into(), Fit::Shorten, Some(1)),
+        "created_at" => (format!("CREATED ({})", zone.label()), Fit::Whole, Some(3)),
+        "updated_at" => (format!("UPDATED ({})", zone.label()), Fit::Whole, Some(3)),
+        other => (
+            other.replace('_', " ").to_uppercase(),
+            Fit::Shorten,
+            Some(2),
+        ),
     };
     Column {
         header,

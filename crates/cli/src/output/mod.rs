@@ -297,7 +297,11 @@ impl<W: Write> Sink<W> {
                 if self.picked {
                     write_json(self.format, &mut self.out, &Picked(object, &self.columns))
                 } else {
-                    write_json(self.format, &mut self.out, record)
+                    write_json(
+                        self.format,
+                        &mut self.out,
+                        &InOrder(object, self.kind.keys()),
+                    )
                 }
             }
             OutputFormat::Csv => {
@@ -411,6 +415,27 @@ impl Serialize for Picked<'_> {
     }
 }
 
+/// A JSON object with its keys in the record's order (`ref` first), any others after.
+struct InOrder<'a>(&'a Map<String, Value>, &'static [&'static str]);
+
+impl Serialize for InOrder<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let (object, order) = (self.0, self.1);
+        let mut map = serializer.serialize_map(Some(object.len()))?;
+        for key in order {
+            if let Some(value) = object.get(*key) {
+                map.serialize_entry(key, value)?;
+            }
+        }
+        for (key, value) in object {
+            if !order.contains(&key.as_str()) {
+                map.serialize_entry(key, value)?;
+            }
+        }
+        map.end()
+    }
+}
+
 /// The record of a failure: `{"ref", "ok": false, "error": {kind, message, code, status,
 /// request_id}}`.
 pub fn failure_record(thread: &ThreadRef, error: &Error) -> Value {
@@ -483,6 +508,15 @@ mod tests {
         let text = print(&output(OutputFormat::Json, &[]), Kind::Thread, &threads());
         let parsed: Vec<Value> = serde_json::from_str(&text).unwrap();
         assert_eq!(parsed.len(), 2);
+        let outcome = json!({"result": "deleted", "ok": true, "ref": "chatkit:a", "extra": 1});
+        assert_eq!(
+            print(
+                &output(OutputFormat::Ndjson, &[]),
+                Kind::Outcome,
+                &[outcome]
+            ),
+            "{\"ref\":\"chatkit:a\",\"ok\":true,\"result\":\"deleted\",\"extra\":1}\n"
+        );
         assert_eq!(
             print(&output(OutputFormat::Json, &[]), Kind::Thread, &[]),
             "[]\n"

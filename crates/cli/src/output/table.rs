@@ -2,10 +2,11 @@
 //!
 //! The layout is worked out from the first rows (up to [`LAYOUT_ROWS`], or fewer when the
 //! output pauses), then every later row is printed at once in it, so a table of a million
-//! rows streams in bounded memory. A [`Fit::Never`] column (the reference) is never cut,
-//! wrapped or left out, so a reference can always be copied; the others give way when the
-//! table is too wide: shortened with `…` down to a useful width ([`Fit::Shorten`]), then
-//! left out, the most expendable first.
+//! rows streams in bounded memory. A [`Fit::Never`] column (the reference) is never cut or
+//! wrapped, so a reference can always be copied; the others give way when the table is too
+//! wide: shortened with `…` down to a useful width ([`Fit::Shorten`]), then left out, the
+//! most expendable first. Essential columns (the status, the result) are never left out: a
+//! row too wide for the terminal overflows rather than lose them.
 
 use std::io::{self, Write};
 
@@ -29,12 +30,13 @@ pub enum Fit {
     Shorten,
 }
 
-/// A column: its header, how it gives way, and how expendable it is (lower goes first).
+/// A column: its header, how it gives way, and how expendable it is (lower goes first;
+/// `None`: essential, never left out).
 #[derive(Debug, Clone)]
 pub struct Column {
     pub header: String,
     pub fit: Fit,
-    pub expendable: u8,
+    pub expendable: Option<u8>,
 }
 
 /// A table being written.
@@ -90,8 +92,8 @@ impl Table {
 }
 
 /// Column widths: each column's widest cell; while even the narrowest widths overflow,
-/// the most expendable column (rightmost among equals) is left out; then shortenable
-/// columns give up width, rightmost first, until the row fits.
+/// the most expendable column (rightmost among equals) is left out; then, if the row can
+/// fit, shortenable columns give up width, rightmost first, until it does.
 fn layout(columns: &[Column], rows: &[Vec<String>], width: usize) -> Vec<Option<usize>> {
     let mut natural: Vec<usize> = columns.iter().map(|c| c.header.width()).collect();
     for row in rows {
@@ -117,14 +119,28 @@ fn layout(columns: &[Column], rows: &[Vec<String>], width: usize) -> Vec<Option<
     };
     while total(&floor, &shown) > width {
         let expendable = (0..columns.len())
-            .filter(|&i| shown[i] && columns[i].fit != Fit::Never)
-            .min_by_key(|&i| (columns[i].expendable, std::cmp::Reverse(i)));
+            .filter(|&i| shown[i])
+            .filter_map(|i| {
+                columns[i]
+                    .expendable
+                    .map(|rank| (rank, std::cmp::Reverse(i)))
+            })
+            .min();
         match expendable {
-            Some(i) => shown[i] = false,
+            Some((_, std::cmp::Reverse(i))) => shown[i] = false,
             None => break,
         }
     }
     let mut widths = natural;
+    if total(&floor, &shown) > width {
+        // Nothing makes the row fit (the reference alone is too wide): shortening the rest
+        // would only hide more.
+        return widths
+            .into_iter()
+            .zip(shown)
+            .map(|(w, shown)| shown.then_some(w))
+            .collect();
+    }
     for i in (0..columns.len()).rev() {
         let excess = total(&widths, &shown).saturating_sub(width);
         if excess == 0 {
@@ -191,10 +207,10 @@ mod tests {
 
     fn columns() -> Vec<Column> {
         [
-            ("REF", Fit::Never, 9),
-            ("STATUS", Fit::Shorten, 4),
-            ("CREATED", Fit::Whole, 3),
-            ("ABOUT", Fit::Shorten, 0),
+            ("REF", Fit::Never, None),
+            ("STATUS", Fit::Shorten, None),
+            ("CREATED", Fit::Whole, Some(3)),
+            ("ABOUT", Fit::Shorten, Some(0)),
         ]
         .map(|(header, fit, expendable)| Column {
             header: header.into(),
@@ -259,7 +275,13 @@ mod tests {
     #[test]
     fn a_width_too_small_for_the_reference_overflows_instead_of_cutting_it() {
         let shown = render(20, &[&[REF, "running", TIME, ABOUT]]);
-        assert_eq!(shown.lines().nth(1), Some(REF), "{shown}");
+        assert_eq!(
+            shown.lines().nth(1),
+            Some(format!("{REF}  running").as_str()),
+            "the essential status stays whole: {shown}"
+        );
+        let long = render(20, &[&[REF, "a status longer than ten", TIME, ABOUT]]);
+        assert!(long.contains("a status longer than ten"), "{long}");
     }
 
     #[test]

@@ -11,7 +11,9 @@
 //!   (installed with pip when missing), the loop its README shows.
 //!
 //! Memory: the same command over [`RSS_SMALL`] and [`RSS_LARGE`] threads; the rows stream,
-//! so the peak must not grow with the count.
+//! so the peak must not grow with the count. Likewise for a bulk command reading
+//! [`RSS_LARGE`] references from stdin: `delete - --ignore-not-found --yes` on threads that
+//! do not exist (a nightly delete run again), results streamed in input order.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -55,6 +57,7 @@ sys.exit(0 if count == {expected} else 3)
 pub async fn run(plan: &Plan, exe: &Path, cli: &Path) -> Result<Vec<Row>> {
     let mut rows = vec![speed(plan, exe, cli).await?];
     rows.push(memory(plan, exe, cli).await?);
+    rows.push(bulk_memory(plan, exe, cli).await?);
     Ok(rows)
 }
 
@@ -143,6 +146,69 @@ async fn memory(plan: &Plan, exe: &Path, cli: &Path) -> Result<Row> {
     .note(format!(
         "ru_maxrss of aithreads list -p chatkit --all --output ndjson; baseline: the same \
          listing of {} threads",
+        thousands(small)
+    )))
+}
+
+/// The CLI's peak RSS deleting [`RSS_LARGE`] references read from stdin, against
+/// [`RSS_SMALL`].
+async fn bulk_memory(plan: &Plan, exe: &Path, cli: &Path) -> Result<Row> {
+    let (small, large) = plan.pick((RSS_SMALL, RSS_LARGE), (RSS_SMALL, 100_000));
+    let sim = start(0).await?;
+    let args: Vec<String> = [
+        "--output",
+        "ndjson",
+        "delete",
+        "-",
+        "--yes",
+        "--ignore-not-found",
+    ]
+    .map(String::from)
+    .to_vec();
+    let mut peaks = Vec::new();
+    for count in [small, large] {
+        let stdin: String = (0..count)
+            .map(|i| format!("chatkit:cthr_gone{i}\n"))
+            .collect();
+        let (exe, cli, args, env) = (
+            exe.to_owned(),
+            cli.to_owned(),
+            args.clone(),
+            sim.client_env(),
+        );
+        let out = tokio::task::spawn_blocking(move || {
+            run_measured(&exe, &cli, &args, &env, stdin.into_bytes())
+        })
+        .await
+        .context("the runner panicked")??;
+        ensure!(
+            out.code == Some(0) && out.stdout_lines == count,
+            "delete - printed {} of {count} results (exit {:?}): {:.500}",
+            out.stdout_lines,
+            out.code,
+            out.stderr
+        );
+        peaks.push(out.peak_rss_kib as f64 / 1024.0);
+    }
+    let (small_mib, large_mib) = (peaks[0], peaks[1]);
+    Ok(Row::ratio(
+        "bulk.rss",
+        format!(
+            "delete - peak RSS, {} references on stdin",
+            thousands(large)
+        ),
+        "MiB",
+        Figures::new(large_mib, small_mib),
+        Better::Lower,
+        1.25,
+    )
+    .target(
+        format!("< {RSS_LIMIT_MIB} MiB, ≤ 1.25× at {}", thousands(small)),
+        large_mib < RSS_LIMIT_MIB && large_mib / small_mib <= 1.25,
+    )
+    .note(format!(
+        "ru_maxrss of aithreads delete - --yes --ignore-not-found on missing ChatKit threads, \
+         references read lazily, results streamed; baseline: {} references",
         thousands(small)
     )))
 }

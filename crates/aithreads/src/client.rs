@@ -15,7 +15,7 @@ use aithreads_tencent_trtc::{TrtcClient, TrtcConfig};
 
 use crate::bulk::{ItemResult, run_each};
 use crate::{
-    CancelOutcome, Error, ErrorKind, ListQuery, Operation, ProviderKind, Result, Status, Thread,
+    CancelOutcome, Error, ErrorKind, ListQuery, Operation, ProviderKind, Result, Thread,
     ThreadProvider, ThreadRef,
 };
 
@@ -263,7 +263,7 @@ impl Client {
         match provider.cancel_thread(thread.id()).await {
             Err(refusal) if may_have_ended(&refusal) => {
                 match provider.get_thread(thread.id()).await {
-                    Ok(found) if has_ended(found.status) => Ok(CancelOutcome::AlreadyEnded),
+                    Ok(found) if found.status.has_ended() => Ok(CancelOutcome::AlreadyEnded),
                     _ => Err(refusal),
                 }
             }
@@ -456,14 +456,6 @@ fn may_have_ended(refusal: &Error) -> bool {
         ErrorKind::Provider => !refusal.is_retryable(),
         _ => false,
     }
-}
-
-/// Whether a thread in `status` is over for good.
-fn has_ended(status: Status) -> bool {
-    matches!(
-        status,
-        Status::Completed | Status::Cancelled | Status::Failed
-    )
 }
 
 /// The cargo feature that builds a provider in, and whether this build has it.

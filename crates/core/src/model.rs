@@ -73,6 +73,12 @@ impl Status {
     pub fn is_active(self) -> bool {
         matches!(self, Self::Running | Self::Pending)
     }
+
+    /// Whether the thread is over for good: completed, cancelled or failed. (`Locked` and
+    /// `Unknown` are neither active nor ended.)
+    pub fn has_ended(self) -> bool {
+        matches!(self, Self::Completed | Self::Cancelled | Self::Failed)
+    }
 }
 
 impl fmt::Display for Status {

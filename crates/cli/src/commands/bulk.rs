@@ -70,7 +70,7 @@ impl Action {
     /// cancel of a thread that has ended).
     fn on(self, status: Status) -> Option<&'static str> {
         match self {
-            Self::Cancel if has_ended(status) => None,
+            Self::Cancel if status.has_ended() => None,
             Self::Cancel => Some("would cancel"),
             Self::Delete => Some("would delete"),
         }
@@ -102,13 +102,6 @@ struct Plan {
     record: Value,
     /// Whether the real run would fail on it (a missing thread without --ignore-not-found).
     fails: bool,
-}
-
-fn has_ended(status: Status) -> bool {
-    matches!(
-        status,
-        Status::Completed | Status::Cancelled | Status::Failed
-    )
 }
 
 /// `get`: every thread in full, with its transcript.
@@ -151,7 +144,7 @@ pub async fn act(
     let given = args.selection.flags_given();
     if !given.is_empty() {
         return Err(Failure::Usage(format!(
-            "{} select(s) threads of a provider: use --provider instead of references",
+            "{} pick threads of a --provider: give --provider instead of references",
             given.join(", ")
         )));
     }
@@ -246,9 +239,7 @@ async fn plan_refs(
         write,
     )
     .await?;
-    if failed_plans.get() > 0 {
-        run.failed += failed_plans.get();
-    }
+    run.failed += failed_plans.get();
     run.finish()
 }
 

@@ -11,11 +11,20 @@ pub const MAX_MESSAGE_CHARS: usize = 500;
 /// `text` on one line, safe to print on a terminal: control characters (escape sequences,
 /// newlines, C1 controls) and the invisible characters that reorder text (bidirectional
 /// overrides) are written as escapes (`\e`, `\n`, `\u{202e}`), and anything beyond `max`
-/// characters is cut with a note of how much was left out.
+/// characters is cut, ending in `…`.
 ///
 /// What a server or an input file says can then neither drive the terminal (change its
 /// title, clear it) nor split one report over several lines, nor flood it.
 pub fn safe(text: &str, max: usize) -> Cow<'_, str> {
+    escape(text, max, false)
+}
+
+/// [`safe`] with the bound for messages, saying how much a cut left out.
+pub fn message(text: &str) -> Cow<'_, str> {
+    escape(text, MAX_MESSAGE_CHARS, true)
+}
+
+fn escape(text: &str, max: usize, count_cut: bool) -> Cow<'_, str> {
     let plain = text.len() <= max && !text.chars().any(needs_escape);
     if plain {
         return Cow::Borrowed(text);
@@ -23,8 +32,10 @@ pub fn safe(text: &str, max: usize) -> Cow<'_, str> {
     let mut out = String::with_capacity(text.len().min(max * 2));
     for (shown, (at, c)) in text.char_indices().enumerate() {
         if shown >= max {
-            let rest = text.len() - at;
-            let _ = write!(out, "… ({rest} more bytes)");
+            out.push('…');
+            if count_cut {
+                let _ = write!(out, " ({} more bytes)", text.len() - at);
+            }
             break;
         }
         match c {
@@ -39,11 +50,6 @@ pub fn safe(text: &str, max: usize) -> Cow<'_, str> {
         }
     }
     Cow::Owned(out)
-}
-
-/// [`safe`] with the default bound, for messages.
-pub fn message(text: &str) -> Cow<'_, str> {
-    safe(text, MAX_MESSAGE_CHARS)
 }
 
 /// Control characters (C0, DEL, C1) and the format characters that reorder or hide text.
@@ -122,10 +128,11 @@ mod tests {
     #[test]
     fn long_text_becomes_one_bounded_line() {
         let huge = "x".repeat(10 << 20) + "\n" + &"y".repeat(10);
-        let shown = safe(&huge, MAX_MESSAGE_CHARS);
+        let shown = message(&huge);
         assert!(shown.len() < MAX_MESSAGE_CHARS + 40, "{}", shown.len());
         assert!(shown.ends_with(&format!("… ({} more bytes)", huge.len() - 500)));
         assert!(!shown.contains('\n'));
+        assert_eq!(safe("abcdef", 3), "abc…");
     }
 
     #[test]

@@ -16,8 +16,8 @@ use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 pub const LAYOUT_ROWS: usize = 100;
 /// Spaces between columns.
 const GAP: usize = 2;
-/// The narrowest a shortened column gets.
-const MIN_SHORTENED: usize = 10;
+/// The narrowest a shortened column gets: below this it says too little to keep.
+const MIN_SHORTENED: usize = 16;
 
 /// How a column gives way when the table is too wide.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -244,18 +244,18 @@ mod tests {
 
     #[test]
     fn shortenable_columns_give_way_first_then_the_expendable_go() {
-        // 45 + 7 + 19 + 53 + gaps: ABOUT is shortened to fit 90.
+        // 45 + 9 + 19 + 53 + gaps: ABOUT is shortened to fit 100.
         let shown = render(
-            90,
+            100,
             &[
                 &[REF, "running", TIME, ABOUT],
                 &["chatkit:c", "completed", TIME, "x"],
             ],
         );
         for line in shown.lines() {
-            assert!(line.width() <= 90, "{line:?} is {} wide", line.width());
+            assert!(line.width() <= 100, "{line:?} is {} wide", line.width());
         }
-        assert!(shown.contains("a long tit…"), "{shown}");
+        assert!(shown.contains("a long title that go…"), "{shown}");
         assert!(
             shown.contains(TIME) && shown.contains("completed"),
             "{shown}"

@@ -39,7 +39,10 @@ pub async fn run(client: &Client, output: &Output, args: ListArgs) -> Result<(),
         match next {
             None => break,
             Some(Err(error)) => {
-                sink.finish()?;
+                // Close what was written (a JSON array), but say nothing of an empty listing.
+                if shown > 0 {
+                    sink.finish()?;
+                }
                 return Err(error.into());
             }
             Some(Ok(_)) if shown == limit => {

@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 use std::fmt;
 use std::sync::Arc;
 
-use futures::stream::{self, BoxStream, StreamExt};
+use futures::stream::{self, BoxStream, Stream, StreamExt};
 
 #[cfg(feature = "openai-chatkit")]
 use aithreads_openai_chatkit::{ChatKitClient, ChatKitConfig};
@@ -13,10 +13,10 @@ use aithreads_revcent::{RevCentClient, RevCentConfig};
 #[cfg(feature = "tencent-trtc")]
 use aithreads_tencent_trtc::{TrtcClient, TrtcConfig};
 
-use crate::bulk::{ItemResult, run_all, run_each};
+use crate::bulk::{ItemResult, run_each};
 use crate::{
-    CancelOutcome, Error, ListQuery, Operation, ProviderKind, Result, Thread, ThreadProvider,
-    ThreadRef,
+    CancelOutcome, Error, ErrorKind, ListQuery, Operation, ProviderKind, Result, Thread,
+    ThreadProvider, ThreadRef,
 };
 
 /// Requests in flight at once in bulk operations, unless set with
@@ -195,6 +195,11 @@ impl Client {
         self
     }
 
+    /// How many requests bulk operations keep in flight.
+    pub fn concurrency(&self) -> usize {
+        self.concurrency
+    }
+
     /// The providers configured in this client.
     pub fn configured(&self) -> Vec<ProviderKind> {
         self.providers.keys().copied().collect()
@@ -270,13 +275,49 @@ impl Client {
     }
 
     /// Cancels (RevCent) or stops (TRTC) one thread.
+    ///
+    /// A cancel refused as not found or by a provider error that retrying cannot fix is
+    /// checked with one [`get`](Self::get): when the thread exists in an ended status
+    /// (completed, cancelled, failed), the answer is [`CancelOutcome::AlreadyEnded`], so
+    /// running the same cancel twice succeeds twice. Any other answer keeps the refusal.
     pub async fn cancel(&self, thread: &ThreadRef) -> Result<CancelOutcome> {
-        self.route(thread)?.cancel_thread(thread.id()).await
+        let provider = self.route(thread)?;
+        match provider.cancel_thread(thread.id()).await {
+            Err(refusal) if may_have_ended(&refusal) => {
+                match provider.get_thread(thread.id()).await {
+                    Ok(found) if found.status.has_ended() => Ok(CancelOutcome::AlreadyEnded),
+                    _ => Err(refusal),
+                }
+            }
+            outcome => outcome,
+        }
     }
 
     /// Deletes one thread (ChatKit).
     pub async fn delete(&self, thread: &ThreadRef) -> Result<()> {
         self.route(thread)?.delete_thread(thread.id()).await
+    }
+
+    /// Runs `op` on every reference `threads` yields, with the bulk concurrency, yielding one
+    /// result per reference in input order as soon as it and those before it are done.
+    ///
+    /// References are pulled lazily and at most
+    /// [`REORDER_WINDOW_PER_SLOT`](crate::REORDER_WINDOW_PER_SLOT) × concurrency results wait
+    /// for a slower one before them, so memory stays bounded however many references come
+    /// in, and one slow thread does not idle the other slots. The other bulk methods are
+    /// this with one operation each.
+    pub fn each<'a, S, T, F, Fut>(
+        &self,
+        threads: S,
+        op: F,
+    ) -> impl Stream<Item = ItemResult<T>> + use<'a, S, T, F, Fut>
+    where
+        S: Stream<Item = ThreadRef> + Unpin + 'a,
+        F: FnMut(ThreadRef) -> Fut + 'a,
+        Fut: Future<Output = Result<T>> + 'a,
+        T: 'a,
+    {
+        run_each(threads, self.concurrency, op)
     }
 
     /// Fetches many threads, one result per input in input order.
@@ -287,26 +328,48 @@ impl Client {
     /// Like [`get_many`](Self::get_many), but yields each result as soon as it and those
     /// before it are in, so a caller can write them out without holding them all.
     pub fn get_each<'a>(&'a self, threads: &'a [ThreadRef]) -> BoxStream<'a, ItemResult<Thread>> {
-        run_each(threads, self.concurrency, move |t| async move {
-            self.get(&t).await
-        })
-        .boxed()
+        self.get_stream(stream::iter(threads.iter().cloned()))
+    }
+
+    /// [`get`](Self::get) on every reference of a stream; see [`each`](Self::each).
+    pub fn get_stream<'a>(
+        &'a self,
+        threads: impl Stream<Item = ThreadRef> + Unpin + Send + 'a,
+    ) -> BoxStream<'a, ItemResult<Thread>> {
+        self.each(threads, move |t| async move { self.get(&t).await })
+            .boxed()
     }
 
     /// Cancels or stops many threads, one result per input in input order.
     pub async fn cancel_many(&self, threads: &[ThreadRef]) -> Vec<ItemResult<CancelOutcome>> {
-        run_all(threads, self.concurrency, |t| async move {
-            self.cancel(&t).await
-        })
-        .await
+        self.cancel_stream(stream::iter(threads.iter().cloned()))
+            .collect()
+            .await
+    }
+
+    /// [`cancel`](Self::cancel) on every reference of a stream; see [`each`](Self::each).
+    pub fn cancel_stream<'a>(
+        &'a self,
+        threads: impl Stream<Item = ThreadRef> + Unpin + Send + 'a,
+    ) -> BoxStream<'a, ItemResult<CancelOutcome>> {
+        self.each(threads, move |t| async move { self.cancel(&t).await })
+            .boxed()
     }
 
     /// Deletes many threads, one result per input in input order.
     pub async fn delete_many(&self, threads: &[ThreadRef]) -> Vec<ItemResult<()>> {
-        run_all(threads, self.concurrency, |t| async move {
-            self.delete(&t).await
-        })
-        .await
+        self.delete_stream(stream::iter(threads.iter().cloned()))
+            .collect()
+            .await
+    }
+
+    /// [`delete`](Self::delete) on every reference of a stream; see [`each`](Self::each).
+    pub fn delete_stream<'a>(
+        &'a self,
+        threads: impl Stream<Item = ThreadRef> + Unpin + Send + 'a,
+    ) -> BoxStream<'a, ItemResult<()>> {
+        self.each(threads, move |t| async move { self.delete(&t).await })
+            .boxed()
     }
 
     /// Every thread of one provider matching `query`, as listings return them (RevCent and
@@ -403,6 +466,17 @@ impl Client {
         } else {
             missing(kind)
         }
+    }
+}
+
+/// Whether a refused cancel may mean the thread has already ended: the provider said it
+/// does not exist (TRTC forgets stopped tasks) or refused for good (RevCent refuses threads
+/// no longer Running or Timer). Throttling, outages and credentials say nothing about it.
+fn may_have_ended(refusal: &Error) -> bool {
+    match refusal.kind() {
+        ErrorKind::NotFound => true,
+        ErrorKind::Provider => !refusal.is_retryable(),
+        _ => false,
     }
 }
 

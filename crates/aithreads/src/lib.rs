@@ -12,7 +12,7 @@ pub use aithreads_core::{
     RawStatus, Result, Role, SecretString, Status, Thread, ThreadProvider, ThreadRef, UnknownName,
     pagination, secret_file, time, transport, validate,
 };
-pub use bulk::{ItemResult, summarize};
+pub use bulk::{ItemResult, Ordered, REORDER_WINDOW_PER_SLOT, ordered, summarize};
 pub use client::{Client, ClientBuilder, DEFAULT_CONCURRENCY, credential_var};
 pub use refs::check_ref;
 

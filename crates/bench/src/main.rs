@@ -14,6 +14,7 @@
 //! | [`export`] | `Client::export` streaming 100k and 1M threads | a sequential page loop |
 //! | [`bulk_stop`] | 1,000 TRTC stops under the client limiter | the configured rate |
 //! | [`load`] | the CLI's `get -` / `cancel -` with 10,000 refs | `Client::get_many` |
+//! | [`listing`] | the CLI's `list --all`: 20,000 ChatKit threads; peak RSS at 1M | openai-python's auto-paginating loop; the 10,000 listing |
 //!
 //! Build it in release mode (`cargo xtask bench` does): debug figures mean nothing.
 #![deny(missing_docs)]
@@ -21,6 +22,7 @@
 mod bulk_stop;
 mod decoding;
 mod export;
+mod listing;
 mod load;
 mod measure;
 mod overhead;
@@ -88,6 +90,7 @@ enum Scenario {
     Export,
     BulkStop,
     Load,
+    Listing,
 }
 
 /// Full or quick sizes.
@@ -134,7 +137,7 @@ fn run(args: &Args) -> Result<bool> {
         None => exe.with_file_name(format!("aithreads{}", std::env::consts::EXE_SUFFIX)),
     };
     let wanted = |s: Scenario| args.only.is_empty() || args.only.contains(&s);
-    if wanted(Scenario::Load) && !cli.is_file() {
+    if (wanted(Scenario::Load) || wanted(Scenario::Listing)) && !cli.is_file() {
         bail!(
             "no CLI binary at {}: build it (cargo build --release -p aithreads-cli) or pass --cli",
             cli.display()
@@ -204,5 +207,6 @@ async fn run_scenario(scenario: Scenario, plan: &Plan, exe: &Path, cli: &Path) -
         Scenario::Export => export::run(plan, exe).await,
         Scenario::BulkStop => bulk_stop::run(plan).await,
         Scenario::Load => load::run(plan, exe, cli).await,
+        Scenario::Listing => listing::run(plan, exe, cli).await,
     }
 }

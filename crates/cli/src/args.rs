@@ -11,7 +11,10 @@ use crate::timearg::time_arg;
 
 const AFTER_HELP: &str = "\
 Threads are named by references: revcent:<20-char id>, trtc:<TaskId> or trtc:<region>/<TaskId>,
-chatkit:<thread id>. Pass `-` to read references from stdin, one per line.
+chatkit:<thread id>. Pass `-` to read references from stdin: one per line, or the JSON/NDJSON
+records aithreads prints (each carries `ref`), so `aithreads list … --output ndjson | aithreads
+cancel -` works. `cancel` and `delete` also take --provider and the selection flags of `list`
+instead of references; --dry-run shows what they would do.
 
 Configuration, first found wins: --profile NAME, then the environment:
   RevCent  REVCENT_API_KEY, REVCENT_BASE_URL
@@ -21,8 +24,11 @@ Configuration, first found wins: --profile NAME, then the environment:
 then the profile AITHREADS_PROFILE names (else `default`) in ~/.config/aithreads/config.toml,
 then Tencent's ~/.tencentcloud/credentials. `aithreads doctor` shows what is used and checks it.
 
-Times are RFC 3339 (2026-11-20T08:00:00Z), unix seconds, `now`, or a duration ago (90m, 2h, 3d).
-Exit codes: 0 all ok, 1 some items failed, 2 usage or configuration error.
+Times are RFC 3339 (2026-11-20T08:00:00Z), a date (2026-11-20: midnight UTC), `today`,
+`yesterday`, `now`, unix seconds, or a duration ago (90m, 2h, 3d). Tables show times in UTC
+(--local: in this machine's zone), labelled in the header.
+Exit codes: 0 all done (an already-ended cancel and an ignored not-found count as done), 1 some
+items failed, 2 usage or configuration error (nothing was sent), 130 interrupted.
 
 Try it without credentials: `aithreads demo`, or `aithreads sim serve` and point the
 variables above at it.";
@@ -35,6 +41,15 @@ pub struct Cli {
     /// Output format [default: table on a terminal, json otherwise].
     #[arg(long, global = true, value_enum)]
     pub output: Option<OutputFormat>,
+
+    /// Only these keys of each record, in this order (JSON, NDJSON, CSV), or these columns
+    /// (table): e.g. --fields ref,status,created_at.
+    #[arg(long, global = true, value_delimiter = ',', value_name = "FIELD,…")]
+    pub fields: Vec<String>,
+
+    /// Show times in tables in this machine's time zone instead of UTC.
+    #[arg(long, global = true)]
+    pub local: bool,
 
     /// More detail on stderr: -v info, -vv debug, -vvv trace (RUST_LOG overrides).
     #[arg(long, short = 'v', global = true, action = clap::ArgAction::Count)]
@@ -63,6 +78,10 @@ pub enum OutputFormat {
     Json,
     /// One JSON object per line.
     Ndjson,
+    /// Comma-separated values with a header line (RFC 4180).
+    Csv,
+    /// One thread reference per line: the threads shown, or those acted on.
+    Refs,
 }
 
 /// The subcommands.
@@ -77,11 +96,18 @@ pub enum Command {
     /// Show threads with their messages.
     Get(RefsArgs),
 
-    /// Cancel RevCent threads or stop TRTC conversations.
-    Cancel(RefsArgs),
+    /// Cancel RevCent threads or stop TRTC conversations, by reference or by selection.
+    ///
+    /// An already-ended thread counts as done. By selection (--provider and the selection
+    /// flags), the running and pending threads are picked unless --status says otherwise,
+    /// over RevCent's whole 60-day retention unless --since says otherwise; it asks first on
+    /// a terminal and needs --yes elsewhere.
+    Cancel(ActArgs),
 
-    /// Delete ChatKit threads with their items (asks first on a terminal).
-    Delete(DeleteArgs),
+    /// Delete ChatKit threads with their items, by reference or by selection.
+    ///
+    /// Asks first on a terminal and needs --yes elsewhere.
+    Delete(ActArgs),
 
     /// Stream every thread of a provider in a time range as NDJSON, with progress.
     Export(ExportArgs),
@@ -160,6 +186,9 @@ pub struct Selection {
     /// Threads created at or before this time [default: now].
     #[arg(long, value_parser = time_arg)]
     pub until: Option<OffsetDateTime>,
+    /// Threads created more than this long ago (2h, 30d): --until now minus DURATION.
+    #[arg(long, value_name = "DURATION", value_parser = duration_arg, conflicts_with = "until")]
+    pub older_than: Option<std::time::Duration>,
     /// Only threads in these statuses (repeat or comma-separate).
     #[arg(long, value_parser = status_parser(), value_delimiter = ',')]
     pub status: Vec<Status>,
@@ -170,6 +199,32 @@ pub struct Selection {
     /// threads 60 days]. Longer ranges are refused before any request.
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
     pub max_windows: Option<u64>,
+    /// Only threads run by this AI assistant (RevCent: a 20-character AI assistant id).
+    #[arg(long)]
+    pub assistant: Option<String>,
+}
+
+impl Selection {
+    /// The selection flags given, by name, for messages.
+    pub fn flags_given(&self) -> Vec<&'static str> {
+        [
+            ("--since", self.since.is_some()),
+            ("--until", self.until.is_some()),
+            ("--older-than", self.older_than.is_some()),
+            ("--status", !self.status.is_empty()),
+            ("--user", self.user.is_some()),
+            ("--assistant", self.assistant.is_some()),
+        ]
+        .into_iter()
+        .filter_map(|(flag, given)| given.then_some(flag))
+        .collect()
+    }
+}
+
+/// Parses a duration such as `90m`, `2h` or `30d`.
+fn duration_arg(text: &str) -> Result<std::time::Duration, String> {
+    humantime::parse_duration(text.trim())
+        .map_err(|_| format!("`{text}` is not a duration: use e.g. 90m, 2h or 30d"))
 }
 
 /// `list`.
@@ -181,6 +236,9 @@ pub struct ListArgs {
     /// Which threads.
     #[command(flatten)]
     pub selection: Selection,
+    /// Newest first (desc) or oldest first (asc) [default: desc where the provider can].
+    #[arg(long, value_enum)]
+    pub order: Option<OrderArg>,
     /// Show at most this many threads.
     #[arg(long, short = 'n', default_value_t = 25, conflicts_with = "all")]
     pub limit: usize,
@@ -226,18 +284,29 @@ pub struct RefsArgs {
     pub refs: Vec<String>,
 }
 
-/// `delete`.
+/// `cancel` and `delete`: references, or a provider and a selection.
 #[derive(Debug, Args)]
-pub struct DeleteArgs {
-    /// The threads.
+pub struct ActArgs {
+    /// Thread references; `-` reads them from stdin (references, or aithreads' JSON/NDJSON
+    /// records).
+    #[arg(value_name = "REF", required_unless_present = "provider")]
+    pub refs: Vec<String>,
+    /// Act on the threads of this provider that the selection flags pick, instead of
+    /// references.
+    #[arg(long, short = 'p', value_enum, conflicts_with = "refs")]
+    pub provider: Option<ListProvider>,
+    /// Which threads, with --provider.
     #[command(flatten)]
-    pub refs: RefsArgs,
-    /// Do not ask for confirmation.
-    #[arg(long, short = 'y')]
-    pub yes: bool,
-    /// List what would be deleted, delete nothing.
+    pub selection: Selection,
+    /// Show what would be done to each thread, with its current status; change nothing.
     #[arg(long)]
     pub dry_run: bool,
+    /// Do not ask for confirmation (needed when stdin or stderr is not a terminal).
+    #[arg(long, short = 'y')]
+    pub yes: bool,
+    /// Count a thread that does not exist as done (`not found (ignored)`).
+    #[arg(long)]
+    pub ignore_not_found: bool,
 }
 
 /// `export`.

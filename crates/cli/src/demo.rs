@@ -27,7 +27,7 @@ const THREADS: usize = 300;
 
 pub async fn run() -> Result<(), Failure> {
     let started = Instant::now();
-    let out = Output::new(Some(OutputFormat::Table));
+    let out = Output::new(Some(OutputFormat::Table), Vec::new(), None);
     println!("aithreads demo: RevCent, Tencent TRTC and OpenAI ChatKit, end to end\n");
     let sim = Simulator::start(SimConfig::default().with_threads(THREADS))
         .await

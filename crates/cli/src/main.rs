@@ -6,7 +6,10 @@ mod commands;
 mod config;
 mod demo;
 mod output;
+mod progress;
 mod refs;
+mod signals;
+mod terminal;
 mod textarg;
 mod timearg;
 
@@ -26,6 +29,11 @@ pub enum Failure {
     Failed(String),
     /// Some items failed; each was already reported (exit 1).
     SomeItemsFailed,
+    /// Stopped by a signal; what was done was reported (exit 128 + the signal's number).
+    Interrupted(u8),
+    /// Whoever read stdout stopped reading (`aithreads list | head -1`): a quiet success,
+    /// as for rg and gh.
+    OutputClosed,
 }
 
 impl From<aithreads::Error> for Failure {
@@ -41,13 +49,21 @@ impl From<aithreads::Error> for Failure {
 
 impl From<std::io::Error> for Failure {
     fn from(error: std::io::Error) -> Self {
-        Self::Failed(format!("i/o error: {error}"))
+        if error.kind() == std::io::ErrorKind::BrokenPipe {
+            Self::OutputClosed
+        } else {
+            Self::Failed(format!("i/o error: {error}"))
+        }
     }
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     init_tracing(cli.verbose);
+    // The local offset can only be read safely while this process has one thread.
+    let local = cli
+        .local
+        .then(|| time::UtcOffset::current_local_offset().unwrap_or(time::UtcOffset::UTC));
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -58,15 +74,19 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    match runtime.block_on(commands::run(cli)) {
-        Ok(()) => ExitCode::SUCCESS,
+    let outcome = runtime.block_on(commands::run(cli, local));
+    // In-flight work that a signal or a closed pipe cut short is abandoned, not awaited.
+    runtime.shutdown_background();
+    match outcome {
+        Ok(()) | Err(Failure::OutputClosed) => ExitCode::SUCCESS,
         Err(Failure::SomeItemsFailed) => ExitCode::from(1),
+        Err(Failure::Interrupted(code)) => ExitCode::from(code),
         Err(Failure::Failed(message)) => {
-            eprintln!("aithreads: {message}");
+            eprintln!("aithreads: {}", terminal::message(&message));
             ExitCode::from(1)
         }
         Err(Failure::Usage(message)) => {
-            eprintln!("aithreads: {message}");
+            eprintln!("aithreads: {}", terminal::message(&message));
             ExitCode::from(2)
         }
     }

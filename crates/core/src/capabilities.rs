@@ -107,6 +107,8 @@ pub struct QueryFields {
     pub status: bool,
     /// [`ListQuery::user`].
     pub user: bool,
+    /// [`ListQuery::assistant`].
+    pub assistant: bool,
     /// [`ListQuery::order`] set to [`Order::Asc`], oldest first.
     pub order_asc: bool,
     /// [`ListQuery::order`] set to [`Order::Desc`], newest first.
@@ -119,6 +121,7 @@ impl QueryFields {
         time_range: false,
         status: false,
         user: false,
+        assistant: false,
         order_asc: false,
         order_desc: false,
     };
@@ -138,6 +141,12 @@ impl QueryFields {
     /// Marks `user` honoured.
     pub const fn with_user(mut self) -> Self {
         self.user = true;
+        self
+    }
+
+    /// Marks `assistant` honoured.
+    pub const fn with_assistant(mut self) -> Self {
+        self.assistant = true;
         self
     }
 
@@ -170,6 +179,8 @@ impl QueryFields {
             Some("cannot filter listings by status")
         } else if !self.user && query.user.is_some() {
             Some("cannot filter listings by user")
+        } else if !self.assistant && query.assistant.is_some() {
+            Some("cannot filter listings by assistant")
         } else if !self.order_asc && query.order == Some(Order::Asc) {
             Some("cannot list oldest first (order asc)")
         } else if !self.order_desc && query.order == Some(Order::Desc) {
@@ -199,6 +210,7 @@ mod tests {
             ListQuery::new().with_range(now, now),
             ListQuery::new().with_statuses([Status::Running]),
             ListQuery::new().with_user("u"),
+            ListQuery::new().with_assistant("a"),
             ListQuery::new().with_order(Order::Asc),
             ListQuery::new().with_order(Order::Desc),
         ];
@@ -206,6 +218,7 @@ mod tests {
             QueryFields::NONE.with_time_range(),
             QueryFields::NONE.with_status(),
             QueryFields::NONE.with_user(),
+            QueryFields::NONE.with_assistant(),
             QueryFields::NONE.with_order(Order::Asc),
             QueryFields::NONE.with_order(Order::Desc),
         ];

@@ -5,7 +5,8 @@ use std::fmt;
 use std::str::FromStr;
 use std::sync::Arc;
 
-use serde::{Deserialize, Serialize};
+use serde::ser::SerializeStruct;
+use serde::{Deserialize, Serialize, Serializer};
 use time::OffsetDateTime;
 
 use crate::provider_kind::ProviderKind;
@@ -71,6 +72,12 @@ impl Status {
     /// Whether the thread can still do work (and so can be cancelled).
     pub fn is_active(self) -> bool {
         matches!(self, Self::Running | Self::Pending)
+    }
+
+    /// Whether the thread is over for good: completed, cancelled or failed. (`Locked` and
+    /// `Unknown` are neither active nor ended.)
+    pub fn has_ended(self) -> bool {
+        matches!(self, Self::Completed | Self::Cancelled | Self::Failed)
     }
 }
 
@@ -177,9 +184,12 @@ erased_serde::serialize_trait_object!(ProviderRecord);
 
 /// A thread at any provider, in one shape.
 ///
-/// Serialises to one JSON object per thread (the export format), with the provider's full
+/// Serialises to one JSON object per thread (the export format): first `ref`, the
+/// [`ThreadRef`](crate::ThreadRef) text that names it (`revcent:<id>`, `chatkit:<id>`), so
+/// every record can be piped back into a command that takes references; then the fields
+/// below in order, times as RFC 3339, `messages` only when fetched, and the provider's full
 /// record under `record`.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct Thread {
     /// Where the thread lives.
@@ -191,10 +201,8 @@ pub struct Thread {
     /// The provider's exact status and reason.
     pub raw_status: RawStatus,
     /// When the thread was created.
-    #[serde(with = "time::serde::rfc3339::option")]
     pub created_at: Option<OffsetDateTime>,
     /// When the thread last changed.
-    #[serde(with = "time::serde::rfc3339::option")]
     pub updated_at: Option<OffsetDateTime>,
     /// The title, where the provider has one.
     pub title: Option<String>,
@@ -203,7 +211,6 @@ pub struct Thread {
     /// The assistant or agent running the thread, where known.
     pub assistant: Option<String>,
     /// The transcript, when the call that produced this thread fetched it.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub messages: Vec<Message>,
     /// The provider's full typed record.
     pub record: Arc<dyn ProviderRecord>,
@@ -277,6 +284,77 @@ impl Thread {
     }
 }
 
+impl Serialize for Thread {
+    /// Written by hand so that `ref` comes first and is derived from `provider` and `id`
+    /// here, the one place every command and export serialises a thread.
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let reference = format_args!("{}:{}", self.provider, self.id);
+        self.serialize_with_ref(&reference).serialize(serializer)
+    }
+}
+
+impl Thread {
+    /// The thread serialised as usual but with `reference` as its `ref`: the reference it
+    /// was asked for by, say, which may name a TRTC region (`trtc:ap-tokyo/<TaskId>`).
+    pub fn serialize_with_ref<'a>(
+        &'a self,
+        reference: &'a dyn fmt::Display,
+    ) -> impl Serialize + 'a {
+        WithRef {
+            thread: self,
+            reference,
+        }
+    }
+}
+
+/// [`Thread::serialize_with_ref`].
+struct WithRef<'a> {
+    thread: &'a Thread,
+    reference: &'a dyn fmt::Display,
+}
+
+impl Serialize for WithRef<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let thread = self.thread;
+        let mut out = serializer.serialize_struct("Thread", 12)?;
+        out.serialize_field("ref", &DisplayStr(self.reference))?;
+        out.serialize_field("provider", &thread.provider)?;
+        out.serialize_field("id", &thread.id)?;
+        out.serialize_field("status", &thread.status)?;
+        out.serialize_field("raw_status", &thread.raw_status)?;
+        out.serialize_field("created_at", &Rfc3339(thread.created_at))?;
+        out.serialize_field("updated_at", &Rfc3339(thread.updated_at))?;
+        out.serialize_field("title", &thread.title)?;
+        out.serialize_field("user", &thread.user)?;
+        out.serialize_field("assistant", &thread.assistant)?;
+        if thread.messages.is_empty() {
+            out.skip_field("messages")?;
+        } else {
+            out.serialize_field("messages", &thread.messages)?;
+        }
+        out.serialize_field("record", &thread.record)?;
+        out.end()
+    }
+}
+
+/// Serialises as a string through `Display`, without an intermediate `String`.
+struct DisplayStr<T>(T);
+
+impl<T: fmt::Display> Serialize for DisplayStr<T> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(&self.0)
+    }
+}
+
+/// An optional time as RFC 3339, or `null`.
+struct Rfc3339(Option<OffsetDateTime>);
+
+impl Serialize for Rfc3339 {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        time::serde::rfc3339::option::serialize(&self.0, serializer)
+    }
+}
+
 /// The operations of the [`ThreadProvider`](crate::ThreadProvider) trait.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -334,6 +412,8 @@ pub struct ListQuery {
     pub statuses: Vec<Status>,
     /// Only threads of this end user (ChatKit `user`).
     pub user: Option<String>,
+    /// Only threads run by this assistant (RevCent `ai_assistant_filter`).
+    pub assistant: Option<String>,
     /// Page size; each provider documents its own bounds and default.
     pub limit: Option<u32>,
     /// Sort order, where the provider lets you choose (ChatKit).
@@ -364,6 +444,12 @@ impl ListQuery {
     /// Only threads of this end user.
     pub fn with_user(mut self, user: impl Into<String>) -> Self {
         self.user = Some(user.into());
+        self
+    }
+
+    /// Only threads run by this assistant.
+    pub fn with_assistant(mut self, assistant: impl Into<String>) -> Self {
+        self.assistant = Some(assistant.into());
         self
     }
 
@@ -424,6 +510,39 @@ mod tests {
     #[derive(Debug, Serialize)]
     struct Record {
         n: u32,
+    }
+
+    #[test]
+    fn a_thread_serialises_with_its_ref_first() {
+        let thread = Thread::new(
+            ProviderKind::OpenAiChatKit,
+            "cthr_1",
+            Status::Running,
+            RawStatus::new("active"),
+            Record { n: 7 },
+        )
+        .with_created_unix(Some(1_700_000_000));
+        let text = serde_json::to_string(&thread).unwrap();
+        assert!(text.starts_with(r#"{"ref":"chatkit:cthr_1","provider":"chatkit","id":"cthr_1""#));
+        let value: serde_json::Value = serde_json::from_str(&text).unwrap();
+        assert_eq!(value["created_at"], "2023-11-14T22:13:20Z");
+        assert_eq!(value["updated_at"], serde_json::Value::Null);
+        assert_eq!(value["record"]["n"], 7);
+        assert!(
+            value.get("messages").is_none(),
+            "no transcript fetched: {value}"
+        );
+        let with_messages = thread.clone().with_messages(vec![Message {
+            id: None,
+            role: Role::User,
+            text: "hi".into(),
+            created_at: None,
+        }]);
+        let value = serde_json::to_value(&with_messages).unwrap();
+        assert_eq!(value["messages"][0]["text"], "hi");
+        let regional =
+            serde_json::to_string(&thread.serialize_with_ref(&"trtc:ap-tokyo/t")).unwrap();
+        assert!(regional.starts_with(r#"{"ref":"trtc:ap-tokyo/t","provider":"chatkit""#));
     }
 
     #[test]

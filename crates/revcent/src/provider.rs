@@ -137,6 +137,7 @@ impl Plan {
         };
         let order = query.order.unwrap_or_default();
         let filters = ThreadFilters::new()
+            .with_ai_assistants(query.assistant.iter().cloned())
             .with_statuses(statuses)
             .with_limit(limit)
             .with_order(order);
@@ -192,8 +193,8 @@ fn status_filter(status: Status) -> Option<StatusFilter> {
 ///   threads are skipped within one call. The cursor names the range, the order and the
 ///   windows done (a query with a cursor is not re-read for its range or order). Statuses
 ///   RevCent can filter (running, pending, completed, failed) are filtered by RevCent; a set
-///   that includes any other status (cancelled) is filtered here instead. `user` is
-///   refused. [`Page::total`] is not known across windows and is `None`.
+///   that includes any other status (cancelled) is filtered here instead. `assistant` is
+///   RevCent's `ai_assistant_filter` (a 20-character AI assistant id). `user` is refused. [`Page::total`] is not known across windows and is `None`.
 /// - `cancel_thread`: CancelAIThread; see [`RevCentClient::cancel_ai_thread`].
 /// - `delete_thread`: RevCent cannot delete threads: the trait's default,
 ///   [`Error::Unsupported`].
@@ -213,6 +214,7 @@ impl ThreadProvider for RevCentClient {
                 QueryFields::NONE
                     .with_time_range()
                     .with_status()
+                    .with_assistant()
                     .with_order(Order::Asc)
                     .with_order(Order::Desc),
             )

@@ -396,7 +396,8 @@ async fn trtc_refuses_malformed_regions_before_sending_and_sends_the_rest() {
     ] {
         assert_eq!(error.code(), Some("UnsupportedRegion"), "{error:?}");
     }
-    assert_eq!(sim.requests_seen(), 2);
+    // The get, the stop, and the one get the facade confirms a refused cancel with.
+    assert_eq!(sim.requests_seen(), 3);
 }
 
 async fn check_every_action_refused(sim: &Simulator, t: &TrtcClient, what: &str) {

@@ -158,3 +158,70 @@ async fn export_streams_every_thread_and_transcripts_add_messages() {
     assert_eq!(trtc.len(), 1);
     assert!(trtc[0].as_ref().unwrap_err().is_unsupported());
 }
+
+/// Cancelling twice succeeds twice: the second cancel is refused by the provider, and one
+/// GET confirming an ended status turns that into `AlreadyEnded`. A thread that does not
+/// exist stays an error.
+#[tokio::test]
+async fn a_second_cancel_is_already_ended_and_a_missing_thread_still_fails() {
+    let (sim, client) = setup(60).await;
+    let running = month().with_statuses([Status::Running]);
+    let thread = refs(&client, ProviderKind::RevCent, running, 1)
+        .await
+        .remove(0);
+    assert_eq!(
+        client.cancel(&thread).await.unwrap(),
+        aithreads::CancelOutcome::Cancelled
+    );
+    let before = sim.requests_seen();
+    assert_eq!(
+        client.cancel(&thread).await.unwrap(),
+        aithreads::CancelOutcome::AlreadyEnded
+    );
+    assert_eq!(
+        sim.requests_seen() - before,
+        2,
+        "the refused cancel and one GET"
+    );
+    let missing: ThreadRef = "revcent:AAAAAAAAAAAAAAAAAAAA".parse().unwrap();
+    assert!(client.cancel(&missing).await.unwrap_err().is_not_found());
+
+    // TRTC: stopping a stopped task answers TaskNotExist; Describe still shows it Stopped.
+    let task = client
+        .trtc()
+        .unwrap()
+        .start_ai_conversation(
+            &aithreads::providers::trtc::StartAiConversationRequest::new(
+                1_400_000_001,
+                "room-1",
+                aithreads::providers::trtc::AgentConfig::new("bot", "sig", "alice"),
+            )
+            .with_room_id_type(1),
+        )
+        .await
+        .unwrap()
+        .task_id
+        .unwrap();
+    let task: ThreadRef = format!("trtc:{task}").parse().unwrap();
+    assert_eq!(
+        client.cancel(&task).await.unwrap(),
+        aithreads::CancelOutcome::Cancelled
+    );
+    assert_eq!(
+        client.cancel(&task).await.unwrap(),
+        aithreads::CancelOutcome::AlreadyEnded
+    );
+}
+
+/// Results stream from a lazily read source of references, in input order.
+#[tokio::test]
+async fn bulk_streams_take_references_from_a_stream() {
+    let (_sim, client) = setup(10).await;
+    let input = refs(&client, ProviderKind::OpenAiChatKit, ListQuery::new(), 4).await;
+    let got: Vec<_> = client
+        .get_stream(futures::stream::iter(input.clone()))
+        .map(|item| item.thread)
+        .collect()
+        .await;
+    assert_eq!(got, input);
+}

@@ -175,6 +175,8 @@ fn failure_text(failure: Failure) -> String {
     match failure {
         Failure::Usage(text) | Failure::Failed(text) => text,
         Failure::SomeItemsFailed => "failed".into(),
+        Failure::Interrupted(_) => "interrupted".into(),
+        Failure::OutputClosed => "output closed".into(),
     }
 }
 

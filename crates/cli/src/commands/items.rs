@@ -7,7 +7,8 @@ use serde_json::Value;
 
 use crate::Failure;
 use crate::args::{ItemsArgs, OutputFormat};
-use crate::output::{Output, table, when};
+use crate::output::{Column, Fit, Output, Table, when};
+use crate::terminal;
 
 pub async fn run(client: &Client, output: &Output, args: ItemsArgs) -> Result<(), Failure> {
     let thread: ThreadRef = args.thread.parse()?;
@@ -36,15 +37,35 @@ pub async fn run(client: &Client, output: &Output, args: ItemsArgs) -> Result<()
                 .map(|i| serde_json::to_value(i).unwrap_or(Value::Null)),
         )?);
     }
-    let mut table = table(&["CREATED", "TYPE", "TEXT"]);
+    let columns = vec![
+        Column {
+            header: format!("CREATED ({})", output.zone().label()),
+            fit: Fit::Whole,
+            expendable: Some(1),
+        },
+        Column {
+            header: "TYPE".into(),
+            fit: Fit::Shorten,
+            expendable: None,
+        },
+        Column {
+            header: "TEXT".into(),
+            fit: Fit::Shorten,
+            expendable: Some(0),
+        },
+    ];
+    let mut table = Table::new(columns, terminal::width());
+    let mut out = std::io::stdout().lock();
     for item in &items {
         let message = item_message(item);
-        table.add_row(vec![
-            when(message.created_at),
+        let row = [
+            when(message.created_at, output.zone()),
             item.tag().to_owned(),
             message.text,
-        ]);
+        ]
+        .map(|cell: String| terminal::safe(&cell, 200).into_owned());
+        table.row(row.to_vec(), &mut out)?;
     }
-    println!("{table}");
+    table.lay_out(&mut out)?;
     Ok(())
 }

@@ -6,21 +6,22 @@ mod export;
 mod items;
 mod list;
 mod revcent;
+mod select;
 mod trtc;
 mod watch;
 
 use aithreads::{Client, ListQuery, ProviderKind};
 use clap::CommandFactory;
-use time::OffsetDateTime;
+use time::UtcOffset;
 
 use crate::Failure;
-use crate::args::{Cli, Command, Selection, SimCommand};
+use crate::args::{ActArgs, Cli, Command, Selection, SimCommand};
 use crate::config::{self, Needs};
 use crate::output::Output;
 
-/// Runs the parsed command line.
-pub async fn run(cli: Cli) -> Result<(), Failure> {
-    let output = Output::new(cli.output);
+/// Runs the parsed command line; `local` is the offset `--local` shows times at.
+pub async fn run(cli: Cli, local: Option<UtcOffset>) -> Result<(), Failure> {
+    let output = Output::new(cli.output, cli.fields, local);
     let concurrency = usize::from(cli.concurrency);
     let profile = cli.profile.as_deref();
     // Configuration is read only by the commands that talk to a provider, for the
@@ -38,10 +39,12 @@ pub async fn run(cli: Cli) -> Result<(), Failure> {
         }
         Command::Get(args) => bulk::get(&client(Needs::Refs(&args.refs))?, &output, &args).await,
         Command::Cancel(args) => {
-            bulk::cancel(&client(Needs::Refs(&args.refs))?, &output, &args).await
+            let client = selecting(client(acts_on(&args))?, &args)?;
+            bulk::act(&client, &output, bulk::Action::Cancel, args).await
         }
         Command::Delete(args) => {
-            bulk::delete(&client(Needs::Refs(&args.refs.refs))?, &output, &args).await
+            let client = selecting(client(acts_on(&args))?, &args)?;
+            bulk::act(&client, &output, bulk::Action::Delete, args).await
         }
         Command::Export(args) => {
             let client = lister(
@@ -76,6 +79,25 @@ pub async fn run(cli: Cli) -> Result<(), Failure> {
     }
 }
 
+/// What `cancel` and `delete` act on: a provider's selection, or references.
+fn acts_on(args: &ActArgs) -> Needs<'_> {
+    match args.provider {
+        Some(provider) => Needs::Provider(provider.into()),
+        None => Needs::Refs(&args.refs),
+    }
+}
+
+/// `client` for `cancel` and `delete`: by selection, with `--max-windows` applied.
+fn selecting(client: Client, args: &ActArgs) -> Result<Client, Failure> {
+    match args.provider {
+        Some(provider) => lister(client, provider.into(), &args.selection),
+        None if args.selection.max_windows.is_some() => Err(Failure::Usage(
+            "--max-windows bounds a selection: give --provider".into(),
+        )),
+        None => Ok(client),
+    }
+}
+
 /// `client` with RevCent's bound on windows per range set by `--max-windows`.
 fn lister(
     client: Client,
@@ -94,64 +116,7 @@ fn lister(
     }
 }
 
-/// The unified query for a selection. RevCent needs a range, so it defaults to the last two
-/// days (one RevCent window); an open end means now, and an end in the future is clamped to
-/// now with a note on stderr (nothing was created then, and RevCent would be asked for every
-/// empty window up to it).
+/// The unified query for a listing's selection (RevCent: the last two days by default).
 pub fn query(provider: ProviderKind, selection: &Selection) -> Result<ListQuery, Failure> {
-    let now = OffsetDateTime::now_utc();
-    let until = match selection.until {
-        Some(until) if until > now => {
-            eprintln!(
-                "aithreads: --until {} is in the future; listing up to now ({})",
-                rfc3339(until),
-                rfc3339(now)
-            );
-            now
-        }
-        until => until.unwrap_or(now),
-    };
-    let since = match (selection.since, provider) {
-        (Some(since), _) => Some(since),
-        (None, ProviderKind::RevCent) => Some(until - time::Duration::days(2)),
-        (None, _) => None,
-    };
-    if let Some(since) = since
-        && since > until
-    {
-        return Err(Failure::Usage(format!(
-            "--since ({since}) is after --until ({until})"
-        )));
-    }
-    let mut query = ListQuery::new().with_statuses(selection.status.iter().copied());
-    query.since = since;
-    query.until = (since.is_some() || selection.until.is_some()).then_some(until);
-    query.user = selection.user.clone();
-    Ok(query)
-}
-
-fn rfc3339(time: OffsetDateTime) -> String {
-    time.format(&time::format_description::well_known::Rfc3339)
-        .unwrap_or_else(|_| time.to_string())
-}
-
-/// Reports each failed item on stderr, one line each; `Err` when any failed.
-pub fn report_failures<T>(results: &[aithreads::ItemResult<T>]) -> Result<(), Failure> {
-    let failed = results.iter().filter(|item| report_failure(item)).count();
-    if failed > 0 {
-        Err(Failure::SomeItemsFailed)
-    } else {
-        Ok(())
-    }
-}
-
-/// Reports one item on stderr if it failed; true when it did.
-pub fn report_failure<T>(item: &aithreads::ItemResult<T>) -> bool {
-    match &item.result {
-        Err(error) => {
-            eprintln!("aithreads: {}: {error}", item.thread);
-            true
-        }
-        Ok(_) => false,
-    }
+    select::query(provider, selection, select::Since::TwoDays)
 }

@@ -20,8 +20,9 @@ use tokio::time::Instant;
 
 use crate::Failure;
 use crate::args::{OutputFormat, WatchArgs};
-use crate::output::{Output, when};
-use crate::refs::parse_refs;
+use crate::output::{Output, csv_line, when};
+use crate::refs::{BadRef, RefArgs, RefItem};
+use crate::terminal;
 
 /// What was last seen of a thread.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -70,7 +71,16 @@ struct Watched {
 
 /// `aithreads watch REF…`.
 pub async fn run(client: &Client, output: &Output, args: &WatchArgs) -> Result<(), Failure> {
-    let refs = parse_refs(&args.refs.refs, io::stdin().lock())?;
+    // Every thread is polled each round, so all references are read first.
+    let refs: Vec<RefItem> = RefArgs::parse(&args.refs.refs)?
+        .into_stream()
+        .collect()
+        .await;
+    let refs = refs
+        .into_iter()
+        .collect::<Result<Vec<ThreadRef>, BadRef>>()
+        .map_err(|bad| Failure::Usage(bad.to_string()))?;
+    crate::config::check_refs(client, &refs)?;
     let watched = refs
         .into_iter()
         .map(|thread| Watched { thread, last: None })
@@ -180,13 +190,14 @@ fn print_change(
     match output.format() {
         OutputFormat::Table => {
             let provider_status = match to {
-                Seen::Status { raw, .. } => format!(" ({})", terminal_safe(raw)),
+                Seen::Status { raw, .. } => format!(" ({})", terminal::safe(raw, 64)),
                 Seen::Gone => String::new(),
             };
             writeln!(
                 out,
-                "{}  {thread}  {} -> {}{provider_status}",
-                when(Some(now)),
+                "{} {}  {thread}  {} -> {}{provider_status}",
+                when(Some(now), output.zone()),
+                output.zone().label(),
                 from.map_or("-", Seen::name),
                 to.name()
             )?;
@@ -195,30 +206,22 @@ fn print_change(
             serde_json::to_writer(&mut out, &event(thread, from, to, now))?;
             writeln!(out)?;
         }
+        // One line per change: at,ref,from,to,provider_status.
+        OutputFormat::Csv => {
+            let event = event(thread, from, to, now);
+            let cells = ["at", "ref", "from", "to", "provider_status"]
+                .into_iter()
+                .map(|key| match &event[key] {
+                    Value::String(text) => text.clone(),
+                    Value::Null => String::new(),
+                    other => other.to_string(),
+                });
+            writeln!(out, "{}", csv_line(cells))?;
+        }
+        // The thread whose status changed.
+        OutputFormat::Refs => writeln!(out, "{thread}")?,
     }
     out.flush()
-}
-
-/// A server's word as a terminal shows it safely: control characters escaped (no escape
-/// sequence reaches the terminal), and at most 64 characters.
-fn terminal_safe(text: &str) -> String {
-    const MAX: usize = 64;
-    let mut out: String = text
-        .chars()
-        .take(MAX)
-        .flat_map(|c| {
-            let escaped: Vec<char> = if c.is_control() {
-                c.escape_default().collect()
-            } else {
-                vec![c]
-            };
-            escaped
-        })
-        .collect();
-    if text.chars().count() > MAX {
-        out.push('…');
-    }
-    out
 }
 
 /// `{"ref", "from", "to", "provider_status", "at"}`.
@@ -261,16 +264,6 @@ mod tests {
         ] {
             assert_eq!(seen.has_ended(), ended, "{seen:?}");
         }
-    }
-
-    #[test]
-    fn server_words_cannot_drive_the_terminal() {
-        assert_eq!(terminal_safe("InProgress"), "InProgress");
-        assert_eq!(
-            terminal_safe("\u{1b}]0;pwned\u{7}\n"),
-            "\\u{1b}]0;pwned\\u{7}\\n"
-        );
-        assert_eq!(terminal_safe(&"x".repeat(100)).chars().count(), 65);
     }
 
     #[test]

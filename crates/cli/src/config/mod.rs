@@ -94,7 +94,10 @@ pub fn client(
 /// Checks, once and before any request, that every reference can be served: its provider
 /// is configured, and a TRTC reference without a region has a configured region. One line
 /// for all of them, naming what to set.
-pub fn check_refs(client: &Client, refs: &[ThreadRef]) -> Result<(), Failure> {
+pub fn check_refs<'a>(
+    client: &Client,
+    refs: impl IntoIterator<Item = &'a ThreadRef>,
+) -> Result<(), Failure> {
     let configured = client.configured();
     let mut missing: Vec<ProviderKind> = Vec::new();
     let mut regionless: Option<(&ThreadRef, usize)> = None;

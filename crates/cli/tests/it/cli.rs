@@ -1,99 +1,10 @@
 //! The `aithreads` binary end to end against the simulator: every subcommand, output format
 //! and exit code.
 
-use std::process::Output;
-
-use aithreads_sim::{Credentials, SimConfig, Simulator};
 use assert_cmd::Command;
 use serde_json::Value;
 
-/// Credentials the simulator accepts in these tests; distinctive so a leak is easy to spot.
-pub(crate) fn fake_credentials() -> Credentials {
-    Credentials {
-        revcent_api_key: "rc-SECRET-7c1e9d2a55".into(),
-        tencent_secret_id: "AKIDfakeSECRETid0000000000000000".into(),
-        tencent_secret_key: "tc-SECRET-key-4b8f0e1d9a".into(),
-        openai_api_key: "sk-SECRET-openai-6d3f2b".into(),
-    }
-}
-
-pub(crate) struct Env {
-    pub(crate) sim: Simulator,
-    _runtime: tokio::runtime::Runtime,
-}
-
-impl Env {
-    pub(crate) fn start(threads: usize) -> Self {
-        let runtime = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(2)
-            .enable_all()
-            .build()
-            .unwrap();
-        let sim = runtime
-            .block_on(Simulator::start(
-                SimConfig::default()
-                    .with_threads(threads)
-                    .with_credentials(fake_credentials()),
-            ))
-            .unwrap();
-        Self {
-            sim,
-            _runtime: runtime,
-        }
-    }
-
-    /// The `aithreads` command, configured for the simulator the way users configure it.
-    pub(crate) fn cmd(&self) -> Command {
-        let mut cmd = Command::cargo_bin("aithreads").unwrap();
-        cmd.env_clear();
-        for (name, value) in self.sim.client_env() {
-            cmd.env(name, value);
-        }
-        cmd.timeout(std::time::Duration::from_secs(60));
-        cmd
-    }
-
-    pub(crate) fn run(&self, args: &[&str]) -> Output {
-        self.cmd().args(args).output().unwrap()
-    }
-
-    pub(crate) fn json(&self, args: &[&str]) -> Value {
-        let out = self.run(args);
-        assert!(
-            out.status.success(),
-            "{args:?} failed: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        serde_json::from_slice(&out.stdout)
-            .unwrap_or_else(|e| panic!("{args:?} printed no JSON ({e}): {}", text(&out.stdout)))
-    }
-
-    /// References of threads `list` shows for these arguments.
-    fn refs(&self, args: &[&str]) -> Vec<String> {
-        let mut full = vec!["list", "--output", "json"];
-        full.extend_from_slice(args);
-        self.json(&full)
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|t| {
-                format!(
-                    "{}:{}",
-                    t["provider"].as_str().unwrap(),
-                    t["id"].as_str().unwrap()
-                )
-            })
-            .collect()
-    }
-}
-
-pub(crate) fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
-}
-
-pub(crate) fn code(out: &Output) -> i32 {
-    out.status.code().unwrap_or(-1)
-}
+use crate::common::*;
 
 #[test]
 fn list_prints_json_ndjson_and_tables() {
@@ -190,7 +101,9 @@ fn get_shows_messages_and_reports_each_failure() {
     let out = env.run(&["get", &id, "chatkit:cthr_doesnotexist", "--output", "json"]);
     assert_eq!(code(&out), 1, "one item failed");
     let results: Value = serde_json::from_slice(&out.stdout).unwrap();
-    assert_eq!(results[0]["ok"], true);
+    assert_eq!(results[0]["ref"], id.as_str());
+    assert!(results[0]["messages"].is_array(), "{results}");
+    assert_eq!(results[1]["ref"], "chatkit:cthr_doesnotexist");
     assert_eq!(results[1]["ok"], false);
     assert_eq!(results[1]["error"]["kind"], "not_found");
     let stderr = text(&out.stderr);
@@ -265,8 +178,10 @@ fn cancel_reads_refs_from_stdin_and_reports_per_item() {
     assert_eq!(results[0]["ok"], true);
     assert_eq!(results[1]["ok"], true);
     assert_eq!(results[2]["ok"], false);
+    assert_eq!(results[0]["result"], "cancelled");
+    assert_eq!(results[2]["ref"], "revcent:AAAAAAAAAAAAAAAAAAAA");
     let after = env.json(&["get", &running[0], "--output", "json"]);
-    assert_eq!(after[0]["result"]["status"], "cancelled");
+    assert_eq!(after[0]["status"], "cancelled");
 }
 
 #[test]
@@ -275,10 +190,12 @@ fn delete_dry_run_and_yes() {
     let victims = env.refs(&["--provider", "chatkit", "--limit", "2"]);
     let out = env.run(&["delete", &victims[0], &victims[1], "--dry-run"]);
     assert_eq!(code(&out), 0);
-    assert!(text(&out.stdout).contains(&format!("would delete {}", victims[0])));
+    let plan: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(plan[0]["ref"], victims[0].as_str());
+    assert_eq!(plan[0]["action"], "would delete");
     assert_eq!(
-        env.json(&["get", &victims[0], "--output", "json"])[0]["ok"],
-        true,
+        env.json(&["get", &victims[0], "--output", "json"])[0]["ref"],
+        victims[0].as_str(),
         "dry run deleted nothing"
     );
 

@@ -436,7 +436,8 @@ fn configuration_errors_exit_2_once_before_any_request() {
     ];
     let endpoint = setup.var("TENCENTCLOUD_TRTC_ENDPOINT");
     trtc.push(("TENCENTCLOUD_TRTC_ENDPOINT", &endpoint));
-    cases.push((trtc, vec!["cancel", "-", "--output", "json"], Some(stdin_refs), "2 TRTC reference(s) name no region (trtc:task-1…) and no TRTC region is configured: write trtc:<region>/<TaskId>, or set TENCENTCLOUD_REGION"));
+    // From stdin the references are checked as they are read: the first one stops the run.
+    cases.push((trtc, vec!["cancel", "-", "--output", "json"], Some(stdin_refs), "1 TRTC reference(s) name no region (trtc:task-1…) and no TRTC region is configured: write trtc:<region>/<TaskId>, or set TENCENTCLOUD_REGION"));
 
     for (env, args, stdin, expected) in cases {
         let before = setup.requests();

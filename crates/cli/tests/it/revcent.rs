@@ -2,7 +2,7 @@
 
 use aithreads::ProviderKind;
 
-use crate::cli::{Env, code, text};
+use crate::common::{Env, code, text};
 
 fn revcent_requests(env: &Env) -> u64 {
     env.sim.sim().provider_requests_seen(ProviderKind::RevCent)

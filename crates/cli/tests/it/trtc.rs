@@ -1,7 +1,7 @@
 //! `aithreads trtc start|describe|update|control` against the simulator: the references they
 //! print, values read from files, stdin and variables, and secrets that never show.
 
-use super::cli::{Env, code, fake_credentials, text};
+use crate::common::{Env, code, fake_credentials, text};
 
 const REGION: &str = "ap-singapore";
 

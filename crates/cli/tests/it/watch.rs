@@ -9,7 +9,7 @@ use aithreads::providers::trtc::TaskStatus;
 use assert_cmd::cargo::CommandCargoExt;
 use serde_json::Value;
 
-use super::cli::{Env, code, text};
+use crate::common::{Env, code, text};
 
 const REGION: &str = "ap-singapore";
 

@@ -184,3 +184,43 @@ async fn the_trait_lists_a_window_of_unified_threads_with_a_cursor() {
     assert_eq!(page.total, None);
     assert_eq!(page.next, None, "one window, all of it on this page");
 }
+
+#[tokio::test]
+async fn the_trait_filters_by_assistant_with_ai_assistant_filter() {
+    let server = MockServer::start_async().await;
+    // The fixture's two threads are the whole window.
+    let mut body: serde_json::Value = serde_json::from_str(&fixture("list_threads.json")).unwrap();
+    body["total_count"] = 2.into();
+    body["total_pages"] = 1.into();
+    let mock = server
+        .mock_async(|when, then| {
+            when.method(GET).path("/v2/ai_threads").is_true(|req| {
+                req.uri().query()
+                    == Some("date_start=1759900000&date_end=1759910001&limit=25&page=1&ai_assistant_filter=As5sI7sT8aN9tI0dA1bC")
+            });
+            then.status(200)
+                .header("content-type", "application/json")
+                .body(body.to_string());
+        })
+        .await;
+    let provider: &dyn ThreadProvider = &client(&server);
+    assert!(provider.capabilities().query.assistant);
+    let since = time::OffsetDateTime::from_unix_timestamp(START).unwrap();
+    let query = ListQuery::new()
+        .with_range(since, since + time::Duration::seconds(10_000))
+        .with_assistant("As5sI7sT8aN9tI0dA1bC");
+    provider.list_threads(&query).await.unwrap();
+    mock.assert_calls_async(1).await;
+    // A malformed assistant id is refused before any request.
+    let bad = ListQuery::new()
+        .with_range(since, since + time::Duration::seconds(10_000))
+        .with_assistant("short");
+    assert!(
+        provider
+            .list_threads(&bad)
+            .await
+            .unwrap_err()
+            .is_invalid_input()
+    );
+    mock.assert_calls_async(1).await;
+}

@@ -4,6 +4,7 @@
 
 mod bulk;
 mod client;
+pub mod export;
 mod refs;
 
 pub use aithreads_core::{

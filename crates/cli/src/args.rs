@@ -75,7 +75,7 @@ pub enum Command {
     /// Delete ChatKit threads with their items (asks first on a terminal).
     Delete(DeleteArgs),
 
-    /// Stream every thread of a provider in a time range as NDJSON, with progress.
+    /// Export every thread of a provider in a time range as NDJSON or Parquet, resumably.
     Export(ExportArgs),
 
     /// List the items (messages, tool calls, widgets, tasks) of a ChatKit thread.
@@ -190,12 +190,35 @@ pub struct ExportArgs {
     /// Which threads.
     #[command(flatten)]
     pub selection: Selection,
-    /// Write to this file instead of stdout.
+    /// Write to this file instead of stdout (as FILE.partial until finished, with a
+    /// checkpoint and an error report beside it).
     #[arg(long = "out", short = 'o', value_name = "FILE")]
     pub out: Option<PathBuf>,
+    /// Output format [default: parquet for a .parquet name, else ndjson].
+    #[arg(long, value_enum)]
+    pub format: Option<ExportFormat>,
     /// Fetch every thread in full, with its messages or items (one more request per thread).
     #[arg(long)]
     pub transcripts: bool,
+    /// Continue an interrupted export of the same output from its checkpoint.
+    #[arg(long, requires = "out")]
+    pub resume: bool,
+    /// Stop at the first thread whose transcript cannot be fetched, instead of reporting it
+    /// in FILE.errors.ndjson and going on.
+    #[arg(long)]
+    pub fail_fast: bool,
+    /// Keep each provider's full record (`record`) in the export.
+    #[arg(long)]
+    pub raw: bool,
+}
+
+/// Export formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ExportFormat {
+    /// One JSON object per line.
+    Ndjson,
+    /// Apache Parquet.
+    Parquet,
 }
 
 /// `items`.

@@ -192,12 +192,30 @@ impl RevCentClient {
         start: Position,
         filters: ThreadFilters,
     ) -> BoxStream<'static, Result<AiThread>> {
+        windows::walk(start, filters, self.inner.concurrency, self.page_fetcher())
+    }
+
+    /// The pages of [`walk`](Self::walk), each with its position.
+    pub(crate) fn walk_pages(
+        &self,
+        start: Position,
+        filters: ThreadFilters,
+    ) -> BoxStream<'static, Result<(Position, AiThreadList)>> {
+        windows::walk_pages(start, filters, self.inner.concurrency, self.page_fetcher())
+    }
+
+    /// The function the window walk calls to fetch one page.
+    fn page_fetcher(
+        &self,
+    ) -> impl Fn(AiThreadListParams) -> futures::future::BoxFuture<'static, Result<AiThreadList>>
+    + Clone
+    + Send
+    + 'static {
         let client = self.clone();
-        let get_page = move |params: AiThreadListParams| {
+        move |params: AiThreadListParams| {
             let client = client.clone();
-            async move { client.get_ai_threads(&params).await }
-        };
-        windows::walk(start, filters, self.inner.concurrency, get_page)
+            futures::FutureExt::boxed(async move { client.get_ai_threads(&params).await })
+        }
     }
 
     fn request(&self, method: Method, url: Url) -> Result<Request> {

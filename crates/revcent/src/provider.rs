@@ -190,6 +190,8 @@ fn status_filter(status: Status) -> Option<StatusFilter> {
 /// - `delete_thread`: RevCent cannot delete threads: the trait's default,
 ///   [`Error::Unsupported`].
 /// - `threads`: the concurrent window walk of [`RevCentClient::ai_threads`].
+/// - `pages`: the same walk page by page, each page's `next` naming the page after it
+///   (which may be in a later window), so a walk restarted from it goes on where it stopped.
 #[async_trait]
 impl ThreadProvider for RevCentClient {
     fn kind(&self) -> ProviderKind {
@@ -250,6 +252,27 @@ impl ThreadProvider for RevCentClient {
             .filter(move |thread| {
                 let keep = thread.as_ref().map_or(true, |t| plan.keeps(t));
                 futures::future::ready(keep)
+            })
+            .boxed()
+    }
+
+    fn pages(self: Arc<Self>, query: ListQuery) -> BoxStream<'static, Result<Page<Thread>>> {
+        let plan = match Plan::new(&query) {
+            Ok(plan) => plan,
+            Err(error) => return futures::stream::iter([Err(error)]).boxed(),
+        };
+        self.walk_pages(plan.start, plan.filters.clone())
+            .map(move |page| {
+                let (position, list) = page?;
+                let next = position.next(list.total_pages.unwrap_or(0));
+                let items = list
+                    .results
+                    .unwrap_or_default()
+                    .into_iter()
+                    .map(AiThread::into_thread)
+                    .filter(|t| plan.keeps(t))
+                    .collect();
+                Ok(Page::new(items, next.map(|n| n.cursor()), None))
             })
             .boxed()
     }

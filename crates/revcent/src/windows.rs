@@ -111,16 +111,39 @@ impl Position {
     }
 }
 
-/// Every thread from `start` to the end of its range, in order: windows oldest first, pages
-/// in order. Window heads (their first pages, which tell how many pages follow) are fetched
-/// up to `concurrency` at a time, and so are the remaining pages of each window. `get_page`
-/// fetches one page (GetAIThreads).
+/// Every thread from `start` to the end of its range, in order: the threads of
+/// [`walk_pages`].
 pub(crate) fn walk<F, Fut>(
     start: Position,
     filters: ThreadFilters,
     concurrency: usize,
     get_page: F,
 ) -> BoxStream<'static, Result<AiThread>>
+where
+    F: Fn(AiThreadListParams) -> Fut + Clone + Send + 'static,
+    Fut: Future<Output = Result<AiThreadList>> + Send + 'static,
+{
+    walk_pages(start, filters, concurrency, get_page)
+        .flat_map(|page| match page {
+            Ok((_, list)) => {
+                stream::iter(list.results.unwrap_or_default().into_iter().map(Ok)).left_stream()
+            }
+            Err(error) => stream::iter([Err(error)]).right_stream(),
+        })
+        .boxed()
+}
+
+/// Every page from `start` to the end of its range, each with its [`Position`], in order:
+/// windows oldest first, pages in order. Window heads (their first pages, which tell how many
+/// pages follow) are fetched up to `concurrency` at a time, and so are the remaining pages of
+/// each window. `get_page` fetches one page (GetAIThreads). The stream ends after the first
+/// error, which it yields.
+pub(crate) fn walk_pages<F, Fut>(
+    start: Position,
+    filters: ThreadFilters,
+    concurrency: usize,
+    get_page: F,
+) -> BoxStream<'static, Result<(Position, AiThreadList)>>
 where
     F: Fn(AiThreadListParams) -> Fut + Clone + Send + 'static,
     Fut: Future<Output = Result<AiThreadList>> + Send + 'static,
@@ -150,14 +173,7 @@ where
                 stream::iter([Ok((position, list))]).chain(rest).boxed()
             }
         });
-    stop_after_error(pages)
-        .flat_map(|page| match page {
-            Ok((_, list)) => {
-                stream::iter(list.results.unwrap_or_default().into_iter().map(Ok)).left_stream()
-            }
-            Err(error) => stream::iter([Err(error)]).right_stream(),
-        })
-        .boxed()
+    stop_after_error(pages).boxed()
 }
 
 fn is_empty(list: &AiThreadList) -> bool {

@@ -21,13 +21,14 @@ pub(crate) enum Encoder {
 }
 
 impl Encoder {
-    /// An encoder for `format`.
-    pub fn new(format: Format) -> Result<Self, ExportError> {
+    /// An encoder for `format`; Parquet row groups hold at most `row_group_rows` rows.
+    #[cfg_attr(not(feature = "parquet"), allow(unused_variables))]
+    pub fn new(format: Format, row_group_rows: usize) -> Result<Self, ExportError> {
         match format {
             Format::Ndjson => Ok(Self::Ndjson(Vec::with_capacity(1 << 20))),
             #[cfg(feature = "parquet")]
             Format::Parquet => Ok(Self::Parquet(Box::new(
-                super::parquet::ParquetEncoder::new()?,
+                super::parquet::ParquetEncoder::new(row_group_rows)?,
             ))),
             #[cfg(not(feature = "parquet"))]
             Format::Parquet => Err(super::no_parquet()),
@@ -58,9 +59,9 @@ impl Encoder {
     }
 
     /// The encoded bytes waiting to be written out, in order.
-    pub fn take(&mut self) -> Vec<u8> {
+    pub fn take(&mut self) -> Result<Vec<u8>, ExportError> {
         match self {
-            Self::Ndjson(buffer) => std::mem::replace(buffer, Vec::with_capacity(1 << 20)),
+            Self::Ndjson(buffer) => Ok(std::mem::replace(buffer, Vec::with_capacity(1 << 20))),
             #[cfg(feature = "parquet")]
             Self::Parquet(encoder) => encoder.take(),
         }

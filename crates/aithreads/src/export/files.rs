@@ -44,7 +44,6 @@ impl LocalFile {
     /// The file at `path` cut back to its first `length` bytes, to be written on from there.
     pub fn continue_at(path: &Path, length: u64) -> Result<Self, ExportError> {
         let file = OpenOptions::new()
-            .write(true)
             .append(true)
             .open(path)
             .map_err(|e| ExportError::io(path, e))?;

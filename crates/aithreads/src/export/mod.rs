@@ -13,9 +13,9 @@
 //!   listing cursor after the last page written out (RevCent: the window and page; ChatKit:
 //!   the `after` cursor) and the bytes of the partial output holding its records, so
 //!   [`ExportOptions::resume`] continues with no record missing and none twice, even after
-//!   `SIGKILL`. NDJSON checkpoints at every page; Parquet at every row group (at most
-//!   [`parquet::ROW_GROUP_ROWS`](crate::export::parquet) rows), whose footer the checkpoint
-//!   keeps.
+//!   `SIGKILL`. NDJSON checkpoints at every page; Parquet at the end of every row group
+//!   ([`ExportOptions::row_group_rows`]), whose footer the checkpoint keeps, so a resumed
+//!   Parquet export fetches again the pages of at most one row group.
 //! - **One schema** for every provider and format: [`ExportRecord`], published as JSON
 //!   Schema ([`EXPORT_JSON_SCHEMA`]) and, for Parquet, as an Arrow schema.
 
@@ -40,6 +40,9 @@ use crate::{Client, Error, ListQuery, ProviderKind};
 
 pub use record::{EXPORT_JSON_SCHEMA, ExportMessage, ExportRecord, ExportToolCall};
 pub(crate) use steps::{Step, steps};
+
+/// Rows in one Parquet row group unless [`ExportOptions::row_group_rows`] says otherwise.
+pub const DEFAULT_ROW_GROUP_ROWS: usize = 50_000;
 
 /// The format of an export.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
@@ -95,6 +98,9 @@ pub struct ExportOptions {
     pub resume: bool,
     /// What a thread that cannot be fetched does.
     pub on_error: OnThreadError,
+    /// Most rows in one Parquet row group (default [`DEFAULT_ROW_GROUP_ROWS`]); also how
+    /// far apart a Parquet export's checkpoints are.
+    pub row_group_rows: Option<usize>,
     /// Kept equal to the number of threads written, for a progress display.
     pub progress: Option<Arc<AtomicU64>>,
 }
@@ -127,6 +133,16 @@ impl ExportOptions {
     pub fn with_resume(mut self, resume: bool) -> Self {
         self.resume = resume;
         self
+    }
+
+    /// Sets the most rows in one Parquet row group.
+    pub fn with_row_group_rows(mut self, rows: usize) -> Self {
+        self.row_group_rows = Some(rows);
+        self
+    }
+
+    pub(crate) fn row_group_rows(&self) -> usize {
+        self.row_group_rows.unwrap_or(DEFAULT_ROW_GROUP_ROWS).max(1)
     }
 
     /// Counts written threads into `progress` as the export goes.

@@ -16,7 +16,7 @@
 //! ```
 //!
 //! Memory stays bounded: records are encoded [`BATCH_ROWS`] at a time and a row group is
-//! closed at [`ROW_GROUP_ROWS`] rows or [`ROW_GROUP_BYTES`] of encoded data, whichever comes
+//! closed at [`ExportOptions::row_group_rows`](super::ExportOptions::row_group_rows) rows or [`ROW_GROUP_BYTES`] of encoded data, whichever comes
 //! first.
 
 use std::fs::File;
@@ -42,8 +42,6 @@ use super::record::{ExportMessage, ExportRecord};
 
 /// Records encoded into Arrow arrays at a time.
 pub const BATCH_ROWS: usize = 1024;
-/// Most rows in one row group.
-pub const ROW_GROUP_ROWS: usize = 50_000;
 /// Most encoded bytes buffered for one row group.
 pub const ROW_GROUP_BYTES: usize = 32 << 20;
 
@@ -219,12 +217,14 @@ fn append_message(builder: &mut StructBuilder, message: &ExportMessage) {
     builder.append(true);
 }
 
-/// Writer settings: snappy, bounded row groups.
+/// Writer settings: snappy; row groups are closed at page ends by
+/// [`ParquetEncoder::boundary`], so that each one ends where a checkpoint can name it; the
+/// writer itself closes one only past twice [`ROW_GROUP_BYTES`], as a safety net.
 fn properties() -> WriterProperties {
     WriterProperties::builder()
         .set_compression(Compression::SNAPPY)
-        .set_max_row_group_row_count(Some(ROW_GROUP_ROWS))
-        .set_max_row_group_bytes(Some(ROW_GROUP_BYTES))
+        .set_max_row_group_row_count(None)
+        .set_max_row_group_bytes(Some(2 * ROW_GROUP_BYTES))
         .build()
 }
 
@@ -232,21 +232,26 @@ fn properties() -> WriterProperties {
 pub(crate) struct ParquetEncoder {
     writer: ArrowWriter<Vec<u8>>,
     pending: Vec<ExportRecord>,
+    /// Most rows in one row group.
+    rows: usize,
 }
 
 impl ParquetEncoder {
-    pub fn new() -> Result<Self, ExportError> {
+    /// An encoder closing row groups at `rows` rows (at least 1).
+    pub fn new(rows: usize) -> Result<Self, ExportError> {
+        let rows = rows.max(1);
         let writer = ArrowWriter::try_new(Vec::new(), export_arrow_schema(), Some(properties()))
             .map_err(encode_error)?;
         Ok(Self {
             writer,
             pending: Vec::with_capacity(BATCH_ROWS),
+            rows,
         })
     }
 
     pub fn write(&mut self, record: &ExportRecord) -> Result<(), ExportError> {
         self.pending.push(record.clone());
-        if self.pending.len() >= BATCH_ROWS {
+        if self.pending.len() >= BATCH_ROWS.min(self.rows) {
             self.encode_pending()?;
         }
         Ok(())
@@ -269,8 +274,10 @@ impl ParquetEncoder {
         self.writer.inner().len()
     }
 
-    pub fn take(&mut self) -> Vec<u8> {
-        std::mem::take(self.writer.inner_mut())
+    pub fn take(&mut self) -> Result<Vec<u8>, ExportError> {
+        // The file writer buffers its output: push it through to the `Vec` first.
+        self.writer.sync().map_err(encode_error)?;
+        Ok(std::mem::take(self.writer.inner_mut()))
     }
 
     /// Closes the row group when it is big enough (or `force`), and then answers the
@@ -278,8 +285,7 @@ impl ParquetEncoder {
     pub fn boundary(&mut self, force: bool) -> Result<Option<Boundary>, ExportError> {
         let waiting = self.writer.in_progress_rows() + self.pending.len();
         if waiting > 0 {
-            let full =
-                waiting >= ROW_GROUP_ROWS || self.writer.in_progress_size() >= ROW_GROUP_BYTES;
+            let full = waiting >= self.rows || self.writer.in_progress_size() >= ROW_GROUP_BYTES;
             if !(force || full) {
                 return Ok(None);
             }
@@ -324,7 +330,7 @@ impl ParquetEncoder {
     pub fn finish(mut self) -> Result<Vec<u8>, ExportError> {
         self.encode_pending()?;
         self.writer.finish().map_err(encode_error)?;
-        Ok(self.take())
+        self.take()
     }
 }
 
@@ -336,8 +342,9 @@ pub(crate) fn recover(
     bytes: u64,
     footer: Option<&[u8]>,
     new: &Path,
+    rows: usize,
 ) -> Result<(ParquetEncoder, LocalFile, Vec<u8>), ExportError> {
-    let mut encoder = ParquetEncoder::new()?;
+    let mut encoder = ParquetEncoder::new(rows)?;
     let mut partial = LocalFile::create(new)?;
     match footer {
         Some(footer) => {
@@ -352,7 +359,7 @@ pub(crate) fn recover(
                     batch.map_err(|e| ExportError::Resume(format!("{}: {e}", old.display())))?;
                 encoder.write_batch(&batch)?;
                 if encoder.ready() >= super::sink::CHUNK {
-                    partial.write(&encoder.take())?;
+                    partial.write(&encoder.take()?)?;
                 }
             }
         }
@@ -364,7 +371,65 @@ pub(crate) fn recover(
         }
     }
     let boundary = encoder.boundary(true)?;
-    partial.write(&encoder.take())?;
+    partial.write(&encoder.take()?)?;
     let footer = boundary.and_then(|b| b.footer).unwrap_or_default();
     Ok((encoder, partial, footer))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{ProviderKind, RawStatus, Status, Thread};
+
+    fn record(n: usize) -> ExportRecord {
+        let thread = Thread::new(
+            ProviderKind::OpenAiChatKit,
+            format!("cthr_{n}"),
+            Status::Running,
+            RawStatus::new("active"),
+            n,
+        );
+        ExportRecord::new(&thread, false).unwrap()
+    }
+
+    #[test]
+    fn row_groups_close_at_page_ends_once_full() {
+        let mut encoder = ParquetEncoder::new(25).unwrap();
+        for n in 0..20 {
+            encoder.write(&record(n)).unwrap();
+        }
+        assert_eq!(encoder.boundary(false).unwrap(), None);
+        for n in 20..28 {
+            encoder.write(&record(n)).unwrap();
+        }
+        let boundary = encoder.boundary(false).unwrap().unwrap();
+        assert!(boundary.footer.unwrap().ends_with(b"PAR1"));
+        assert_eq!(encoder.writer.flushed_row_groups().len(), 1);
+        assert_eq!(encoder.writer.flushed_row_groups()[0].num_rows(), 28);
+    }
+
+    #[test]
+    fn bytes_so_far_and_the_footer_make_a_complete_file() {
+        let mut encoder = ParquetEncoder::new(10).unwrap();
+        let mut file = Vec::new();
+        for n in 0..25 {
+            encoder.write(&record(n)).unwrap();
+            if n % 5 == 4 {
+                encoder.boundary(false).unwrap();
+            }
+        }
+        file.extend(encoder.take().unwrap());
+        let footer = encoder.boundary(true).unwrap().unwrap().footer.unwrap();
+        file.extend(encoder.take().unwrap());
+        let mut snapshot = file.clone();
+        snapshot.extend(footer);
+        let mut on_disk = tempfile::tempfile().unwrap();
+        std::io::Write::write_all(&mut on_disk, &snapshot).unwrap();
+        let reader = ParquetRecordBatchReaderBuilder::try_new(on_disk)
+            .unwrap()
+            .build()
+            .unwrap();
+        let rows: usize = reader.map(|b| b.unwrap().num_rows()).sum();
+        assert_eq!(rows, 25);
+    }
 }

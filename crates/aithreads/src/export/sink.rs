@@ -94,7 +94,7 @@ pub(crate) fn open(
                 ));
             }
             let sink = WriterSink {
-                encoder: Encoder::new(options.format)?,
+                encoder: Encoder::new(options.format, options.row_group_rows())?,
                 data,
                 errors,
             };
@@ -136,7 +136,7 @@ impl FileSink {
             Some(saved) => {
                 saved.check_matches(provider, options)?;
                 (
-                    Self::resume(output, checkpoint_path, errors_path, saved)?,
+                    Self::resume(output, checkpoint_path, errors_path, saved, options)?,
                     true,
                 )
             }
@@ -151,7 +151,7 @@ impl FileSink {
                 let checkpoint =
                     Checkpoint::start(provider, query, options, files::file_name(&partial_path));
                 let sink = Self {
-                    encoder: Encoder::new(options.format)?,
+                    encoder: Encoder::new(options.format, options.row_group_rows())?,
                     partial: LocalFile::create(&partial_path)?,
                     output,
                     checkpoint_path,
@@ -182,6 +182,7 @@ impl FileSink {
         checkpoint_path: PathBuf,
         errors_path: PathBuf,
         #[cfg_attr(not(feature = "parquet"), allow(unused_mut))] mut checkpoint: Checkpoint,
+        options: &ExportOptions,
     ) -> Result<Self, ExportError> {
         let dir = output.parent().unwrap_or(Path::new(""));
         let partial_path = dir.join(&checkpoint.partial);
@@ -200,7 +201,7 @@ impl FileSink {
         let errors = ErrorReport::continue_at(errors_path, checkpoint.error_bytes)?;
         let (encoder, partial) = match checkpoint.format {
             Format::Ndjson => (
-                Encoder::new(Format::Ndjson)?,
+                Encoder::new(Format::Ndjson, options.row_group_rows())?,
                 LocalFile::continue_at(&partial_path, checkpoint.bytes)?,
             ),
             Format::Parquet => {
@@ -216,6 +217,7 @@ impl FileSink {
                         checkpoint.bytes,
                         footer.as_deref(),
                         &next,
+                        options.row_group_rows(),
                     )?;
                     checkpoint.partial = files::file_name(&next);
                     checkpoint.bytes = partial.written();
@@ -239,7 +241,7 @@ impl FileSink {
     }
 
     fn drain(&mut self) -> Result<(), ExportError> {
-        let bytes = self.encoder.take();
+        let bytes = self.encoder.take()?;
         self.partial.write(&bytes)
     }
 
@@ -368,7 +370,7 @@ impl WriterSink {
             .map_err(|e| ExportError::io(Path::new("<output>"), e))
     }
 
-    fn close(mut self: Box<Self>) -> Result<Place, ExportError> {
+    fn close(&mut self) -> Result<Place, ExportError> {
         let encoder = std::mem::replace(&mut self.encoder, Encoder::Ndjson(Vec::new()));
         let bytes = encoder.finish()?;
         self.write_out(&bytes)?;
@@ -384,7 +386,7 @@ impl Sink for WriterSink {
     async fn record(&mut self, record: &ExportRecord) -> Result<(), ExportError> {
         self.encoder.write(record)?;
         if self.encoder.ready() >= CHUNK {
-            let bytes = self.encoder.take();
+            let bytes = self.encoder.take()?;
             self.write_out(&bytes)?;
         }
         Ok(())
@@ -399,17 +401,17 @@ impl Sink for WriterSink {
     async fn page_end(&mut self, _: Option<String>, _: Counts) -> Result<(), ExportError> {
         // NDJSON goes out page by page, so a reader of the stream sees progress.
         if matches!(self.encoder, Encoder::Ndjson(_)) {
-            let bytes = self.encoder.take();
+            let bytes = self.encoder.take()?;
             self.write_out(&bytes)?;
         }
         Ok(())
     }
 
-    async fn finish(self: Box<Self>) -> Result<Place, ExportError> {
+    async fn finish(mut self: Box<Self>) -> Result<Place, ExportError> {
         self.close()
     }
 
-    async fn interrupt(self: Box<Self>) -> Result<Place, ExportError> {
+    async fn interrupt(mut self: Box<Self>) -> Result<Place, ExportError> {
         self.close()
     }
 }

@@ -17,13 +17,13 @@ fn fake_credentials() -> Credentials {
     }
 }
 
-struct Env {
-    sim: Simulator,
+pub struct Env {
+    pub sim: Simulator,
     _runtime: tokio::runtime::Runtime,
 }
 
 impl Env {
-    fn start(threads: usize) -> Self {
+    pub fn start(threads: usize) -> Self {
         let runtime = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(2)
             .enable_all()
@@ -43,7 +43,7 @@ impl Env {
     }
 
     /// The `aithreads` command, configured for the simulator the way users configure it.
-    fn cmd(&self) -> Command {
+    pub fn cmd(&self) -> Command {
         let mut cmd = Command::cargo_bin("aithreads").unwrap();
         cmd.env_clear();
         for (name, value) in self.sim.client_env() {
@@ -53,7 +53,7 @@ impl Env {
         cmd
     }
 
-    fn run(&self, args: &[&str]) -> Output {
+    pub fn run(&self, args: &[&str]) -> Output {
         self.cmd().args(args).output().unwrap()
     }
 
@@ -87,11 +87,11 @@ impl Env {
     }
 }
 
-fn text(bytes: &[u8]) -> String {
+pub fn text(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()
 }
 
-fn code(out: &Output) -> i32 {
+pub fn code(out: &Output) -> i32 {
     out.status.code().unwrap_or(-1)
 }
 

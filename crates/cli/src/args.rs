@@ -191,9 +191,14 @@ pub struct ExportArgs {
     #[command(flatten)]
     pub selection: Selection,
     /// Write to this file instead of stdout (as FILE.partial until finished, with a
-    /// checkpoint and an error report beside it).
-    #[arg(long = "out", short = 'o', value_name = "FILE")]
+    /// checkpoint and an error report beside it), or to an object-store URL
+    /// (s3://bucket/prefix/, gs://…, az://…, file:///…; a URL ending in / is a folder).
+    #[arg(long = "out", short = 'o', value_name = "FILE|URL")]
     pub out: Option<PathBuf>,
+    /// Split the output into Hive-style folders by creation day:
+    /// provider=P/date=YYYY-MM-DD/part-NNNNN.EXT (the output is then a folder).
+    #[arg(long, value_enum, requires = "out")]
+    pub partition: Option<PartitionArg>,
     /// Output format [default: parquet for a .parquet name, else ndjson].
     #[arg(long, value_enum)]
     pub format: Option<ExportFormat>,
@@ -210,6 +215,13 @@ pub struct ExportArgs {
     /// Keep each provider's full record (`record`) in the export.
     #[arg(long)]
     pub raw: bool,
+}
+
+/// How exports are partitioned.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum PartitionArg {
+    /// By the UTC day each thread was created.
+    Date,
 }
 
 /// Export formats.

@@ -49,6 +49,10 @@ pub(crate) struct Checkpoint {
     pub error_bytes: u64,
     /// For Parquet: the footer (hex) that makes the first `bytes` a complete file.
     pub footer: Option<String>,
+    /// For an export written in parts (object storage, partitions): the number of the next
+    /// part; every part numbered below it is complete and counted here.
+    #[serde(default)]
+    pub next_part: u64,
 }
 
 /// A [`ListQuery`] as a checkpoint keeps it.
@@ -97,32 +101,38 @@ pub(crate) fn path(output: &Path) -> PathBuf {
 impl Checkpoint {
     /// Reads the checkpoint at `path`; `None` when there is none.
     pub fn load(path: &Path) -> Result<Option<Self>, ExportError> {
-        let text = match std::fs::read(path) {
-            Ok(text) => text,
-            Err(error) if error.kind() == std::io::ErrorKind::NotFound => return Ok(None),
-            Err(error) => return Err(ExportError::io(path, error)),
-        };
-        let checkpoint: Self = serde_json::from_slice(&text).map_err(|e| {
+        match std::fs::read(path) {
+            Ok(text) => Self::from_bytes(&text, &path.display().to_string()).map(Some),
+            Err(error) if error.kind() == std::io::ErrorKind::NotFound => Ok(None),
+            Err(error) => Err(ExportError::io(path, error)),
+        }
+    }
+
+    /// Reads a checkpoint kept at `place`.
+    pub fn from_bytes(text: &[u8], place: &str) -> Result<Self, ExportError> {
+        let checkpoint: Self = serde_json::from_slice(text).map_err(|e| {
             ExportError::Resume(format!(
-                "{} is not an aithreads export checkpoint ({e}); delete it to start over",
-                path.display()
+                "{place} is not an aithreads export checkpoint ({e}); delete it to start over"
             ))
         })?;
         if checkpoint.version != VERSION {
             return Err(ExportError::Resume(format!(
-                "{} was written by another version of aithreads (checkpoint version {}); delete it to start over",
-                path.display(),
+                "{place} was written by another version of aithreads (checkpoint version {}); delete it to start over",
                 checkpoint.version
             )));
         }
-        Ok(Some(checkpoint))
+        Ok(checkpoint)
+    }
+
+    /// The checkpoint as it is stored.
+    pub fn to_bytes(&self) -> Result<Vec<u8>, ExportError> {
+        serde_json::to_vec(self).map_err(|e| ExportError::Encode(e.to_string()))
     }
 
     /// Writes the checkpoint to `path` atomically (a temporary file renamed over it).
     pub fn save(&self, path: &Path) -> Result<(), ExportError> {
         let temporary = super::files::sibling(path, ".tmp");
-        let text = serde_json::to_vec(self).map_err(|e| ExportError::Encode(e.to_string()))?;
-        std::fs::write(&temporary, text).map_err(|e| ExportError::io(&temporary, e))?;
+        std::fs::write(&temporary, self.to_bytes()?).map_err(|e| ExportError::io(&temporary, e))?;
         std::fs::rename(&temporary, path).map_err(|e| ExportError::io(path, e))
     }
 
@@ -148,6 +158,7 @@ impl Checkpoint {
             bytes: 0,
             error_bytes: 0,
             footer: None,
+            next_part: 0,
         }
     }
 

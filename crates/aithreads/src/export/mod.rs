@@ -22,6 +22,8 @@
 mod checkpoint;
 mod encode;
 mod files;
+#[cfg(feature = "object-store")]
+pub mod object;
 #[cfg(feature = "parquet")]
 pub mod parquet;
 mod record;
@@ -74,6 +76,15 @@ impl Format {
     }
 }
 
+/// How an export into a folder splits its parts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Partition {
+    /// Hive-style folders by creation day (UTC):
+    /// `provider=<p>/date=<YYYY-MM-DD>/part-NNNNN.<ext>` (`date=unknown` without a time).
+    Date,
+}
+
 /// What an export does when one thread's transcript cannot be fetched.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum OnThreadError {
@@ -98,6 +109,9 @@ pub struct ExportOptions {
     pub resume: bool,
     /// What a thread that cannot be fetched does.
     pub on_error: OnThreadError,
+    /// Split the output into partition folders (feature `object-store`; the output is then
+    /// a folder).
+    pub partition: Option<Partition>,
     /// Most rows in one Parquet row group (default [`DEFAULT_ROW_GROUP_ROWS`]); also how
     /// far apart a Parquet export's checkpoints are.
     pub row_group_rows: Option<usize>,
@@ -135,6 +149,12 @@ impl ExportOptions {
         self
     }
 
+    /// Partitions the output.
+    pub fn with_partition(mut self, partition: Option<Partition>) -> Self {
+        self.partition = partition;
+        self
+    }
+
     /// Sets the most rows in one Parquet row group.
     pub fn with_row_group_rows(mut self, rows: usize) -> Self {
         self.row_group_rows = Some(rows);
@@ -163,6 +183,19 @@ pub enum ExportTarget {
     /// A local file, written as `<path>.partial` and renamed when finished; its checkpoint
     /// and error report sit beside it.
     Path(PathBuf),
+    /// An object-store URL (feature `object-store`): `s3://bucket/prefix/`, `gs://…`,
+    /// `az://…`, `file:///…`; a URL ending in `/` is a folder of parts (see
+    /// [`object`](crate::export::object)).
+    #[cfg(feature = "object-store")]
+    Url(String),
+    /// A folder in an object store configured by the caller.
+    #[cfg(feature = "object-store")]
+    ObjectStore {
+        /// The store.
+        store: Arc<dyn object_store::ObjectStore>,
+        /// The folder in it.
+        prefix: object_store::path::Path,
+    },
     /// Streams (standard output, say): no partial file, no checkpoint; the error report's
     /// lines go to `errors`.
     Writer {
@@ -177,6 +210,10 @@ impl std::fmt::Debug for ExportTarget {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             Self::Path(path) => f.debug_tuple("Path").field(path).finish(),
+            #[cfg(feature = "object-store")]
+            Self::Url(url) => f.debug_tuple("Url").field(url).finish(),
+            #[cfg(feature = "object-store")]
+            Self::ObjectStore { store, prefix } => write!(f, "ObjectStore({store}/{prefix})"),
             Self::Writer { .. } => f.write_str("Writer"),
         }
     }
@@ -194,6 +231,8 @@ pub struct ExportReport {
     pub location: String,
     /// The error report, when any thread failed.
     pub error_report: Option<String>,
+    /// The checkpoint an unfinished export can be resumed from.
+    pub checkpoint: Option<String>,
     /// Whether this run continued an interrupted export.
     pub resumed: bool,
     /// How it ended.
@@ -215,7 +254,7 @@ pub enum ExportEnd {
 impl ExportReport {
     /// Whether the export can be continued with [`ExportOptions::resume`].
     pub fn resumable(&self) -> bool {
-        !matches!(self.end, ExportEnd::Finished) && self.location.ends_with(".partial")
+        !matches!(self.end, ExportEnd::Finished) && self.checkpoint.is_some()
     }
 }
 
@@ -240,9 +279,13 @@ pub enum ExportError {
     /// The checkpoint cannot be continued.
     #[error("cannot resume: {0}")]
     Resume(String),
-    /// The export needs a cargo feature this build lacks.
+    /// The export needs a cargo feature this build lacks, or asks for a combination that
+    /// cannot work.
     #[error("this build cannot export {0}")]
     Unsupported(String),
+    /// An object store refused or failed.
+    #[error("object store: {0}")]
+    Store(String),
 }
 
 impl ExportError {
@@ -259,7 +302,7 @@ impl ExportError {
         match self {
             Self::Api(error) => error.is_config() || error.is_invalid_input(),
             Self::Resume(_) | Self::Unsupported(_) => true,
-            Self::Io { .. } | Self::Encode(_) => false,
+            Self::Io { .. } | Self::Encode(_) | Self::Store(_) => false,
         }
     }
 }
@@ -286,7 +329,7 @@ impl Client {
         stop: impl Future<Output = ()> + Send,
     ) -> Result<ExportReport, ExportError> {
         let lister = self.lister(provider, &query)?;
-        let (mut sink, start) = sink::open(target, provider, &query, options)?;
+        let (mut sink, start) = sink::open(target, provider, &query, options).await?;
         let resumed = start.resumed;
         let mut counts = start.counts;
         let mut steps = steps(lister, start.query, options.transcripts, self.concurrency());
@@ -338,6 +381,7 @@ impl Client {
             failed: counts.failed,
             location: place.location,
             error_report: place.error_report,
+            checkpoint: place.checkpoint,
             resumed,
             end,
         })

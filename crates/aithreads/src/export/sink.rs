@@ -21,6 +21,8 @@ pub(crate) const CHUNK: usize = 1 << 20;
 pub(crate) struct Place {
     pub location: String,
     pub error_report: Option<String>,
+    /// Where the checkpoint is, when the export can be resumed from it.
+    pub checkpoint: Option<String>,
 }
 
 /// Where an export starts: the query (with its cursor) and the totals so far.
@@ -69,28 +71,67 @@ pub(crate) fn failure_line(thread: &ThreadRef, error: &Error) -> FailureLine {
     }
 }
 
-fn json_line(line: &impl Serialize) -> Result<Vec<u8>, ExportError> {
+pub(crate) fn json_line(line: &impl Serialize) -> Result<Vec<u8>, ExportError> {
     let mut bytes = serde_json::to_vec(line).map_err(|e| ExportError::Encode(e.to_string()))?;
     bytes.push(b'\n');
     Ok(bytes)
 }
 
 /// Opens the sink for `target`, continuing a checkpoint when `options.resume` finds one.
-pub(crate) fn open(
+pub(crate) async fn open(
     target: ExportTarget,
     provider: ProviderKind,
     query: &ListQuery,
     options: &ExportOptions,
 ) -> Result<(Box<dyn Sink>, Start), ExportError> {
     match target {
+        ExportTarget::Path(path) if options.partition.is_some() => {
+            #[cfg(feature = "object-store")]
+            {
+                let destination = super::object::Destination::folder(&path)?;
+                parts(destination, provider, query, options).await
+            }
+            #[cfg(not(feature = "object-store"))]
+            {
+                let _ = path;
+                Err(ExportError::Unsupported(
+                    "partitions: enable the `object-store` feature".into(),
+                ))
+            }
+        }
         ExportTarget::Path(path) => {
             let (sink, start) = FileSink::open(path, provider, query, options)?;
             Ok((Box::new(sink), start))
+        }
+        #[cfg(feature = "object-store")]
+        ExportTarget::Url(url) => {
+            if options.partition.is_some() && !url.ends_with('/') {
+                return Err(ExportError::Unsupported(format!(
+                    "partitions into one object: end the URL with `/` to name a folder ({url}/)"
+                )));
+            }
+            parts(
+                super::object::Destination::url(&url)?,
+                provider,
+                query,
+                options,
+            )
+            .await
+        }
+        #[cfg(feature = "object-store")]
+        ExportTarget::ObjectStore { store, prefix } => {
+            let destination = super::object::Destination::store(store, prefix);
+            parts(destination, provider, query, options).await
         }
         ExportTarget::Writer { data, errors } => {
             if options.resume {
                 return Err(ExportError::Resume(
                     "an export to a stream keeps no checkpoint; export to a file to resume".into(),
+                ));
+            }
+            if options.partition.is_some() {
+                return Err(ExportError::Unsupported(
+                    "partitions to a stream: export to a folder".into(),
                 ));
             }
             let sink = WriterSink {
@@ -106,6 +147,18 @@ pub(crate) fn open(
             Ok((Box::new(sink), start))
         }
     }
+}
+
+#[cfg(feature = "object-store")]
+async fn parts(
+    destination: super::object::Destination,
+    provider: ProviderKind,
+    query: &ListQuery,
+    options: &ExportOptions,
+) -> Result<(Box<dyn Sink>, Start), ExportError> {
+    let (sink, start) =
+        super::object::PartsSink::open(destination, provider, query, options).await?;
+    Ok((Box::new(sink), start))
 }
 
 /// A local output: `<output>.partial`, its checkpoint and its error report.
@@ -245,13 +298,14 @@ impl FileSink {
         self.partial.write(&bytes)
     }
 
-    fn place(&self, location: &Path) -> Place {
+    fn place(&self, location: &Path, resumable: bool) -> Place {
         Place {
             location: location.display().to_string(),
             error_report: self
                 .errors
                 .used()
                 .then(|| self.errors.path.display().to_string()),
+            checkpoint: resumable.then(|| self.checkpoint_path.display().to_string()),
         }
     }
 }
@@ -301,7 +355,7 @@ impl Sink for FileSink {
         self.partial.sync()?;
         files::rename(self.partial.path(), &self.output)?;
         files::remove(&self.checkpoint_path)?;
-        Ok(self.place(&self.output))
+        Ok(self.place(&self.output, false))
     }
 
     async fn interrupt(mut self: Box<Self>) -> Result<Place, ExportError> {
@@ -310,7 +364,7 @@ impl Sink for FileSink {
         let encoder = std::mem::replace(&mut self.encoder, Encoder::Ndjson(Vec::new()));
         self.partial.write(&encoder.finish()?)?;
         self.partial.sync()?;
-        Ok(self.place(self.partial.path()))
+        Ok(self.place(self.partial.path(), true))
     }
 }
 
@@ -377,6 +431,7 @@ impl WriterSink {
         Ok(Place {
             location: "-".into(),
             error_report: None,
+            checkpoint: None,
         })
     }
 }

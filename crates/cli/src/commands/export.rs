@@ -7,13 +7,13 @@ use std::sync::atomic::AtomicU64;
 use std::time::Duration;
 
 use aithreads::export::{
-    ExportEnd, ExportOptions, ExportReport, ExportTarget, Format, OnThreadError,
+    ExportEnd, ExportOptions, ExportReport, ExportTarget, Format, OnThreadError, Partition,
 };
 use aithreads::{Client, ProviderKind};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use crate::Failure;
-use crate::args::{ExportArgs, ExportFormat};
+use crate::args::{ExportArgs, ExportFormat, PartitionArg};
 
 pub async fn run(client: &Client, args: ExportArgs) -> Result<(), Failure> {
     let kind = ProviderKind::from(args.provider);
@@ -40,8 +40,14 @@ pub async fn run(client: &Client, args: ExportArgs) -> Result<(), Failure> {
         } else {
             OnThreadError::Continue
         })
+        .with_partition(args.partition.map(|p| match p {
+            PartitionArg::Date => Partition::Date,
+        }))
         .with_progress(progress.clone());
     let target = match &args.out {
+        Some(path) if path.to_string_lossy().contains("://") => {
+            ExportTarget::Url(path.to_string_lossy().into_owned())
+        }
         Some(path) => ExportTarget::Path(path.clone()),
         None => ExportTarget::Writer {
             data: Box::new(io::stdout()),

@@ -3,3 +3,4 @@
 
 mod cli;
 mod export;
+mod object_store;

@@ -511,3 +511,90 @@ async fn an_export_to_a_stream_needs_no_file() {
         .unwrap_err();
     assert!(refused.is_usage());
 }
+
+/// Every `ref` in the NDJSON parts under `dir`, and the part files' paths.
+#[cfg(feature = "object-store")]
+fn parts(dir: &Path) -> (Vec<String>, Vec<PathBuf>) {
+    let mut refs = Vec::new();
+    let mut files = Vec::new();
+    let mut folders = vec![dir.to_owned()];
+    while let Some(folder) = folders.pop() {
+        for entry in std::fs::read_dir(folder).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                folders.push(path);
+            } else if path.extension().is_some_and(|e| e == "ndjson")
+                && !path.file_name().unwrap().to_string_lossy().starts_with('_')
+            {
+                refs.extend(ids(&lines(&path)));
+                files.push(path);
+            }
+        }
+    }
+    (refs, files)
+}
+
+#[cfg(feature = "object-store")]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_partitioned_export_resumes_from_its_completed_parts() {
+    use aithreads::export::Partition;
+
+    let sim = simulator(300).await;
+    let client = client(&sim);
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("by-day");
+    let options = ExportOptions::new().with_partition(Some(Partition::Date));
+    let mut report = export_until(
+        &client,
+        ProviderKind::RevCent,
+        revcent_query(&sim),
+        &out,
+        &options,
+        150,
+    )
+    .await;
+    assert!(matches!(report.end, ExportEnd::Stopped), "{report:?}");
+    assert!(report.resumable(), "{report:?}");
+    let (kept, _) = parts(&out);
+    assert!(!kept.is_empty(), "completed parts stay in place");
+    for after in [220, 280] {
+        report = export_until(
+            &client,
+            ProviderKind::RevCent,
+            ListQuery::new(),
+            &out,
+            &options.clone().with_resume(true),
+            after,
+        )
+        .await;
+        if matches!(report.end, ExportEnd::Finished) {
+            break;
+        }
+    }
+    let report = export(
+        &client,
+        ProviderKind::RevCent,
+        ListQuery::new(),
+        &out,
+        &options.clone().with_resume(true),
+    )
+    .await;
+    assert!(matches!(report.end, ExportEnd::Finished), "{report:?}");
+    let (refs, files) = parts(&out);
+    assert_eq!(refs.len(), 300, "every thread once");
+    assert_eq!(refs.iter().collect::<HashSet<_>>().len(), 300);
+    for file in &files {
+        let relative = file
+            .strip_prefix(&out)
+            .unwrap()
+            .to_string_lossy()
+            .into_owned();
+        let mut segments = relative.split('/');
+        assert_eq!(segments.next(), Some("provider=revcent"), "{relative}");
+        let day = segments.next().unwrap().strip_prefix("date=").unwrap();
+        for record in lines(file) {
+            assert!(record["created_at"].as_str().unwrap().starts_with(day));
+        }
+    }
+    assert!(!out.join("_aithreads.checkpoint.json").exists());
+}

@@ -70,8 +70,8 @@ enum Child {
     #[command(hide = true)]
     ExportChild(export::ChildArgs),
     /// One export to a file or URL, for the file export scenario (internal).
-    #[command(hide = true)]
-    FileExportChild(file_export::ChildArgs),
+    #[command(hide = true, name = "file-export-child")]
+    FileExport(file_export::ChildArgs),
     /// Runs a program and reports its peak RSS on stderr (internal).
     #[command(hide = true)]
     PeakRss {
@@ -113,7 +113,7 @@ fn main() -> ExitCode {
     let args = Args::parse();
     let result = match &args.child {
         Some(Child::ExportChild(child)) => export::child(child).map(|()| true),
-        Some(Child::FileExportChild(child)) => file_export::child(child).map(|()| true),
+        Some(Child::FileExport(child)) => file_export::child(child).map(|()| true),
         Some(Child::PeakRss { program, args }) => {
             return process::launch(program, args).unwrap_or_else(|error| {
                 eprintln!("aithreads-bench: {error:#}");

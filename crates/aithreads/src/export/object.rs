@@ -149,7 +149,7 @@ impl PartsSink {
             match destination.store.get(&checkpoint_path).await {
                 Ok(found) => Some(Checkpoint::from_bytes(
                     &found.bytes().await.map_err(store_error)?,
-                    &checkpoint_path.to_string(),
+                    checkpoint_path.as_ref(),
                 )?),
                 Err(object_store::Error::NotFound { .. }) => None,
                 Err(error) => return Err(store_error(error)),
@@ -329,10 +329,7 @@ fn part_number(path: &Path) -> Option<u64> {
 #[async_trait]
 impl Sink for PartsSink {
     async fn record(&mut self, record: &ExportRecord) -> Result<(), ExportError> {
-        let key = match self.partition {
-            Some(Partition::Date) => Some(record.date()),
-            None => None,
-        };
+        let key = self.partition.map(|Partition::Date| record.date());
         let part = self.part(key).await?;
         part.encoder.write(record)?;
         if part.encoder.ready() >= UPLOAD_CHUNK {

@@ -67,8 +67,8 @@ struct Args {
 #[derive(Debug, Subcommand)]
 enum Child {
     /// One export, for the export scenario (internal).
-    #[command(hide = true)]
-    ExportChild(export::ChildArgs),
+    #[command(hide = true, name = "export-child")]
+    Export(export::ChildArgs),
     /// One export to a file or URL, for the file export scenario (internal).
     #[command(hide = true, name = "file-export-child")]
     FileExport(file_export::ChildArgs),
@@ -112,7 +112,7 @@ impl Plan {
 fn main() -> ExitCode {
     let args = Args::parse();
     let result = match &args.child {
-        Some(Child::ExportChild(child)) => export::child(child).map(|()| true),
+        Some(Child::Export(child)) => export::child(child).map(|()| true),
         Some(Child::FileExport(child)) => file_export::child(child).map(|()| true),
         Some(Child::PeakRss { program, args }) => {
             return process::launch(program, args).unwrap_or_else(|error| {

@@ -161,7 +161,7 @@ impl ExportOptions {
         self
     }
 
-    pub(crate) fn row_group_rows(&self) -> usize {
+    pub(crate) fn rows_per_group(&self) -> usize {
         self.row_group_rows.unwrap_or(DEFAULT_ROW_GROUP_ROWS).max(1)
     }
 
@@ -184,8 +184,8 @@ pub enum ExportTarget {
     /// and error report sit beside it.
     Path(PathBuf),
     /// An object-store URL (feature `object-store`): `s3://bucket/prefix/`, `gs://…`,
-    /// `az://…`, `file:///…`; a URL ending in `/` is a folder of parts (see
-    /// [`object`](crate::export::object)).
+    /// `az://…`, `file:///…`; a URL ending in `/` is a folder of parts (see the `object`
+    /// module).
     #[cfg(feature = "object-store")]
     Url(String),
     /// A folder in an object store configured by the caller.

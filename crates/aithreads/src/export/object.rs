@@ -181,7 +181,7 @@ impl PartsSink {
         };
         let sink = Self {
             format: options.format,
-            row_group_rows: options.row_group_rows(),
+            row_group_rows: options.rows_per_group(),
             partition: options.partition,
             provider,
             open: BTreeMap::new(),

@@ -135,7 +135,7 @@ pub(crate) async fn open(
                 ));
             }
             let sink = WriterSink {
-                encoder: Encoder::new(options.format, options.row_group_rows())?,
+                encoder: Encoder::new(options.format, options.rows_per_group())?,
                 data,
                 errors,
             };
@@ -204,7 +204,7 @@ impl FileSink {
                 let checkpoint =
                     Checkpoint::start(provider, query, options, files::file_name(&partial_path));
                 let sink = Self {
-                    encoder: Encoder::new(options.format, options.row_group_rows())?,
+                    encoder: Encoder::new(options.format, options.rows_per_group())?,
                     partial: LocalFile::create(&partial_path)?,
                     output,
                     checkpoint_path,
@@ -254,7 +254,7 @@ impl FileSink {
         let errors = ErrorReport::continue_at(errors_path, checkpoint.error_bytes)?;
         let (encoder, partial) = match checkpoint.format {
             Format::Ndjson => (
-                Encoder::new(Format::Ndjson, options.row_group_rows())?,
+                Encoder::new(Format::Ndjson, options.rows_per_group())?,
                 LocalFile::continue_at(&partial_path, checkpoint.bytes)?,
             ),
             Format::Parquet => {
@@ -270,7 +270,7 @@ impl FileSink {
                         checkpoint.bytes,
                         footer.as_deref(),
                         &next,
-                        options.row_group_rows(),
+                        options.rows_per_group(),
                     )?;
                     checkpoint.partial = files::file_name(&next);
                     checkpoint.bytes = partial.written();

@@ -270,8 +270,12 @@ async fn every_record_follows_the_published_json_schema() {
 
 /// Stops an export at several points, resumes each time, and checks that the result holds
 /// every thread of a clean export exactly once.
-async fn stop_and_resume(format: Format, name: &str) {
+async fn stop_and_resume(format: Format, name: &str, kind: ProviderKind) {
     let sim = simulator(300).await;
+    let query = match kind {
+        ProviderKind::RevCent => revcent_query(&sim),
+        _ => ListQuery::new().with_limit(7),
+    };
     let client = client(&sim);
     let dir = tempfile::tempdir().unwrap();
     let clean = dir.path().join(format!("clean.{name}"));
@@ -279,28 +283,13 @@ async fn stop_and_resume(format: Format, name: &str) {
     let options = ExportOptions::new()
         .with_format(format)
         .with_row_group_rows(25);
-    let report = export(
-        &client,
-        ProviderKind::RevCent,
-        revcent_query(&sim),
-        &clean,
-        &options,
-    )
-    .await;
+    let report = export(&client, kind, query.clone(), &clean, &options).await;
     assert!(matches!(report.end, ExportEnd::Finished), "{report:?}");
     let expected = read_refs(format, &clean);
     assert_eq!(expected.len(), 300);
 
     let out = dir.path().join(format!("resumed.{name}"));
-    let mut report = export_until(
-        &client,
-        ProviderKind::RevCent,
-        revcent_query(&sim),
-        &out,
-        &options,
-        40,
-    )
-    .await;
+    let mut report = export_until(&client, kind, query.clone(), &out, &options, 40).await;
     let mut prefixes = Vec::new();
     for after in [90, 160, 230] {
         assert!(matches!(report.end, ExportEnd::Stopped), "{report:?}");
@@ -318,7 +307,7 @@ async fn stop_and_resume(format: Format, name: &str) {
         prefixes.push(partial[..kept].to_vec());
         report = export_until(
             &client,
-            ProviderKind::RevCent,
+            kind,
             // A resumed export keeps the query it started with.
             ListQuery::new(),
             &out,
@@ -330,7 +319,7 @@ async fn stop_and_resume(format: Format, name: &str) {
     }
     let report = export(
         &client,
-        ProviderKind::RevCent,
+        kind,
         ListQuery::new(),
         &out,
         &options.clone().with_resume(true),
@@ -393,13 +382,15 @@ fn parquet_refs(_: &Path) -> Vec<String> {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_stopped_ndjson_export_resumes_with_every_record_once() {
-    stop_and_resume(Format::Ndjson, "ndjson").await;
+    stop_and_resume(Format::Ndjson, "ndjson", ProviderKind::RevCent).await;
+    stop_and_resume(Format::Ndjson, "ndjson", ProviderKind::OpenAiChatKit).await;
 }
 
 #[cfg(feature = "parquet")]
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_stopped_parquet_export_resumes_with_every_record_once() {
-    stop_and_resume(Format::Parquet, "parquet").await;
+    stop_and_resume(Format::Parquet, "parquet", ProviderKind::RevCent).await;
+    stop_and_resume(Format::Parquet, "parquet", ProviderKind::OpenAiChatKit).await;
 }
 
 #[cfg(feature = "parquet")]

@@ -53,6 +53,10 @@ pub(crate) struct Checkpoint {
     /// part; every part numbered below it is complete and counted here.
     #[serde(default)]
     pub next_part: u64,
+    /// The name of this export's run, in its part names, so that exports into one folder
+    /// never replace each other's parts.
+    #[serde(default)]
+    pub run: String,
 }
 
 /// A [`ListQuery`] as a checkpoint keeps it.
@@ -159,6 +163,7 @@ impl Checkpoint {
             error_bytes: 0,
             footer: None,
             next_part: 0,
+            run: run_name(),
         }
     }
 
@@ -208,6 +213,15 @@ impl Checkpoint {
             })
             .transpose()
     }
+}
+
+/// A short name for a new export run: the start time's nanoseconds, in hex.
+fn run_name() -> String {
+    let nanos = OffsetDateTime::now_utc().unix_timestamp_nanos();
+    format!(
+        "{:08x}",
+        (nanos as u64) ^ ((nanos >> 64) as u64) ^ u64::from(std::process::id())
+    )
 }
 
 #[cfg(test)]

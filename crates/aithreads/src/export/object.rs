@@ -4,15 +4,18 @@
 //! - Every part is one object uploaded as it is written (multipart, a few chunks in flight,
 //!   never the whole file in memory); it becomes visible only once complete, so an object
 //!   that exists is finished.
-//! - An output URL ending in `/` is a folder: parts are `part-00000.<ext>`, `part-00001…`,
-//!   or with [`Partition::Date`] Hive-style `provider=<p>/date=<YYYY-MM-DD>/part-NNNNN.<ext>`
-//!   that DuckDB, Spark, Trino and Athena read as one table. Any other URL is one object.
+//! - An output URL ending in `/` is a folder: parts are `part-00000-<run>.<ext>`,
+//!   `part-00001-<run>…`, or with [`Partition::Date`] Hive-style
+//!   `provider=<p>/date=<YYYY-MM-DD>/part-NNNNN-<run>.<ext>` that DuckDB, Spark, Trino and
+//!   Athena read as one table. `<run>` names the export (kept by its resumes), so exports
+//!   into the same folder add files and never replace another's. Any other URL is one
+//!   object.
 //! - In a folder, the open parts are completed together at a page end once they hold
 //!   [`PART_BYTES`] (or [`MAX_OPEN_PARTS`] partitions are open); that is the checkpoint
 //!   (`_aithreads.checkpoint.json` beside the parts, with the error report
 //!   `_aithreads.errors.ndjson`; engines skip names starting with `_`). A resumed export
-//!   deletes any part numbered after its checkpoint and goes on from there. A single
-//!   object cannot be continued: resuming it starts it again.
+//!   deletes any part of its own run numbered after its checkpoint and goes on from there.
+//!   A single object cannot be continued: resuming it starts it again.
 //! - Credentials come from each store's standard variables (`AWS_ACCESS_KEY_ID`,
 //!   `AWS_SECRET_ACCESS_KEY`, `AWS_SESSION_TOKEN`, `AWS_DEFAULT_REGION`, `AWS_ENDPOINT`,
 //!   `AWS_ALLOW_HTTP`, `GOOGLE_SERVICE_ACCOUNT`, `AZURE_STORAGE_ACCOUNT_NAME`,
@@ -190,7 +193,12 @@ impl PartsSink {
             destination,
         };
         if !sink.destination.single {
-            delete_parts_from(&sink.destination, sink.checkpoint.next_part).await?;
+            delete_parts_from(
+                &sink.destination,
+                &sink.checkpoint.run,
+                sink.checkpoint.next_part,
+            )
+            .await?;
         }
         save_checkpoint(&sink.destination, &sink.errors, &sink.checkpoint).await?;
         let start = Start {
@@ -210,7 +218,11 @@ impl PartsSink {
         if self.destination.single {
             return self.destination.base.clone();
         }
-        let name = format!("part-{number:05}.{}", self.format.as_str());
+        let name = format!(
+            "part-{number:05}-{}.{}",
+            self.checkpoint.run,
+            self.format.as_str()
+        );
         match key {
             Some(date) => self
                 .destination
@@ -297,9 +309,13 @@ async fn save_checkpoint(
     Ok(())
 }
 
-/// Deletes the parts numbered `first` or later under `destination`: completed after the
-/// last checkpoint, they hold records a resume writes again.
-async fn delete_parts_from(destination: &Destination, first: u64) -> Result<(), ExportError> {
+/// Deletes the parts of `run` numbered `first` or later under `destination`: completed after
+/// the last checkpoint, they hold records a resume writes again.
+async fn delete_parts_from(
+    destination: &Destination,
+    run: &str,
+    first: u64,
+) -> Result<(), ExportError> {
     let prefix = (!destination.base.as_ref().is_empty()).then_some(&destination.base);
     let found: Vec<_> = destination
         .store
@@ -308,7 +324,7 @@ async fn delete_parts_from(destination: &Destination, first: u64) -> Result<(), 
         .await
         .map_err(store_error)?;
     for object in found {
-        if part_number(&object.location).is_some_and(|n| n >= first) {
+        if part_number(&object.location).is_some_and(|(n, r)| r == run && n >= first) {
             destination
                 .store
                 .delete(&object.location)
@@ -319,11 +335,12 @@ async fn delete_parts_from(destination: &Destination, first: u64) -> Result<(), 
     Ok(())
 }
 
-/// The number of a part object (`…/part-00012.parquet` → 12).
-fn part_number(path: &Path) -> Option<u64> {
+/// The number and run of a part object (`…/part-00012-5f3a9c01.parquet` → 12, `5f3a9c01`).
+fn part_number(path: &Path) -> Option<(u64, &str)> {
     let name = path.filename()?;
-    let digits = name.strip_prefix("part-")?.split('.').next()?;
-    digits.parse().ok()
+    let (stem, _) = name.strip_prefix("part-")?.split_once('.')?;
+    let (digits, run) = stem.split_once('-')?;
+    Some((digits.parse().ok()?, run))
 }
 
 #[async_trait]
@@ -410,12 +427,15 @@ mod tests {
 
     #[test]
     fn part_numbers_are_read_from_names() {
-        assert_eq!(part_number(&Path::from("a/part-00012.parquet")), Some(12));
+        assert_eq!(
+            part_number(&Path::from("a/part-00012-5f3a9c01.parquet")),
+            Some((12, "5f3a9c01"))
+        );
         assert_eq!(
             part_number(&Path::from(
-                "provider=revcent/date=2026-11-30/part-00000.ndjson"
+                "provider=revcent/date=2026-11-30/part-00000-00ab.ndjson"
             )),
-            Some(0)
+            Some((0, "00ab"))
         );
         assert_eq!(
             part_number(&Path::from("a/_aithreads.checkpoint.json")),

@@ -588,4 +588,16 @@ async fn a_partitioned_export_resumes_from_its_completed_parts() {
         }
     }
     assert!(!out.join("_aithreads.checkpoint.json").exists());
+
+    // Another export into the same folder adds its own parts and replaces none.
+    let report = export(
+        &client,
+        ProviderKind::RevCent,
+        revcent_query(&sim),
+        &out,
+        &options,
+    )
+    .await;
+    assert!(matches!(report.end, ExportEnd::Finished), "{report:?}");
+    assert_eq!(parts(&out).0.len(), 600);
 }

@@ -15,7 +15,8 @@
 //!                                                   arguments utf8 not null>> not null>> not null
 //! ```
 //!
-//! Memory stays bounded: records are encoded [`BATCH_ROWS`] at a time and a row group is
+//! Memory stays bounded: records are encoded [`BATCH_ROWS`] (or [`BATCH_BYTES`]) at a time
+//! and a row group is
 //! closed at [`ExportOptions::row_group_rows`](super::ExportOptions::row_group_rows) rows or [`ROW_GROUP_BYTES`] of encoded data, whichever comes
 //! first.
 
@@ -40,8 +41,10 @@ use super::encode::Boundary;
 use super::files::LocalFile;
 use super::record::{ExportMessage, ExportRecord};
 
-/// Records encoded into Arrow arrays at a time.
+/// Records encoded into Arrow arrays at a time…
 pub const BATCH_ROWS: usize = 1024;
+/// …or fewer, once their text reaches this many bytes (long transcripts).
+pub const BATCH_BYTES: usize = 4 << 20;
 /// Most encoded bytes buffered for one row group.
 pub const ROW_GROUP_BYTES: usize = 32 << 20;
 
@@ -116,6 +119,22 @@ fn micros(time: Option<OffsetDateTime>) -> Option<i64> {
 
 fn encode_error(error: impl std::fmt::Display) -> ExportError {
     ExportError::Encode(error.to_string())
+}
+
+/// The bytes of a record's longer texts: what its share of a batch's memory is.
+fn text_bytes(record: &ExportRecord) -> usize {
+    let messages: usize = record
+        .messages
+        .iter()
+        .map(|m| {
+            m.text.len()
+                + m.tool_calls
+                    .iter()
+                    .map(|c| c.name.len() + c.arguments.len())
+                    .sum::<usize>()
+        })
+        .sum();
+    messages + record.record.as_ref().map_or(0, |_| 1024) + 256
 }
 
 /// `records` as one Arrow batch of [`export_arrow_schema`].
@@ -232,6 +251,8 @@ fn properties() -> WriterProperties {
 pub(crate) struct ParquetEncoder {
     writer: ArrowWriter<Vec<u8>>,
     pending: Vec<ExportRecord>,
+    /// The text bytes of `pending`, roughly.
+    pending_bytes: usize,
     /// Most rows in one row group.
     rows: usize,
 }
@@ -245,13 +266,15 @@ impl ParquetEncoder {
         Ok(Self {
             writer,
             pending: Vec::with_capacity(BATCH_ROWS),
+            pending_bytes: 0,
             rows,
         })
     }
 
     pub fn write(&mut self, record: &ExportRecord) -> Result<(), ExportError> {
+        self.pending_bytes += text_bytes(record);
         self.pending.push(record.clone());
-        if self.pending.len() >= BATCH_ROWS.min(self.rows) {
+        if self.pending.len() >= BATCH_ROWS.min(self.rows) || self.pending_bytes >= BATCH_BYTES {
             self.encode_pending()?;
         }
         Ok(())
@@ -261,6 +284,7 @@ impl ParquetEncoder {
         if !self.pending.is_empty() {
             let batch = batch(&self.pending)?;
             self.pending.clear();
+            self.pending_bytes = 0;
             self.write_batch(&batch)?;
         }
         Ok(())

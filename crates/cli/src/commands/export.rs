@@ -54,6 +54,15 @@ pub async fn run(client: &Client, args: ExportArgs) -> Result<(), Failure> {
             errors: Box::new(io::stderr()),
         },
     };
+    if let ExportTarget::Path(path) = &target
+        && !args.resume
+        && checkpoint_beside(path).exists()
+    {
+        eprintln!(
+            "aithreads: starting {} over; to continue the interrupted export instead, add --resume",
+            path.display()
+        );
+    }
     let bar = progress_bar(args.out.is_some());
     let ticker = tokio::spawn({
         let bar = bar.clone();
@@ -119,6 +128,13 @@ fn summarize(kind: ProviderKind, report: &ExportReport) -> Result<(), Failure> {
         ))),
         _ => Err(Failure::Failed("export ended unexpectedly".into())),
     }
+}
+
+/// Where a local export keeps its checkpoint.
+fn checkpoint_beside(path: &std::path::Path) -> std::path::PathBuf {
+    let mut name = path.as_os_str().to_owned();
+    name.push(".checkpoint.json");
+    name.into()
 }
 
 /// Completes on SIGINT or SIGTERM (Ctrl-C elsewhere).

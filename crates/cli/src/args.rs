@@ -205,7 +205,8 @@ pub struct ExportArgs {
     /// Fetch every thread in full, with its messages or items (one more request per thread).
     #[arg(long)]
     pub transcripts: bool,
-    /// Continue an interrupted export of the same output from its checkpoint.
+    /// Continue an interrupted export of the same output from its checkpoint (with the
+    /// provider, range and filters it started with).
     #[arg(long, requires = "out")]
     pub resume: bool,
     /// Stop at the first thread whose transcript cannot be fetched, instead of reporting it

@@ -305,6 +305,13 @@ async fn stop_and_resume(format: Format, name: &str, kind: ProviderKind) {
         let kept = checkpoint["exported"].as_u64().unwrap() as usize;
         assert!(kept > 0 && kept <= partial.len(), "{checkpoint}");
         prefixes.push(partial[..kept].to_vec());
+        // What a SIGKILL in the middle of a write leaves: half a record (NDJSON), a row
+        // group with no footer after it (Parquet). The resume cuts it off.
+        let mut file = std::fs::OpenOptions::new()
+            .append(true)
+            .open(&report.location)
+            .unwrap();
+        std::io::Write::write_all(&mut file, b"{\"ref\":\"revcent:half-written").unwrap();
         report = export_until(
             &client,
             kind,

@@ -19,9 +19,11 @@
 //! - Credentials come from each store's standard variables (`AWS_ACCESS_KEY_ID`,
 //!   `AWS_SECRET_ACCESS_KEY`, `AWS_SESSION_TOKEN`, `AWS_DEFAULT_REGION`, `AWS_ENDPOINT`,
 //!   `AWS_ALLOW_HTTP`, `GOOGLE_SERVICE_ACCOUNT`, `AZURE_STORAGE_ACCOUNT_NAME`,
-//!   `AZURE_STORAGE_ACCESS_KEY`, …). Only an S3 output configured with no credentials at
-//!   all asks the instance metadata service (`AWS_METADATA_ENDPOINT`, default
-//!   `169.254.169.254`) for them, as the AWS SDKs do; local outputs never touch the network.
+//!   `AZURE_STORAGE_ACCESS_KEY`, …). Only an object-store output configured with no
+//!   credentials at all asks its cloud's instance metadata service for them, as the official
+//!   SDKs do (S3: `AWS_METADATA_ENDPOINT`, default `169.254.169.254`; GCS: the GCE metadata
+//!   server; Azure: the managed identity endpoint, `AZURE_MSI_ENDPOINT`); local outputs and
+//!   every output with credentials never contact a metadata address.
 
 use std::collections::BTreeMap;
 use std::sync::Arc;

@@ -286,6 +286,10 @@ pub enum ExportError {
     /// An object store refused or failed.
     #[error("object store: {0}")]
     Store(String),
+    /// The output cannot be written as given (an unknown URL scheme, a bucket missing from
+    /// the URL).
+    #[error("cannot export to {0}")]
+    Target(String),
 }
 
 impl ExportError {
@@ -301,7 +305,7 @@ impl ExportError {
     pub fn is_usage(&self) -> bool {
         match self {
             Self::Api(error) => error.is_config() || error.is_invalid_input(),
-            Self::Resume(_) | Self::Unsupported(_) => true,
+            Self::Resume(_) | Self::Unsupported(_) | Self::Target(_) => true,
             Self::Io { .. } | Self::Encode(_) | Self::Store(_) => false,
         }
     }

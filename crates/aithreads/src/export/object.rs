@@ -72,9 +72,9 @@ impl Destination {
         let single = !text.ends_with('/');
         let trimmed = text.trim_end_matches('/');
         let url = url::Url::parse(trimmed)
-            .map_err(|e| ExportError::Store(format!("`{text}` is not a URL: {e}")))?;
-        let (store, base) =
-            object_store::parse_url_opts(&url, std::env::vars()).map_err(store_error)?;
+            .map_err(|e| ExportError::Target(format!("`{text}`: not a URL ({e})")))?;
+        let (store, base) = object_store::parse_url_opts(&url, std::env::vars())
+            .map_err(|e| ExportError::Target(format!("`{text}`: {e}")))?;
         Ok(Self {
             store: Arc::from(store),
             base,

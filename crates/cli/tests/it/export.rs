@@ -172,3 +172,19 @@ fn an_interrupted_export_says_where_its_partial_file_is_and_how_to_resume() {
     assert!(refs(&partial).len() >= 20);
     assert!(!out_path.exists());
 }
+
+#[test]
+fn a_bad_output_url_is_a_usage_error_before_any_request() {
+    let env = Env::start(5);
+    let before = env.sim.requests_seen();
+    for url in ["nosuch://bucket/prefix/", "s3://"] {
+        let out = env.run(&["export", "-p", "revcent", "-o", url]);
+        assert_eq!(code(&out), 2, "{url}: {}", text(&out.stderr));
+        assert!(
+            text(&out.stderr).contains("cannot export to"),
+            "{}",
+            text(&out.stderr)
+        );
+    }
+    assert_eq!(env.sim.requests_seen(), before);
+}

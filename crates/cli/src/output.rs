@@ -301,8 +301,15 @@ fn write_thread(out: &mut impl Write, thread: &Thread) -> io::Result<()> {
             Role::Other(other) => other.as_str(),
             _ => "other",
         };
-        let text: String = message
-            .text
+        // Tool calls are structured now; show them after the text, as `name(arguments)`.
+        let calls = message
+            .tool_calls
+            .iter()
+            .map(|call| format!("{}({})", call.name, call.arguments));
+        let text: String = std::iter::once(message.text.clone())
+            .chain(calls)
+            .collect::<Vec<_>>()
+            .join(" ")
             .split_whitespace()
             .collect::<Vec<_>>()
             .join(" ");

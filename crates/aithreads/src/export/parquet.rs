@@ -1,7 +1,7 @@
 //! Parquet exports (feature `parquet`): the Arrow schema of [`ExportRecord`], row groups of
 //! bounded size, and footer snapshots that let a checkpoint name a row-group boundary.
 //!
-//! The schema ([`export_arrow_schema`], also in `schemas/export.arrow.txt`):
+//! The schema ([`export_arrow_schema`], also in this crate's `schemas/export.arrow.txt`):
 //!
 //! ```text
 //! ref            utf8 not null         status_reason  utf8

@@ -6,8 +6,9 @@ use time::OffsetDateTime;
 
 use crate::{Message, Thread};
 
-/// The JSON Schema every NDJSON export line follows (`schemas/export.schema.json`).
-pub const EXPORT_JSON_SCHEMA: &str = include_str!("../../../../schemas/export.schema.json");
+/// The JSON Schema every NDJSON export line follows (this crate's
+/// `schemas/export.schema.json`).
+pub const EXPORT_JSON_SCHEMA: &str = include_str!("../../schemas/export.schema.json");
 
 /// One exported thread.
 ///

@@ -428,8 +428,7 @@ async fn parquet_reads_back_in_the_published_arrow_schema() {
         builder.schema().as_ref(),
         aithreads::export::parquet::export_arrow_schema().as_ref()
     );
-    let published_path =
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("../../schemas/export.arrow.txt");
+    let published_path = Path::new(env!("CARGO_MANIFEST_DIR")).join("schemas/export.arrow.txt");
     let schema = format!(
         "{:#?}\n",
         aithreads::export::parquet::export_arrow_schema().fields()

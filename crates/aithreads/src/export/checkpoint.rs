@@ -1,11 +1,12 @@
 //! The checkpoint kept beside an export's output: everything needed to continue it with no
 //! record missing and none twice.
 //!
-//! It is rewritten (to a temporary file, then renamed over) each time the output reaches a
-//! point it can name: the end of a page whose threads are all written out (for Parquet, at
-//! the end of a row group). It names the cursor that continues the listing after that page,
-//! how many bytes of the partial output and of the error report were written by then, and
-//! for Parquet the footer that makes those bytes a complete file.
+//! It is rewritten (to a temporary file, then renamed over) at the end of every page whose
+//! threads are all written out. It names the cursor that continues the listing after that
+//! page and how many bytes of the partial output and of the error report were written by
+//! then. A Parquet file is only complete at the end of a row group, so for Parquet it names
+//! the bytes and footer of the last row group, and the bytes of the journal
+//! (`<output>.journal.ndjson`) that holds the records written since.
 
 use std::path::{Path, PathBuf};
 
@@ -49,6 +50,10 @@ pub(crate) struct Checkpoint {
     pub error_bytes: u64,
     /// For Parquet: the footer (hex) that makes the first `bytes` a complete file.
     pub footer: Option<String>,
+    /// For Parquet: bytes of the journal (the records written since the last row group, as
+    /// NDJSON) that belong to the pages counted here.
+    #[serde(default)]
+    pub journal_bytes: u64,
     /// For an export written in parts (object storage, partitions): the number of the next
     /// part; every part numbered below it is complete and counted here.
     #[serde(default)]
@@ -162,6 +167,7 @@ impl Checkpoint {
             bytes: 0,
             error_bytes: 0,
             footer: None,
+            journal_bytes: 0,
             next_part: 0,
             run: run_name(),
         }

@@ -3,7 +3,7 @@
 
 use std::ffi::OsString;
 use std::fs::{File, OpenOptions};
-use std::io::Write;
+use std::io::{Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 
 use super::ExportError;
@@ -68,6 +68,16 @@ impl LocalFile {
             .write_all(bytes)
             .map_err(|e| ExportError::io(&self.path, e))?;
         self.written += bytes.len() as u64;
+        Ok(())
+    }
+
+    /// Empties the file, to be written again from its start.
+    pub fn reset(&mut self) -> Result<(), ExportError> {
+        self.file
+            .set_len(0)
+            .and_then(|()| self.file.seek(SeekFrom::Start(0)))
+            .map_err(|e| ExportError::io(&self.path, e))?;
+        self.written = 0;
         Ok(())
     }
 

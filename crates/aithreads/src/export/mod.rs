@@ -13,9 +13,10 @@
 //!   listing cursor after the last page written out (RevCent: the window and page; ChatKit:
 //!   the `after` cursor) and the bytes of the partial output holding its records, so
 //!   [`ExportOptions::resume`] continues with no record missing and none twice, even after
-//!   `SIGKILL`. NDJSON checkpoints at every page; Parquet at the end of every row group
-//!   ([`ExportOptions::row_group_rows`]), whose footer the checkpoint keeps, so a resumed
-//!   Parquet export fetches again the pages of at most one row group.
+//!   `SIGKILL`, fetching again at most the page it was writing. Both formats checkpoint at
+//!   every page: a Parquet file is complete only at the end of a row group, so its
+//!   checkpoint keeps the footer of the last one, and the records written since are kept in
+//!   a journal beside the output (`<output>.journal.ndjson`) until a row group holds them.
 //! - **One schema** for every provider and format: [`ExportRecord`], published as JSON
 //!   Schema ([`EXPORT_JSON_SCHEMA`]) and, for Parquet, as an Arrow schema.
 
@@ -112,8 +113,7 @@ pub struct ExportOptions {
     /// Split the output into partition folders (feature `object-store`; the output is then
     /// a folder).
     pub partition: Option<Partition>,
-    /// Most rows in one Parquet row group (default [`DEFAULT_ROW_GROUP_ROWS`]); also how
-    /// far apart a Parquet export's checkpoints are.
+    /// Most rows in one Parquet row group (default [`DEFAULT_ROW_GROUP_ROWS`]).
     pub row_group_rows: Option<usize>,
     /// Kept equal to the number of threads written, for a progress display.
     pub progress: Option<Arc<AtomicU64>>,

@@ -160,9 +160,9 @@ fn batch(records: &[ExportRecord]) -> Result<RecordBatch, ExportError> {
         .collect();
     let columns: Vec<ArrayRef> = vec![
         text(&|r| &r.reference),
-        text(&|r| r.provider),
+        text(&|r| &r.provider),
         text(&|r| &r.id),
-        text(&|r| r.status),
+        text(&|r| &r.status),
         text(&|r| &r.raw_status),
         optional(&|r| r.status_reason.as_deref()),
         time(&|r| r.created_at),

@@ -1,7 +1,7 @@
 //! The export schema: one [`ExportRecord`] per thread, the same for every provider and
 //! every format (NDJSON lines, Parquet rows).
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 
 use crate::{Message, Thread};
@@ -28,18 +28,18 @@ pub const EXPORT_JSON_SCHEMA: &str = include_str!("../../schemas/export.schema.j
 /// A message has `id`, `role` (`user`, `assistant`, `system`, `tool` or the provider's
 /// word), `text`, `created_at`, `tool_call_id` (for a tool's answer) and `tool_calls`
 /// (a list of `id`, `name`, `arguments`).
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ExportRecord {
     /// The thread's reference.
     #[serde(rename = "ref")]
     pub reference: String,
     /// The provider's short name.
-    pub provider: &'static str,
+    pub provider: String,
     /// The provider's id.
     pub id: String,
     /// The unified status.
-    pub status: &'static str,
+    pub status: String,
     /// The provider's status word.
     pub raw_status: String,
     /// The provider's reason for the status.
@@ -63,7 +63,7 @@ pub struct ExportRecord {
 }
 
 /// One message of an [`ExportRecord`].
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ExportMessage {
     /// The provider's message or item id.
@@ -82,7 +82,7 @@ pub struct ExportMessage {
 }
 
 /// One tool call of an [`ExportMessage`].
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ExportToolCall {
     /// The call's id.
@@ -103,9 +103,9 @@ impl ExportRecord {
         };
         Ok(Self {
             reference: format!("{}:{}", thread.provider, thread.id),
-            provider: thread.provider.as_str(),
+            provider: thread.provider.as_str().to_owned(),
             id: thread.id.clone(),
-            status: thread.status.as_str(),
+            status: thread.status.as_str().to_owned(),
             raw_status: thread.raw_status.value.clone(),
             status_reason: thread.raw_status.reason.clone(),
             created_at: thread.created_at,

@@ -169,6 +169,8 @@ struct FileSink {
     checkpoint_path: PathBuf,
     checkpoint: Checkpoint,
     errors: ErrorReport,
+    /// For Parquet: the records written since the last row group.
+    journal: Option<Journal>,
 }
 
 impl FileSink {
@@ -194,7 +196,7 @@ impl FileSink {
                 )
             }
             None => {
-                for stale in [&checkpoint_path, &errors_path] {
+                for stale in [&checkpoint_path, &errors_path, &journal_path(&output)] {
                     files::remove(stale)?;
                 }
                 let partial_path = partial_paths(&output)[0].clone();
@@ -203,6 +205,10 @@ impl FileSink {
                 }
                 let checkpoint =
                     Checkpoint::start(provider, query, options, files::file_name(&partial_path));
+                let journal = match options.format {
+                    Format::Parquet => Some(Journal::open(&journal_path(&output), 0)?),
+                    Format::Ndjson => None,
+                };
                 let sink = Self {
                     encoder: Encoder::new(options.format, options.rows_per_group())?,
                     partial: LocalFile::create(&partial_path)?,
@@ -210,6 +216,7 @@ impl FileSink {
                     checkpoint_path,
                     checkpoint,
                     errors: ErrorReport::new(errors_path),
+                    journal,
                 };
                 sink.checkpoint.save(&sink.checkpoint_path)?;
                 (sink, false)
@@ -252,10 +259,11 @@ impl FileSink {
             }
         }
         let errors = ErrorReport::continue_at(errors_path, checkpoint.error_bytes)?;
-        let (encoder, partial) = match checkpoint.format {
+        let (encoder, partial, journal) = match checkpoint.format {
             Format::Ndjson => (
                 Encoder::new(Format::Ndjson, options.rows_per_group())?,
                 LocalFile::continue_at(&partial_path, checkpoint.bytes)?,
+                None,
             ),
             Format::Parquet => {
                 #[cfg(feature = "parquet")]
@@ -265,7 +273,7 @@ impl FileSink {
                         .into_iter()
                         .find(|p| *p != partial_path)
                         .unwrap_or_default();
-                    let (encoder, partial, footer) = super::parquet::recover(
+                    let (mut encoder, partial, footer) = super::parquet::recover(
                         &partial_path,
                         checkpoint.bytes,
                         footer.as_deref(),
@@ -277,7 +285,13 @@ impl FileSink {
                     checkpoint.footer = Some(hex::encode(footer));
                     checkpoint.save(&checkpoint_path)?;
                     files::remove(&partial_path)?;
-                    (Encoder::Parquet(Box::new(encoder)), partial)
+                    // The records after the last row group: back into the encoder, and they
+                    // stay in the journal until a row group holds them.
+                    let journal = Journal::open(&journal_path(&output), checkpoint.journal_bytes)?;
+                    for record in journal.records()? {
+                        encoder.write(&record)?;
+                    }
+                    (Encoder::Parquet(Box::new(encoder)), partial, Some(journal))
                 }
                 #[cfg(not(feature = "parquet"))]
                 return Err(super::no_parquet());
@@ -290,6 +304,7 @@ impl FileSink {
             checkpoint_path,
             checkpoint,
             errors,
+            journal,
         })
     }
 
@@ -310,6 +325,64 @@ impl FileSink {
     }
 }
 
+/// The journal of a Parquet output: `<output>.journal.ndjson`.
+fn journal_path(output: &Path) -> PathBuf {
+    files::sibling(output, ".journal.ndjson")
+}
+
+/// The records a Parquet export wrote since its last row group, as NDJSON, so that a resume
+/// need not fetch them again: written out at every page end, emptied when a row group closes.
+struct Journal {
+    file: LocalFile,
+    buffer: Vec<u8>,
+}
+
+impl Journal {
+    /// The journal at `path`, cut back to `length` bytes (created when new).
+    fn open(path: &Path, length: u64) -> Result<Self, ExportError> {
+        let file = if length == 0 {
+            LocalFile::create(path)?
+        } else {
+            LocalFile::continue_at(path, length)?
+        };
+        Ok(Self {
+            file,
+            buffer: Vec::new(),
+        })
+    }
+
+    /// The records in the journal.
+    #[cfg(feature = "parquet")]
+    fn records(&self) -> Result<Vec<ExportRecord>, ExportError> {
+        let text =
+            std::fs::read(self.file.path()).map_err(|e| ExportError::io(self.file.path(), e))?;
+        text.split(|&b| b == b'\n')
+            .filter(|line| !line.is_empty())
+            .map(|line| {
+                serde_json::from_slice(line).map_err(|e| {
+                    ExportError::Resume(format!("{}: {e}", self.file.path().display()))
+                })
+            })
+            .collect()
+    }
+
+    fn add(&mut self, record: &ExportRecord) -> Result<(), ExportError> {
+        self.buffer.extend(json_line(record)?);
+        Ok(())
+    }
+
+    fn flush(&mut self) -> Result<(), ExportError> {
+        self.file.write(&self.buffer)?;
+        self.buffer.clear();
+        Ok(())
+    }
+
+    fn reset(&mut self) -> Result<(), ExportError> {
+        self.buffer.clear();
+        self.file.reset()
+    }
+}
+
 /// The two names a partial output takes: `<output>.partial`, and `<output>.resumed.partial`
 /// for a Parquet output rewritten on resume (the two alternate).
 fn partial_paths(output: &Path) -> [PathBuf; 2] {
@@ -323,6 +396,9 @@ fn partial_paths(output: &Path) -> [PathBuf; 2] {
 impl Sink for FileSink {
     async fn record(&mut self, record: &ExportRecord) -> Result<(), ExportError> {
         self.encoder.write(record)?;
+        if let Some(journal) = &mut self.journal {
+            journal.add(record)?;
+        }
         if self.encoder.ready() >= CHUNK {
             self.drain()?;
         }
@@ -334,19 +410,39 @@ impl Sink for FileSink {
     }
 
     async fn page_end(&mut self, next: Option<String>, counts: Counts) -> Result<(), ExportError> {
-        let Some(boundary) = self.encoder.boundary(false)? else {
-            return Ok(());
-        };
-        self.drain()?;
+        let boundary = self.encoder.boundary(false)?;
         let checkpoint = &mut self.checkpoint;
         checkpoint.cursor = next;
         checkpoint.pages = counts.pages;
         checkpoint.exported = counts.exported;
         checkpoint.failed = counts.failed;
-        checkpoint.bytes = self.partial.written();
         checkpoint.error_bytes = self.errors.written();
-        checkpoint.footer = boundary.footer.map(hex::encode);
-        checkpoint.save(&self.checkpoint_path)
+        match boundary {
+            // Everything is in the partial file: the journal is emptied, after the
+            // checkpoint that no longer counts it is saved.
+            Some(boundary) => {
+                let bytes = self.encoder.take()?;
+                self.partial.write(&bytes)?;
+                let checkpoint = &mut self.checkpoint;
+                checkpoint.bytes = self.partial.written();
+                checkpoint.footer = boundary.footer.map(hex::encode);
+                checkpoint.journal_bytes = 0;
+                checkpoint.save(&self.checkpoint_path)?;
+                if let Some(journal) = &mut self.journal {
+                    journal.reset()?;
+                }
+                Ok(())
+            }
+            // A Parquet row group is still open: its records are in the journal.
+            None => {
+                let Some(journal) = &mut self.journal else {
+                    return Ok(());
+                };
+                journal.flush()?;
+                self.checkpoint.journal_bytes = journal.file.written();
+                self.checkpoint.save(&self.checkpoint_path)
+            }
+        }
     }
 
     async fn finish(mut self: Box<Self>) -> Result<Place, ExportError> {
@@ -355,6 +451,7 @@ impl Sink for FileSink {
         self.partial.sync()?;
         files::rename(self.partial.path(), &self.output)?;
         files::remove(&self.checkpoint_path)?;
+        files::remove(&journal_path(&self.output))?;
         Ok(self.place(&self.output, false))
     }
 

@@ -36,10 +36,10 @@ impl Encoder {
     }
 
     /// Adds one record.
-    pub fn write(&mut self, record: &ExportRecord) -> Result<(), ExportError> {
+    pub fn write(&mut self, record: ExportRecord) -> Result<(), ExportError> {
         match self {
             Self::Ndjson(buffer) => {
-                serde_json::to_writer(&mut *buffer, record)
+                serde_json::to_writer(&mut *buffer, &record)
                     .map_err(|e| ExportError::Encode(e.to_string()))?;
                 buffer.push(b'\n');
                 Ok(())

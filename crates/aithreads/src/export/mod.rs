@@ -348,7 +348,7 @@ impl Client {
                 None => break ExportEnd::Finished,
                 Some(Err(error)) => break ExportEnd::Failed(error.into()),
                 Some(Ok(Step::Thread(thread))) => match ExportRecord::new(&thread, options.raw) {
-                    Ok(record) => sink.record(&record).await.map(|()| counts.exported += 1),
+                    Ok(record) => sink.record(record).await.map(|()| counts.exported += 1),
                     Err(error) => Err(ExportError::Encode(error.to_string())),
                 },
                 Some(Ok(Step::Failed(thread, error))) => match options.on_error {

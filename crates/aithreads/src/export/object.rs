@@ -347,7 +347,7 @@ fn part_number(path: &Path) -> Option<(u64, &str)> {
 
 #[async_trait]
 impl Sink for PartsSink {
-    async fn record(&mut self, record: &ExportRecord) -> Result<(), ExportError> {
+    async fn record(&mut self, record: ExportRecord) -> Result<(), ExportError> {
         let key = self.partition.map(|Partition::Date| record.date());
         let part = self.part(key).await?;
         part.encoder.write(record)?;

@@ -271,9 +271,9 @@ impl ParquetEncoder {
         })
     }
 
-    pub fn write(&mut self, record: &ExportRecord) -> Result<(), ExportError> {
-        self.pending_bytes += text_bytes(record);
-        self.pending.push(record.clone());
+    pub fn write(&mut self, record: ExportRecord) -> Result<(), ExportError> {
+        self.pending_bytes += text_bytes(&record);
+        self.pending.push(record);
         if self.pending.len() >= BATCH_ROWS.min(self.rows) || self.pending_bytes >= BATCH_BYTES {
             self.encode_pending()?;
         }
@@ -420,11 +420,11 @@ mod tests {
     fn row_groups_close_at_page_ends_once_full() {
         let mut encoder = ParquetEncoder::new(25).unwrap();
         for n in 0..20 {
-            encoder.write(&record(n)).unwrap();
+            encoder.write(record(n)).unwrap();
         }
         assert_eq!(encoder.boundary(false).unwrap(), None);
         for n in 20..28 {
-            encoder.write(&record(n)).unwrap();
+            encoder.write(record(n)).unwrap();
         }
         let boundary = encoder.boundary(false).unwrap().unwrap();
         assert!(boundary.footer.unwrap().ends_with(b"PAR1"));
@@ -437,7 +437,7 @@ mod tests {
         let mut encoder = ParquetEncoder::new(10).unwrap();
         let mut file = Vec::new();
         for n in 0..25 {
-            encoder.write(&record(n)).unwrap();
+            encoder.write(record(n)).unwrap();
             if n % 5 == 4 {
                 encoder.boundary(false).unwrap();
             }

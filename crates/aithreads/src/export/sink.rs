@@ -36,7 +36,7 @@ pub(crate) struct Start {
 #[async_trait]
 pub(crate) trait Sink: Send {
     /// Adds one record.
-    async fn record(&mut self, record: &ExportRecord) -> Result<(), ExportError>;
+    async fn record(&mut self, record: ExportRecord) -> Result<(), ExportError>;
     /// Adds one line to the error report.
     async fn failure(&mut self, line: &FailureLine) -> Result<(), ExportError>;
     /// A page is done; `next` continues the listing after it.
@@ -289,7 +289,7 @@ impl FileSink {
                     // stay in the journal until a row group holds them.
                     let journal = Journal::open(&journal_path(&output), checkpoint.journal_bytes)?;
                     for record in journal.records()? {
-                        encoder.write(&record)?;
+                        encoder.write(record)?;
                     }
                     (Encoder::Parquet(Box::new(encoder)), partial, Some(journal))
                 }
@@ -394,11 +394,11 @@ fn partial_paths(output: &Path) -> [PathBuf; 2] {
 
 #[async_trait]
 impl Sink for FileSink {
-    async fn record(&mut self, record: &ExportRecord) -> Result<(), ExportError> {
-        self.encoder.write(record)?;
+    async fn record(&mut self, record: ExportRecord) -> Result<(), ExportError> {
         if let Some(journal) = &mut self.journal {
-            journal.add(record)?;
+            journal.add(&record)?;
         }
+        self.encoder.write(record)?;
         if self.encoder.ready() >= CHUNK {
             self.drain()?;
         }
@@ -535,7 +535,7 @@ impl WriterSink {
 
 #[async_trait]
 impl Sink for WriterSink {
-    async fn record(&mut self, record: &ExportRecord) -> Result<(), ExportError> {
+    async fn record(&mut self, record: ExportRecord) -> Result<(), ExportError> {
         self.encoder.write(record)?;
         if self.encoder.ready() >= CHUNK {
             let bytes = self.encoder.take()?;

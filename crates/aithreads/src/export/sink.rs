@@ -196,6 +196,8 @@ impl FileSink {
                 )
             }
             None => {
+                // First what can fail for want of a feature, before anything is removed.
+                let encoder = Encoder::new(options.format, options.rows_per_group())?;
                 for stale in [&checkpoint_path, &errors_path, &journal_path(&output)] {
                     files::remove(stale)?;
                 }
@@ -210,7 +212,7 @@ impl FileSink {
                     Format::Ndjson => None,
                 };
                 let sink = Self {
-                    encoder: Encoder::new(options.format, options.rows_per_group())?,
+                    encoder,
                     partial: LocalFile::create(&partial_path)?,
                     output,
                     checkpoint_path,

@@ -13,7 +13,14 @@ use anyhow::{Context, Result, bail};
 use crate::{bench, codegen};
 
 /// Feature sets of the facade crate that must each compile.
-const FACADE_FEATURES: [&str; 4] = ["", "revcent", "tencent-trtc", "openai-chatkit"];
+const FACADE_FEATURES: [&str; 6] = [
+    "",
+    "revcent",
+    "tencent-trtc",
+    "openai-chatkit",
+    "parquet",
+    "object-store",
+];
 
 pub fn run(root: &Path) -> Result<()> {
     cargo(root, "format", &["fmt", "--all", "--check"], &[])?;

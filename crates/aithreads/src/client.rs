@@ -14,6 +14,7 @@ use aithreads_revcent::{RevCentClient, RevCentConfig};
 use aithreads_tencent_trtc::{TrtcClient, TrtcConfig};
 
 use crate::bulk::{ItemResult, run_each};
+use crate::export::{OnThreadError, Step, steps};
 use crate::{
     CancelOutcome, Error, ErrorKind, ListQuery, Operation, ProviderKind, Result, Thread,
     ThreadProvider, ThreadRef,
@@ -391,29 +392,52 @@ impl Client {
     }
 
     /// Like [`export`](Self::export), but fetches every thread in full (with its transcript),
-    /// up to the bulk concurrency at once, keeping the listing's order. The stream ends after
-    /// the first error.
+    /// up to the bulk concurrency at once, keeping the listing's order.
+    ///
+    /// Each item is one thread's [`ItemResult`]. With [`OnThreadError::Continue`], a thread
+    /// whose fetch fails (after the transport's retries) is an item with its error and the
+    /// export goes on; with [`OnThreadError::Stop`] that error ends the stream, as an `Err`.
+    /// A listing error is always an `Err` and ends the stream.
     pub fn export_transcripts(
         &self,
         provider: ProviderKind,
         query: ListQuery,
-    ) -> BoxStream<'static, Result<Thread>> {
-        let full = match self.lister(provider, &query) {
-            Ok(full) => full,
+        on_error: OnThreadError,
+    ) -> BoxStream<'static, Result<ItemResult<Thread>>> {
+        let lister = match self.lister(provider, &query) {
+            Ok(lister) => lister,
             Err(error) => return stream::once(async move { Err(error) }).boxed(),
         };
-        let listed = full.clone().threads(query);
-        let fetched = listed
-            .map(move |listed| {
-                let full = full.clone();
-                async move { full.get_thread(&listed?.id).await }
-            })
-            .buffered(self.concurrency);
-        aithreads_core::pagination::stop_after_error(fetched).boxed()
+        let items = steps(lister, query, true, self.concurrency).filter_map(move |step| {
+            let item = match step {
+                Err(error) => Some(Err(error)),
+                Ok(Step::Thread(thread)) => {
+                    let reference = ThreadRef::new(thread.provider, None, thread.id.clone());
+                    Some(reference.map(|thread_ref| ItemResult {
+                        thread: thread_ref,
+                        result: Ok(*thread),
+                    }))
+                }
+                Ok(Step::Failed(thread, error)) => Some(match on_error {
+                    OnThreadError::Continue => Ok(ItemResult {
+                        thread,
+                        result: Err(error),
+                    }),
+                    OnThreadError::Stop => Err(error),
+                }),
+                Ok(Step::PageEnd(_)) => None,
+            };
+            futures::future::ready(item)
+        });
+        aithreads_core::pagination::stop_after_error(items).boxed()
     }
 
     /// The provider of `kind`, once its capabilities say it can list by `query`.
-    fn lister(&self, kind: ProviderKind, query: &ListQuery) -> Result<Arc<dyn ThreadProvider>> {
+    pub(crate) fn lister(
+        &self,
+        kind: ProviderKind,
+        query: &ListQuery,
+    ) -> Result<Arc<dyn ThreadProvider>> {
         let provider = self.provider(kind)?;
         let capabilities = provider.capabilities();
         if !capabilities.list {

@@ -36,7 +36,7 @@ pub const RTT: Duration = Duration::from_millis(5);
 /// Pages the stream fetches at once (`RevCentConfig::with_concurrency`).
 pub const CONCURRENCY: usize = 16;
 /// Seeded threads are created over the 30 days before "now"; the export covers them all.
-const RANGE_SECS: i64 = 30 * 86_400 + 3_600;
+pub(crate) const RANGE_SECS: i64 = 30 * 86_400 + 3_600;
 /// The stream and the page loop are compared on this many seeded threads (in quick runs too:
 /// over fewer pages the ratio measures process start-up, not the walk)…
 const RATIO_THREADS: usize = 100_000;
@@ -203,7 +203,7 @@ async fn compare(exe: &Path, sim: &Simulator, pairs: usize) -> Result<Row> {
 }
 
 /// A simulator with `threads` RevCent threads, answering after [`RTT`].
-async fn start(threads: usize) -> Result<Simulator> {
+pub(crate) async fn start(threads: usize) -> Result<Simulator> {
     let sim = Simulator::start(
         SimConfig::default()
             .with_threads(threads)

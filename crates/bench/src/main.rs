@@ -12,6 +12,7 @@
 //! | [`decoding`] | `Response::json` into the generated models | serde_json into plain structs |
 //! | [`overhead`] | each client's one-request read | raw reqwest + serde_json, same request |
 //! | [`export`] | `Client::export` streaming 100k and 1M threads | a sequential page loop |
+//! | [`file_export`] | `Client::export_to` Parquet, to S3, resumed after SIGKILL | NDJSON, a local file, a clean run |
 //! | [`bulk_stop`] | 1,000 TRTC stops under the client limiter | the configured rate |
 //! | [`load`] | the CLI's `get -` / `cancel -` with 10,000 refs | `Client::get_many` |
 //! | [`listing`] | the CLI's `list --all`: 20,000 ChatKit threads; peak RSS at 1M | openai-python's auto-paginating loop; the 10,000 listing |
@@ -22,6 +23,7 @@
 mod bulk_stop;
 mod decoding;
 mod export;
+mod file_export;
 mod listing;
 mod load;
 mod measure;
@@ -67,8 +69,11 @@ struct Args {
 #[derive(Debug, Subcommand)]
 enum Child {
     /// One export, for the export scenario (internal).
-    #[command(hide = true)]
-    ExportChild(export::ChildArgs),
+    #[command(hide = true, name = "export-child")]
+    Export(export::ChildArgs),
+    /// One export to a file or URL, for the file export scenario (internal).
+    #[command(hide = true, name = "file-export-child")]
+    FileExport(file_export::ChildArgs),
     /// Runs a program and reports its peak RSS on stderr (internal).
     #[command(hide = true)]
     PeakRss {
@@ -88,6 +93,7 @@ enum Scenario {
     Decoding,
     Overhead,
     Export,
+    FileExport,
     BulkStop,
     Load,
     Listing,
@@ -109,7 +115,8 @@ impl Plan {
 fn main() -> ExitCode {
     let args = Args::parse();
     let result = match &args.child {
-        Some(Child::ExportChild(child)) => export::child(child).map(|()| true),
+        Some(Child::Export(child)) => export::child(child).map(|()| true),
+        Some(Child::FileExport(child)) => file_export::child(child).map(|()| true),
         Some(Child::PeakRss { program, args }) => {
             return process::launch(program, args).unwrap_or_else(|error| {
                 eprintln!("aithreads-bench: {error:#}");
@@ -205,6 +212,7 @@ async fn run_scenario(scenario: Scenario, plan: &Plan, exe: &Path, cli: &Path) -
         Scenario::Signing => signing::run(plan),
         Scenario::Decoding => decoding::run(plan).await,
         Scenario::Export => export::run(plan, exe).await,
+        Scenario::FileExport => file_export::run(plan, exe).await,
         Scenario::BulkStop => bulk_stop::run(plan).await,
         Scenario::Load => load::run(plan, exe, cli).await,
         Scenario::Listing => listing::run(plan, exe, cli).await,

@@ -109,7 +109,7 @@ pub enum Command {
     /// Asks first on a terminal and needs --yes elsewhere.
     Delete(ActArgs),
 
-    /// Stream every thread of a provider in a time range as NDJSON, with progress.
+    /// Export every thread of a provider in a time range as NDJSON or Parquet, resumably.
     Export(ExportArgs),
 
     /// List the items (messages, tool calls, widgets, tasks) of a ChatKit thread.
@@ -318,12 +318,48 @@ pub struct ExportArgs {
     /// Which threads.
     #[command(flatten)]
     pub selection: Selection,
-    /// Write to this file instead of stdout.
-    #[arg(long = "out", short = 'o', value_name = "FILE")]
+    /// Write to this file instead of stdout (as FILE.partial until finished, with a
+    /// checkpoint and an error report beside it), or to an object-store URL
+    /// (s3://bucket/prefix/, gs://…, az://…, file:///…; a URL ending in / is a folder).
+    #[arg(long = "out", short = 'o', value_name = "FILE|URL")]
     pub out: Option<PathBuf>,
+    /// Split the output into Hive-style folders by creation day:
+    /// provider=P/date=YYYY-MM-DD/part-NNNNN.EXT (the output is then a folder).
+    #[arg(long, value_enum, requires = "out")]
+    pub partition: Option<PartitionArg>,
+    /// Output format [default: parquet for a .parquet name, else ndjson].
+    #[arg(long, value_enum)]
+    pub format: Option<ExportFormat>,
     /// Fetch every thread in full, with its messages or items (one more request per thread).
     #[arg(long)]
     pub transcripts: bool,
+    /// Continue an interrupted export of the same output from its checkpoint (with the
+    /// provider, range and filters it started with).
+    #[arg(long, requires = "out")]
+    pub resume: bool,
+    /// Stop at the first thread whose transcript cannot be fetched, instead of reporting it
+    /// in FILE.errors.ndjson and going on.
+    #[arg(long)]
+    pub fail_fast: bool,
+    /// Keep each provider's full record (`record`) in the export.
+    #[arg(long)]
+    pub raw: bool,
+}
+
+/// How exports are partitioned.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum PartitionArg {
+    /// By the UTC day each thread was created.
+    Date,
+}
+
+/// Export formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ExportFormat {
+    /// One JSON object per line.
+    Ndjson,
+    /// Apache Parquet.
+    Parquet,
 }
 
 /// `items`.

@@ -61,7 +61,7 @@ pub use capabilities::{Capabilities, QueryFields};
 pub use error::{ApiError, Error, ErrorKind, Result};
 pub use model::{
     CancelOutcome, ListQuery, Message, Operation, Order, Page, ProviderRecord, RawStatus, Role,
-    Status, Thread,
+    Status, Thread, ToolCall,
 };
 pub use provider::{DEFAULT_PREFETCH_PAGES, ThreadProvider};
 pub use provider_kind::ProviderKind;

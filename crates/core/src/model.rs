@@ -145,10 +145,16 @@ pub enum Role {
 }
 
 /// One message of a thread's transcript, in a provider-independent form.
+///
+/// Tool use keeps its structure: an assistant message asking for tools lists them in
+/// [`tool_calls`](Self::tool_calls), and a tool's answer has role [`Role::Tool`] with the
+/// id of the call it answers in [`tool_call_id`](Self::tool_call_id). Build one with
+/// [`Message::new`] and the `with_*` setters.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Message {
     /// The provider's message or item id, where it has one.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", default)]
     pub id: Option<String>,
     /// Who wrote it.
     pub role: Role,
@@ -161,6 +167,87 @@ pub struct Message {
         default
     )]
     pub created_at: Option<OffsetDateTime>,
+    /// For a tool's answer ([`Role::Tool`]): the id of the call it answers.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub tool_call_id: Option<String>,
+    /// The tools this message calls, in order (empty for most messages).
+    #[serde(skip_serializing_if = "Vec::is_empty", default)]
+    pub tool_calls: Vec<ToolCall>,
+}
+
+impl Message {
+    /// A message with a role and text; set the rest with the `with_*` methods.
+    pub fn new(role: Role, text: impl Into<String>) -> Self {
+        Self {
+            id: None,
+            role,
+            text: text.into(),
+            created_at: None,
+            tool_call_id: None,
+            tool_calls: Vec::new(),
+        }
+    }
+
+    /// Sets the provider's message or item id.
+    pub fn with_id(mut self, id: Option<String>) -> Self {
+        self.id = id;
+        self
+    }
+
+    /// Sets when it was written.
+    pub fn with_created_at(mut self, created_at: Option<OffsetDateTime>) -> Self {
+        self.created_at = created_at;
+        self
+    }
+
+    /// Sets the id of the tool call this message answers.
+    pub fn with_tool_call_id(mut self, tool_call_id: Option<String>) -> Self {
+        self.tool_call_id = tool_call_id;
+        self
+    }
+
+    /// Sets the tools this message calls.
+    pub fn with_tool_calls(mut self, tool_calls: Vec<ToolCall>) -> Self {
+        self.tool_calls = tool_calls;
+        self
+    }
+}
+
+/// A tool (function) call requested in a [`Message`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct ToolCall {
+    /// The call's id, which the tool's answer names in [`Message::tool_call_id`].
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub id: Option<String>,
+    /// The tool's (function's) name.
+    pub name: String,
+    /// The arguments exactly as the provider sent them (usually JSON text).
+    pub arguments: String,
+}
+
+impl ToolCall {
+    /// A call of `name` with `arguments`.
+    pub fn new(id: Option<String>, name: impl Into<String>, arguments: impl Into<String>) -> Self {
+        Self {
+            id,
+            name: name.into(),
+            arguments: arguments.into(),
+        }
+    }
+}
+
+impl Role {
+    /// The role's name: `user`, `assistant`, `system`, `tool`, or the provider's own word.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::User => "user",
+            Self::Assistant => "assistant",
+            Self::System => "system",
+            Self::Tool => "tool",
+            Self::Other(word) => word,
+        }
+    }
 }
 
 /// The provider's complete, typed record of a thread, kept inside a [`Thread`].
@@ -532,12 +619,9 @@ mod tests {
             value.get("messages").is_none(),
             "no transcript fetched: {value}"
         );
-        let with_messages = thread.clone().with_messages(vec![Message {
-            id: None,
-            role: Role::User,
-            text: "hi".into(),
-            created_at: None,
-        }]);
+        let with_messages = thread
+            .clone()
+            .with_messages(vec![Message::new(Role::User, "hi")]);
         let value = serde_json::to_value(&with_messages).unwrap();
         assert_eq!(value["messages"][0]["text"], "hi");
         let regional =

@@ -18,29 +18,53 @@ use crate::model::Page;
 /// Pages are fetched by a background task up to `prefetch` pages ahead (at least one). The
 /// stream ends after the first error, which it yields. Dropping the stream stops the task.
 /// Must be called within a Tokio runtime.
-pub fn cursor_stream<T, F, Fut>(mut fetch: F, prefetch: usize) -> BoxStream<'static, Result<T>>
+pub fn cursor_stream<T, F, Fut>(fetch: F, prefetch: usize) -> BoxStream<'static, Result<T>>
 where
     T: Send + 'static,
     F: FnMut(Option<String>) -> Fut + Send + 'static,
     Fut: Future<Output = Result<Page<T>>> + Send,
 {
-    let (tx, rx) = mpsc::channel::<Result<Vec<T>>>(prefetch.max(1));
+    flatten_pages(cursor_pages(fetch, prefetch))
+}
+
+/// Like [`cursor_stream`], but yields whole pages, each with the cursor of the page after it
+/// ([`Page::next`]): what a caller that must know where it stands (a resumable export)
+/// walks.
+pub fn cursor_pages<T, F, Fut>(mut fetch: F, prefetch: usize) -> BoxStream<'static, Result<Page<T>>>
+where
+    T: Send + 'static,
+    F: FnMut(Option<String>) -> Fut + Send + 'static,
+    Fut: Future<Output = Result<Page<T>>> + Send,
+{
+    let (tx, rx) = mpsc::channel::<Result<Page<T>>>(prefetch.max(1));
     tokio::spawn(async move {
         let mut cursor = None;
         loop {
             let page = fetch(cursor.take()).await;
-            let (items, next) = match page {
-                Ok(page) => (Ok(page.items), page.next),
-                Err(error) => (Err(error), None),
-            };
-            let last = next.is_none() || items.is_err();
-            if tx.send(items).await.is_err() || last {
+            let next = page.as_ref().ok().and_then(|page| page.next.clone());
+            let last = next.is_none();
+            if tx.send(page).await.is_err() || last {
                 return;
             }
             cursor = next;
         }
     });
-    flatten_pages(rx)
+    stream::unfold(rx, |mut rx| async move {
+        rx.recv().await.map(|page| (page, rx))
+    })
+    .boxed()
+}
+
+/// The items of a stream of pages, in order; an error is passed on as it comes.
+pub fn flatten_pages<T: Send + 'static>(
+    pages: impl futures::Stream<Item = Result<Page<T>>> + Send + 'static,
+) -> BoxStream<'static, Result<T>> {
+    pages
+        .flat_map(|page| match page {
+            Ok(page) => stream::iter(page.items.into_iter().map(Ok)).left_stream(),
+            Err(error) => stream::iter([Err(error)]).right_stream(),
+        })
+        .boxed()
 }
 
 /// What a page-numbered listing returns: the items of one page and how many pages exist.
@@ -106,19 +130,6 @@ where
         };
         futures::future::ready(out)
     })
-}
-
-fn flatten_pages<T: Send + 'static>(
-    rx: mpsc::Receiver<Result<Vec<T>>>,
-) -> BoxStream<'static, Result<T>> {
-    stream::unfold(rx, |mut rx| async move {
-        rx.recv().await.map(|page| (page, rx))
-    })
-    .flat_map(|page| match page {
-        Ok(items) => stream::iter(items.into_iter().map(Ok)).left_stream(),
-        Err(error) => stream::iter([Err(error)]).right_stream(),
-    })
-    .boxed()
 }
 
 #[cfg(test)]

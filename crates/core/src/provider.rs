@@ -67,12 +67,27 @@ pub trait ThreadProvider: Send + Sync + 'static {
 
     /// Every thread matching `query`, across all pages, fetched a few pages ahead.
     ///
+    /// The default flattens [`pages`](Self::pages).
+    fn threads(self: Arc<Self>, query: ListQuery) -> BoxStream<'static, Result<Thread>> {
+        pagination::flatten_pages(self.pages(query))
+    }
+
+    /// Every page of the listing matching `query`, fetched a few pages ahead, each with the
+    /// cursor that continues right after it ([`Page::next`], `None` after the last page).
+    /// A walk restarted with that cursor as [`ListQuery::cursor`] (and the same query
+    /// otherwise) yields the rest of the listing: what resumable exports build on.
+    ///
     /// The default follows [`Page::next`] cursors from `list_threads`; providers with a
     /// faster way (RevCent's concurrent windows) override it.
-    fn threads(self: Arc<Self>, query: ListQuery) -> BoxStream<'static, Result<Thread>> {
-        pagination::cursor_stream(
+    fn pages(self: Arc<Self>, query: ListQuery) -> BoxStream<'static, Result<Page<Thread>>> {
+        let first = query.cursor.clone();
+        let mut started = false;
+        pagination::cursor_pages(
             move |cursor| {
                 let provider = self.clone();
+                // The first request continues from the query's own cursor, if it has one.
+                let cursor = if started { cursor } else { first.clone() };
+                started = true;
                 let query = ListQuery {
                     cursor,
                     ..query.clone()

@@ -1,12 +1,11 @@
 //! Thread items as a provider-independent transcript ([`Message`]s); the rules are on
 //! [`message`].
 
-use aithreads_core::{Message, Role};
+use aithreads_core::{Message, Role, ToolCall};
 use time::OffsetDateTime;
 
 use crate::generated::{
-    Annotation, AssistantMessageItem, ClientToolCallItem, TaskType, ThreadItem, UserMessageContent,
-    UserMessageItem,
+    Annotation, AssistantMessageItem, TaskType, ThreadItem, UserMessageContent, UserMessageItem,
 };
 
 /// The transcript of `items`, in their order.
@@ -24,7 +23,7 @@ pub(crate) fn messages(items: &[ThreadItem]) -> Vec<Message> {
 /// | `chatkit.user_message` | user | input text; quoted text as `> ` lines; `[image: name]` / `[file: name]` per attachment |
 /// | `chatkit.assistant_message` | assistant | output text; `[source: filename or url]` per annotation |
 /// | `chatkit.widget` | assistant | `[widget]` |
-/// | `chatkit.client_tool_call` | tool | `[tool call name(arguments) -> output]`, or `… in progress` |
+/// | `chatkit.client_tool_call` | tool | the output (empty while the call runs); the call as [`Message::tool_calls`] (call id, name, arguments) and its id as [`Message::tool_call_id`] |
 /// | `chatkit.task` | assistant | `[thought: heading - summary]` / `[task: …]` |
 /// | `chatkit.task_group` | assistant | one task line per task |
 /// | unknown | other (its type) | `[type]` |
@@ -35,7 +34,14 @@ pub fn message(item: &ThreadItem) -> Message {
             (&m.id, m.created_at, Role::Assistant, assistant_text(m))
         }
         ThreadItem::Widget(w) => (&w.id, w.created_at, Role::Assistant, "[widget]".to_owned()),
-        ThreadItem::ClientToolCall(c) => (&c.id, c.created_at, Role::Tool, tool_text(c)),
+        ThreadItem::ClientToolCall(c) => {
+            let call = ToolCall::new(Some(c.call_id.clone()), &c.name, &c.arguments);
+            return Message::new(Role::Tool, c.output.clone().unwrap_or_default())
+                .with_id(Some(c.id.clone()))
+                .with_created_at(OffsetDateTime::from_unix_timestamp(c.created_at).ok())
+                .with_tool_call_id(Some(c.call_id.clone()))
+                .with_tool_calls(vec![call]);
+        }
         ThreadItem::Task(t) => (
             &t.id,
             t.created_at,
@@ -54,23 +60,19 @@ pub fn message(item: &ThreadItem) -> Message {
         ),
         ThreadItem::Unknown(value) => {
             let tag = item.tag().to_owned();
-            return Message {
-                id: value.get("id").and_then(|v| v.as_str()).map(str::to_owned),
-                role: Role::Other(tag.clone()),
-                text: format!("[{tag}]"),
-                created_at: value
-                    .get("created_at")
-                    .and_then(|v| v.as_i64())
-                    .and_then(|s| OffsetDateTime::from_unix_timestamp(s).ok()),
-            };
+            return Message::new(Role::Other(tag.clone()), format!("[{tag}]"))
+                .with_id(value.get("id").and_then(|v| v.as_str()).map(str::to_owned))
+                .with_created_at(
+                    value
+                        .get("created_at")
+                        .and_then(|v| v.as_i64())
+                        .and_then(|s| OffsetDateTime::from_unix_timestamp(s).ok()),
+                );
         }
     };
-    Message {
-        id: Some(id.clone()),
-        role,
-        text,
-        created_at: OffsetDateTime::from_unix_timestamp(created_at).ok(),
-    }
+    Message::new(role, text)
+        .with_id(Some(id.clone()))
+        .with_created_at(OffsetDateTime::from_unix_timestamp(created_at).ok())
 }
 
 fn user_text(m: &UserMessageItem) -> String {
@@ -102,13 +104,6 @@ fn assistant_text(m: &AssistantMessageItem) -> String {
         }));
     }
     lines.join("\n")
-}
-
-fn tool_text(c: &ClientToolCallItem) -> String {
-    match &c.output {
-        Some(output) => format!("[tool call {}({}) -> {output}]", c.name, c.arguments),
-        None => format!("[tool call {}({}) {}]", c.name, c.arguments, c.status),
-    }
 }
 
 fn task_text(kind: &TaskType, heading: Option<&str>, summary: Option<&str>) -> String {
@@ -183,23 +178,30 @@ mod tests {
     }
 
     #[test]
-    fn tools_widgets_and_tasks_are_summarised() {
+    fn tool_calls_keep_their_structure_and_widgets_and_tasks_are_summarised() {
         let running = message(&with(
             "chatkit.client_tool_call",
             json!({"status": "in_progress", "call_id": "call_1", "name": "lookup_order",
                    "arguments": "{\"id\":1}", "output": null}),
         ));
         assert_eq!(running.role, Role::Tool);
+        assert_eq!(running.text, "");
+        assert_eq!(running.tool_call_id.as_deref(), Some("call_1"));
         assert_eq!(
-            running.text,
-            "[tool call lookup_order({\"id\":1}) in_progress]"
+            running.tool_calls,
+            vec![ToolCall::new(
+                Some("call_1".into()),
+                "lookup_order",
+                "{\"id\":1}"
+            )]
         );
         let done = message(&with(
             "chatkit.client_tool_call",
             json!({"status": "completed", "call_id": "call_1", "name": "f",
                    "arguments": "{}", "output": "{\"ok\":true}"}),
         ));
-        assert_eq!(done.text, "[tool call f({}) -> {\"ok\":true}]");
+        assert_eq!(done.text, "{\"ok\":true}");
+        assert_eq!(done.tool_calls[0].name, "f");
         let widget = message(&with(
             "chatkit.widget",
             json!({"widget": "{\"type\":\"Card\"}"}),

@@ -4,7 +4,7 @@ use std::sync::Arc;
 
 use aithreads_core::{
     CancelOutcome, Capabilities, Error, ListQuery, Message, Order, Page, ProviderKind, QueryFields,
-    RawStatus, Result, Role, Status, Thread, ThreadProvider,
+    RawStatus, Result, Role, Status, Thread, ThreadProvider, ToolCall,
 };
 use async_trait::async_trait;
 use futures::stream::{BoxStream, StreamExt};
@@ -39,8 +39,9 @@ impl AiThread {
     /// This thread in the unified model, with this record kept as [`Thread::record`].
     ///
     /// `user` is the web user's username for threads triggered from the web app;
-    /// `assistant` is the AI assistant's name (or id); messages become
-    /// [`Message`]s with tool calls summarised in their text.
+    /// `assistant` is the AI assistant's name (or id); messages become [`Message`]s whose
+    /// tool calls and tool results keep their structure (see [`Message::tool_calls`] and
+    /// [`Message::tool_call_id`]).
     pub fn into_thread(self) -> Thread {
         let status = self
             .status
@@ -73,38 +74,39 @@ impl AiThread {
     }
 }
 
+/// One RevCent message in the unified model. A message answering a tool call (it carries
+/// `tool_call_id`; RevCent sends it with role `user`) becomes [`Role::Tool`] with that call
+/// id; the tool calls an assistant message requests become [`ToolCall`]s (name and
+/// arguments as sent).
 fn unified_message(message: &generated::Message) -> Message {
-    let role = match &message.role {
-        Some(MessageRole::User) => Role::User,
-        Some(MessageRole::Assistant) => Role::Assistant,
-        Some(MessageRole::System) => Role::System,
-        Some(MessageRole::Unknown(other)) => Role::Other(other.clone()),
-        None => Role::Other(String::new()),
+    let role = match (&message.tool_call_id, &message.role) {
+        (Some(_), _) => Role::Tool,
+        (None, Some(MessageRole::User)) => Role::User,
+        (None, Some(MessageRole::Assistant)) => Role::Assistant,
+        (None, Some(MessageRole::System)) => Role::System,
+        (None, Some(MessageRole::Unknown(other))) => Role::Other(other.clone()),
+        (None, None) => Role::Other(String::new()),
     };
-    let mut text = String::new();
-    if let Some(call) = &message.tool_call_id {
-        text.push_str(&format!("[result of tool call {call}] "));
-    }
-    text.push_str(message.content.as_deref().unwrap_or_default());
-    for call in message.tool_calls.iter().flatten() {
-        if !text.is_empty() {
-            text.push('\n');
-        }
-        text.push_str(&format!(
-            "[tool call {}: {}({})]",
-            call.id.as_deref().unwrap_or_default(),
-            call.function_name.as_deref().unwrap_or_default(),
-            call.function_args.as_deref().unwrap_or_default()
-        ));
-    }
-    Message {
-        id: None,
-        role,
-        text,
-        created_at: message
-            .created_date_unix
-            .and_then(|s| OffsetDateTime::from_unix_timestamp(s).ok()),
-    }
+    let tool_calls = message
+        .tool_calls
+        .iter()
+        .flatten()
+        .map(|call| {
+            ToolCall::new(
+                call.id.clone(),
+                call.function_name.clone().unwrap_or_default(),
+                call.function_args.clone().unwrap_or_default(),
+            )
+        })
+        .collect();
+    Message::new(role, message.content.clone().unwrap_or_default())
+        .with_created_at(
+            message
+                .created_date_unix
+                .and_then(|s| OffsetDateTime::from_unix_timestamp(s).ok()),
+        )
+        .with_tool_call_id(message.tool_call_id.clone())
+        .with_tool_calls(tool_calls)
 }
 
 /// A [`ListQuery`] read for RevCent.
@@ -200,6 +202,8 @@ fn status_filter(status: Status) -> Option<StatusFilter> {
 ///   [`Error::Unsupported`].
 /// - `threads`: the window walk of [`RevCentClient::ai_threads`] over the same range and
 ///   order (newest first by default).
+/// - `pages`: the trait's default over `list_threads`: one window per page, each page's
+///   `next` naming the window after it, so a walk restarted from it goes on where it stopped.
 #[async_trait]
 impl ThreadProvider for RevCentClient {
     fn kind(&self) -> ProviderKind {
@@ -273,7 +277,7 @@ impl ThreadProvider for RevCentClient {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::generated::{ToolCall, Trigger, WebUser};
+    use crate::generated::{ToolCall as WireToolCall, Trigger, WebUser};
 
     #[test]
     fn every_status_maps_as_designed() {
@@ -297,7 +301,7 @@ mod tests {
     }
 
     #[test]
-    fn messages_summarise_tool_calls_and_results() {
+    fn tool_calls_and_results_keep_their_structure() {
         let thread = AiThread {
             id: Some("t".repeat(20)),
             trigger: Some(Trigger {
@@ -311,7 +315,7 @@ mod tests {
                 generated::Message {
                     role: Some(MessageRole::Assistant),
                     content: Some(String::new()),
-                    tool_calls: Some(vec![ToolCall {
+                    tool_calls: Some(vec![WireToolCall {
                         id: Some("call_1".into()),
                         r#type: Some("function".into()),
                         function_name: Some("get_sale".into()),
@@ -331,19 +335,23 @@ mod tests {
         }
         .into_thread();
         assert_eq!(thread.user.as_deref(), Some("jdoe"));
-        assert_eq!(thread.messages[0].role, Role::Assistant);
+        let call = &thread.messages[0];
+        assert_eq!(call.role, Role::Assistant);
+        assert_eq!(call.text, "");
         assert_eq!(
-            thread.messages[0].text,
-            r#"[tool call call_1: get_sale({"sale_id":"x"})]"#
+            call.tool_calls,
+            vec![ToolCall::new(
+                Some("call_1".into()),
+                "get_sale",
+                r#"{"sale_id":"x"}"#
+            )]
         );
-        assert_eq!(
-            thread.messages[0].created_at.unwrap().unix_timestamp(),
-            1_700_000_000
-        );
-        assert_eq!(
-            thread.messages[1].text,
-            "[result of tool call call_1] {\"amount\":10}"
-        );
+        assert_eq!(call.created_at.unwrap().unix_timestamp(), 1_700_000_000);
+        let result = &thread.messages[1];
+        assert_eq!(result.role, Role::Tool);
+        assert_eq!(result.tool_call_id.as_deref(), Some("call_1"));
+        assert_eq!(result.text, "{\"amount\":10}");
+        assert!(result.tool_calls.is_empty());
         assert!(thread.record::<AiThread>().is_some());
     }
 

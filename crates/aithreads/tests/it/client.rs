@@ -1,6 +1,7 @@
 //! The facade against the simulator: configuration from the environment, routing by
 //! reference, and bulk operations that report every input exactly once.
 
+use aithreads::export::OnThreadError;
 use aithreads::time::{self, OffsetDateTime};
 use aithreads::{Client, Error, ListQuery, ProviderKind, Status, ThreadRef};
 use aithreads_sim::{FaultRule, SimConfig, Simulator};
@@ -141,15 +142,20 @@ async fn export_streams_every_thread_and_transcripts_add_messages() {
             .all(|t| t.as_ref().unwrap().messages.is_empty())
     );
     let full: Vec<_> = client
-        .export_transcripts(ProviderKind::OpenAiChatKit, ListQuery::new().with_limit(5))
+        .export_transcripts(
+            ProviderKind::OpenAiChatKit,
+            ListQuery::new().with_limit(5),
+            OnThreadError::Stop,
+        )
         .take(7)
         .collect()
         .await;
     assert_eq!(full.len(), 7);
-    assert!(
-        full.iter()
-            .all(|t| !t.as_ref().unwrap().messages.is_empty())
-    );
+    assert!(full.iter().all(|t| {
+        let item = t.as_ref().unwrap();
+        item.thread.id() == item.result.as_ref().unwrap().id
+            && !item.result.as_ref().unwrap().messages.is_empty()
+    }));
     // TRTC cannot list: the stream says so in its one item.
     let trtc: Vec<_> = client
         .export(ProviderKind::TencentTrtc, ListQuery::new())

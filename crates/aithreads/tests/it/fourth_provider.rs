@@ -155,8 +155,12 @@ async fn export_walks_every_page_of_a_plugged_in_provider_and_checks_its_query_f
     );
 
     let full: Vec<_> = client
-        .export_transcripts(KIND, ListQuery::new().with_order(Order::Asc))
-        .map(|t| t.unwrap().id)
+        .export_transcripts(
+            KIND,
+            ListQuery::new().with_order(Order::Asc),
+            aithreads::export::OnThreadError::Stop,
+        )
+        .map(|t| t.unwrap().result.unwrap().id)
         .collect()
         .await;
     assert_eq!(full.len(), 25);

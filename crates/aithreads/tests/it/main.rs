@@ -5,6 +5,7 @@ mod common;
 
 mod bad_input;
 mod client;
+mod export;
 mod fault_matrix;
 mod fourth_provider;
 mod revcent_readings;

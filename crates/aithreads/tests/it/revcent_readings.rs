@@ -2,6 +2,7 @@
 //! leave open (page base 0 or 1, `date_end` inclusive or exclusive), at the window sizes
 //! issue 12 names, with transcripts too.
 
+use aithreads::export::OnThreadError;
 use aithreads::providers::revcent::AiThreadStatus;
 use aithreads::time::OffsetDateTime;
 use aithreads::{Client, ListQuery, Order, ProviderKind};
@@ -57,8 +58,12 @@ async fn revcent_export_is_complete_under_every_reading() {
             assert_eq!(ids, expected, "{what}");
             if size == 26 {
                 let full: Vec<_> = client
-                    .export_transcripts(ProviderKind::RevCent, query.with_order(Order::Desc))
-                    .map(|t| t.unwrap())
+                    .export_transcripts(
+                        ProviderKind::RevCent,
+                        query.with_order(Order::Desc),
+                        OnThreadError::Stop,
+                    )
+                    .map(|item| item.unwrap().result.unwrap())
                     .collect()
                     .await;
                 let ids: Vec<&str> = full.iter().map(|t| t.id.as_str()).collect();

@@ -333,8 +333,13 @@ async fn revcent(client: &RevCentClient) -> Vec<Check> {
         ));
         return checks;
     };
-    // What the client's own walk detects over the same range: its first thread is enough.
-    drop(client.ai_threads(range, ThreadFilters::new()).next().await);
+    // What the client's own walk detects over the probed window: its first thread is enough.
+    let window = time::OffsetDateTime::from_unix_timestamp(probe.date_start).and_then(|start| {
+        time::OffsetDateTime::from_unix_timestamp(probe.date_end - 1).map(|end| start..=end)
+    });
+    if let Ok(window) = window {
+        drop(client.ai_threads(window, ThreadFilters::new()).next().await);
+    }
     checks.push(page_base(reading, why(&probe), client.page_base()));
     checks
 }

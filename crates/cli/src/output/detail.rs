@@ -63,8 +63,15 @@ pub fn write_thread(
             Role::Other(other) => other.as_str(),
             _ => "other",
         };
-        let text: String = message
-            .text
+        // Tool calls are structured; show them after the text, as `name(arguments)`.
+        let calls = message
+            .tool_calls
+            .iter()
+            .map(|call| format!("{}({})", call.name, call.arguments));
+        let text: String = std::iter::once(message.text.clone())
+            .chain(calls)
+            .collect::<Vec<_>>()
+            .join(" ")
             .split_whitespace()
             .collect::<Vec<_>>()
             .join(" ");

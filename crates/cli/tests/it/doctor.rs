@@ -64,10 +64,9 @@ fn all_pass_against_the_simulator_and_nothing_changes() {
     assert_eq!(report["ok"], true);
     assert_eq!(check(&report, "trtc", "region")["detail"], "ap-singapore");
     // Per provider: one plain GET of the endpoint, then the cheap read calls (RevCent: the
-    // probe's pages 0 and 1, then the client's walk to its first thread: the range's last,
-    // one-second window, then the head of the window before it and its page 0; TRTC and
-    // ChatKit one each).
-    assert_eq!(setup.requests() - requests, 3 + 5 + 1 + 1, "{report}");
+    // probe's pages 0 and 1, then the client's walk of the probed window to its first
+    // thread: its first page and page 0; TRTC and ChatKit one each).
+    assert_eq!(setup.requests() - requests, 3 + 4 + 1 + 1, "{report}");
 
     // Nothing was cancelled, stopped or deleted.
     assert_eq!(

@@ -7,6 +7,8 @@ mod cli;
 mod common;
 mod config;
 mod doctor;
+mod export;
+mod object_store;
 mod output;
 mod pipelines;
 mod revcent;

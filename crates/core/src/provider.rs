@@ -67,10 +67,13 @@ pub trait ThreadProvider: Send + Sync + 'static {
 
     /// Every thread matching `query`, across all pages, fetched a few pages ahead.
     ///
-    /// The default follows [`Page::next`] cursors from `list_threads`; providers with a
-    /// faster way (RevCent's concurrent windows) override it.
+    /// The default follows [`Page::next`] cursors from `list_threads`
+    /// ([`pagination::cursor_stream`]: no thread twice, and a cursor sent again ends the walk
+    /// with [`Error::Pagination`]); providers with a faster way (RevCent's concurrent
+    /// windows) override it.
     fn threads(self: Arc<Self>, query: ListQuery) -> BoxStream<'static, Result<Thread>> {
         pagination::cursor_stream(
+            self.kind(),
             move |cursor| {
                 let provider = self.clone();
                 let query = ListQuery {
@@ -79,6 +82,7 @@ pub trait ThreadProvider: Send + Sync + 'static {
                 };
                 async move { provider.list_threads(&query).await }
             },
+            |thread| Some(&thread.id),
             DEFAULT_PREFETCH_PAGES,
         )
     }

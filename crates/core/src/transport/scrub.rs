@@ -61,7 +61,14 @@ impl Secrets {
             }
             Error::Transport { message, .. }
             | Error::InvalidInput { message }
-            | Error::Config { message } => clean(message),
+            | Error::Config { message, .. } => clean(message),
+            Error::Pagination {
+                position, message, ..
+            } => {
+                clean(position);
+                clean(message);
+            }
+            Error::TranscriptTooLarge { thread_id, .. } => clean(thread_id),
             // No text from the server.
             Error::Timeout { .. } | Error::ResponseTooLarge { .. } | Error::Unsupported { .. } => {}
         }

@@ -249,7 +249,9 @@ impl FromStr for FaultRule {
 
     fn from_str(text: &str) -> Result<Self, String> {
         let text = text.trim();
+        // A `:` after a `=` belongs to the fault (`redirect=307:9000`).
         let (provider, rest) = match text.split_once(':') {
+            Some((name, _)) if name.contains('=') => (None, text),
             Some(("*", rest)) => (None, rest),
             Some((name, rest)) => (
                 Some(name.parse::<ProviderKind>().map_err(|e| e.to_string())?),
@@ -535,6 +537,14 @@ mod tests {
         );
         let rule: FaultRule = "reset".parse().unwrap();
         assert_eq!(rule, FaultRule::always(None, Fault::Reset));
+        let rule: FaultRule = "redirect=307:9000#2".parse().unwrap();
+        let redirect = Fault::Redirect {
+            status: 307,
+            port: 9000,
+        };
+        assert_eq!(rule, FaultRule::next(None, redirect, 2));
+        let rule: FaultRule = "revcent:redirect=301:1".parse().unwrap();
+        assert_eq!(rule.provider, Some(ProviderKind::RevCent));
         for bad in [
             "slack:500",
             "chatkit:418",

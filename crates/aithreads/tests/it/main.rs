@@ -7,4 +7,5 @@ mod bad_input;
 mod client;
 mod fault_matrix;
 mod fourth_provider;
+mod hostile;
 mod secrets;

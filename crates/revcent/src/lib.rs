@@ -58,7 +58,9 @@
 //! [`request_id()`](core::Error::request_id); HTTP 401/403 and the code `unauthorized` become
 //! [`core::Error::Authentication`], HTTP 404 and the code `not_found` become
 //! [`core::Error::NotFound`]. The codes are an assumption ([`error_codes`]): RevCent publishes
-//! no list.
+//! no list. A 404 without the envelope did not come from the API (a base URL missing `/v2`):
+//! it is [`core::Error::Config`] naming `REVCENT_BASE_URL`, and so is any redirect, which is
+//! never followed (the `x-api-key` goes nowhere else).
 //!
 //! # Decisions where RevCent's documentation is silent
 //!

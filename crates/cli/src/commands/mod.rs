@@ -17,15 +17,15 @@ use crate::output::Output;
 /// Runs the parsed command line.
 pub async fn run(cli: Cli) -> Result<(), Failure> {
     let output = Output::new(cli.output);
-    let concurrency = usize::from(cli.concurrency);
+    let client = || client(usize::from(cli.concurrency), cli.max_items);
     match cli.command {
-        Command::List(args) => list::run(&client(concurrency)?, &output, args).await,
-        Command::Get(args) => bulk::get(&client(concurrency)?, &output, &args).await,
-        Command::Cancel(args) => bulk::cancel(&client(concurrency)?, &output, &args).await,
-        Command::Delete(args) => bulk::delete(&client(concurrency)?, &output, &args).await,
-        Command::Export(args) => export::run(&client(concurrency)?, args).await,
-        Command::Items(args) => items::run(&client(concurrency)?, &output, args).await,
-        Command::Trtc(command) => trtc::run(&client(concurrency)?, &output, command).await,
+        Command::List(args) => list::run(&client()?, &output, args).await,
+        Command::Get(args) => bulk::get(&client()?, &output, &args).await,
+        Command::Cancel(args) => bulk::cancel(&client()?, &output, &args).await,
+        Command::Delete(args) => bulk::delete(&client()?, &output, &args).await,
+        Command::Export(args) => export::run(&client()?, args).await,
+        Command::Items(args) => items::run(&client()?, &output, args).await,
+        Command::Trtc(command) => trtc::run(&client()?, &output, command).await,
         Command::Sim(SimCommand::Serve(args)) => args.run().await.map_err(Failure::Usage),
         Command::Demo => crate::demo::run().await,
         Command::Completions { shell } => {
@@ -40,9 +40,17 @@ pub async fn run(cli: Cli) -> Result<(), Failure> {
     }
 }
 
-/// The client from the environment, with the command's concurrency.
-fn client(concurrency: usize) -> Result<Client, Failure> {
-    Ok(Client::from_env()?.with_concurrency(concurrency))
+/// The client from the environment, with the command's concurrency and ChatKit transcript
+/// limit.
+fn client(concurrency: usize, max_items: Option<usize>) -> Result<Client, Failure> {
+    let client = Client::from_env()?.with_concurrency(concurrency);
+    Ok(match (max_items, client.chatkit()) {
+        (Some(items), Ok(chatkit)) => {
+            let chatkit = chatkit.with_max_transcript_items(items);
+            client.with_chatkit(chatkit)
+        }
+        _ => client,
+    })
 }
 
 /// The unified query for a selection. RevCent needs a range, so it defaults to the last two

@@ -2,3 +2,4 @@
 //! (rust-analyzer's rule: each file directly under `tests/` links a binary of its own).
 
 mod cli;
+mod hostile;

@@ -31,7 +31,7 @@ impl Response {
             provider,
             format!(
                 "{provider}: the server answered HTTP {} with {body}, not {provider}'s error \
-             envelope, so the base URL looks wrong (a missing path such as /v2, or another \
+             envelope, so the base URL looks wrong (a path missing its /v1 or /v2, or another \
              server): check {base_url_var}",
                 self.status.as_u16()
             ),

@@ -20,8 +20,10 @@
 //! `last_id` name the page's ends. A cursor naming a thread deleted meanwhile keeps its place;
 //! one that never existed is a 400 naming `after` or `before`.
 //!
-//! The hostile listing faults ([`Fault::RepeatCursor`], [`Fault::CycleCursors`],
-//! [`Fault::EndlessPages`]) bend the listings here: see [`bend`].
+//! The hostile listing faults bend the listings here: [`Fault::RepeatCursor`] answers the
+//! first page whatever the cursor, [`Fault::CycleCursors`] the first page again after the
+//! second (cursors A → B → A), both saying there is more; [`Fault::EndlessPages`] answers
+//! item listings with fresh items for ever.
 
 mod failure;
 mod listing;

@@ -104,7 +104,15 @@ fn step(name: &str, body: impl FnOnce() -> Result<()>) -> Result<()> {
 fn cargo(root: &Path, name: &str, args: &[&str], env: &[(&str, &str)]) -> Result<()> {
     step(name, || {
         let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-        let status = Command::new(cargo)
+        let mut command = Command::new(cargo);
+        // `cargo run` gave xtask its package's variables; a child must not inherit them
+        // (cargo-machete, seeing CARGO_PKG_NAME, reads its own name as a path to scan).
+        for (name, _) in std::env::vars_os() {
+            if name.to_string_lossy().starts_with("CARGO_PKG_") {
+                command.env_remove(name);
+            }
+        }
+        let status = command
             .args(args)
             .envs(env.iter().copied())
             .current_dir(root)

@@ -141,9 +141,22 @@ impl Client {
 
     /// Every provider whose credentials are set in the environment (`REVCENT_API_KEY`,
     /// `TENCENTCLOUD_SECRET_ID`, `OPENAI_API_KEY`), configured from the variables each
-    /// provider crate documents.
+    /// provider crate documents. When `TENCENTCLOUD_SECRET_ID` is unset, TRTC is configured
+    /// from Tencent's credentials file if there is one, as the official SDKs do
+    /// ([`CredentialsFile::find`](aithreads_tencent_trtc::CredentialsFile::find)).
     pub fn from_env() -> Result<Self> {
-        Self::from_vars(|name| std::env::var(name).ok())
+        let env = |name: &str| std::env::var(name).ok();
+        let client = Self::from_vars(env)?;
+        #[cfg(feature = "tencent-trtc")]
+        if client.trtc.is_none()
+            && let Some(file) = aithreads_tencent_trtc::CredentialsFile::find(env)?
+        {
+            let config = TrtcConfig::from_vars(env)?.with_credentials_file(&file);
+            return Ok(ClientBuilder { client }
+                .with_trtc(TrtcClient::new(config)?)
+                .build());
+        }
+        Ok(client)
     }
 
     /// Like [`from_env`](Self::from_env), reading variables through `lookup`.

@@ -10,7 +10,7 @@ pub use aithreads_core::{
     ApiError, CancelOutcome, Capabilities, DEFAULT_PREFETCH_PAGES, Error, ErrorKind, ExposeSecret,
     ListQuery, Message, Operation, Order, Page, ProviderKind, ProviderRecord, QueryFields,
     RawStatus, Result, Role, SecretString, Status, Thread, ThreadProvider, ThreadRef, UnknownName,
-    pagination, time, transport, validate,
+    pagination, secret_file, time, transport, validate,
 };
 pub use bulk::{ItemResult, summarize};
 pub use client::{Client, ClientBuilder, DEFAULT_CONCURRENCY, credential_var};

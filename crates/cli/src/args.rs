@@ -12,11 +12,13 @@ const AFTER_HELP: &str = "\
 Threads are named by references: revcent:<20-char id>, trtc:<TaskId> or trtc:<region>/<TaskId>,
 chatkit:<thread id>. Pass `-` to read references from stdin, one per line.
 
-Configuration comes from the environment:
+Configuration, first found wins: --profile NAME, then the environment:
   RevCent  REVCENT_API_KEY, REVCENT_BASE_URL
   TRTC     TENCENTCLOUD_SECRET_ID, TENCENTCLOUD_SECRET_KEY, TENCENTCLOUD_TOKEN, TENCENTCLOUD_REGION,
            TENCENTCLOUD_TRTC_ENDPOINT
   ChatKit  OPENAI_API_KEY, OPENAI_ORG_ID, OPENAI_PROJECT_ID, OPENAI_BASE_URL
+then the profile AITHREADS_PROFILE names (else `default`) in ~/.config/aithreads/config.toml,
+then Tencent's ~/.tencentcloud/credentials. `aithreads doctor` shows what is used and checks it.
 
 Times are RFC 3339 (2026-11-20T08:00:00Z), unix seconds, `now`, or a duration ago (90m, 2h, 3d).
 Exit codes: 0 all ok, 1 some items failed, 2 usage or configuration error.
@@ -36,6 +38,11 @@ pub struct Cli {
     /// More detail on stderr: -v info, -vv debug, -vvv trace (RUST_LOG overrides).
     #[arg(long, short = 'v', global = true, action = clap::ArgAction::Count)]
     pub verbose: u8,
+
+    /// Use this profile of the config file (~/.config/aithreads/config.toml); its settings
+    /// come before the environment's [env: AITHREADS_PROFILE, whose settings come after].
+    #[arg(long, global = true, value_name = "NAME")]
+    pub profile: Option<String>,
 
     /// Requests in flight at once in bulk commands.
     #[arg(long, global = true, default_value_t = 16, value_parser = clap::value_parser!(u16).range(1..=256))]
@@ -89,6 +96,11 @@ pub enum Command {
     /// TRTC-only calls: start and describe AI conversations.
     #[command(subcommand)]
     Trtc(TrtcCommand),
+
+    /// Check the configuration and each configured provider's account, reading only:
+    /// where every setting comes from, endpoint, clock, credentials, RevCent's page base,
+    /// TRTC's site and region. Exit 0 all passed, 1 a check failed, 2 configuration error.
+    Doctor,
 
     /// Run the simulator of all three APIs.
     #[command(subcommand)]

@@ -3,6 +3,7 @@
 
 mod args;
 mod commands;
+mod config;
 mod demo;
 mod output;
 mod refs;
@@ -28,10 +29,11 @@ pub enum Failure {
 
 impl From<aithreads::Error> for Failure {
     fn from(error: aithreads::Error) -> Self {
+        let message = config::cli_wording(&error.to_string());
         if error.is_config() || error.is_invalid_input() {
-            Self::Usage(error.to_string())
+            Self::Usage(message)
         } else {
-            Self::Failed(error.to_string())
+            Self::Failed(message)
         }
     }
 }
@@ -81,6 +83,7 @@ fn init_tracing(verbose: u8) {
     let _ = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr)
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
         .with_target(verbose >= 2)
         .try_init();
 }

@@ -50,6 +50,7 @@ mod model;
 pub mod pagination;
 mod provider;
 mod provider_kind;
+pub mod secret_file;
 mod thread_ref;
 pub mod transport;
 mod unknown_name;

@@ -122,7 +122,7 @@ impl RevCentClient {
     /// of threads (without messages).
     ///
     /// The query is checked first: `date_start <= date_end`, a range of at most 2 days,
-    /// limit 1 to 25, page from 1, 20-character assistant ids, known statuses. Pages count
+    /// limit 1 to 25, page from 0, 20-character assistant ids, known statuses. Pages count
     /// from 1 (see [`FIRST_PAGE`](crate::FIRST_PAGE)).
     pub async fn get_ai_threads(&self, params: &AiThreadListParams) -> Result<AiThreadList> {
         check_list_params(params)?;

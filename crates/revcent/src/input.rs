@@ -40,7 +40,8 @@ impl AiThreadListParams {
         }
     }
 
-    /// Sets the page number (from 1).
+    /// Sets the page number (from [`FIRST_PAGE`]; 0 is sent too, to ask the server which
+    /// base it counts from).
     pub fn with_page(mut self, page: i64) -> Self {
         self.page = page;
         self
@@ -118,7 +119,9 @@ pub(crate) fn check_list_params(params: &AiThreadListParams) -> Result<()> {
         )));
     }
     validate::in_range("limit", params.limit, 1, MAX_LIMIT)?;
-    validate::in_range("page", params.page, FIRST_PAGE, i64::from(i32::MAX))?;
+    // Page 0 is sent, not refused: whether RevCent counts pages from 0 is the server's
+    // answer to give (`aithreads doctor` asks it).
+    validate::in_range("page", params.page, 0, i64::from(i32::MAX))?;
     for id in params.ai_assistant_filter.iter().flatten() {
         validate::fixed_length_id("RevCent AI assistant id", id, ID_LEN)?;
     }
@@ -207,13 +210,14 @@ mod tests {
     fn bad_queries_are_refused() {
         let ok = AiThreadListParams::new(0, MAX_RANGE_SECS);
         check_list_params(&ok).unwrap();
+        check_list_params(&ok.clone().with_page(0)).unwrap();
         for bad in [
             AiThreadListParams::new(-1, 5),
             AiThreadListParams::new(10, 9),
             AiThreadListParams::new(0, MAX_RANGE_SECS + 1),
             ok.clone().with_limit(0),
             ok.clone().with_limit(26),
-            ok.clone().with_page(0),
+            ok.clone().with_page(-1),
             ok.clone().with_page(i64::from(i32::MAX) + 1),
             ok.clone().with_ai_assistants(["short"]),
             ok.clone().with_ai_assistants(["AAAAAAAAAA/AAAAAAAAA"]),

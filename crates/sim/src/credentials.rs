@@ -12,6 +12,14 @@ pub const DEMO_TENCENT_SECRET_KEY: &str = "demo-secret-key-00000000000000000";
 /// OpenAI API key accepted when `OPENAI_API_KEY` is not set.
 pub const DEMO_OPENAI_API_KEY: &str = "sk-demo-0000000000000000";
 
+/// The variables the simulator reads its accepted credentials from (demo values otherwise).
+pub const VARIABLES: [&str; 4] = [
+    "REVCENT_API_KEY",
+    "TENCENTCLOUD_SECRET_ID",
+    "TENCENTCLOUD_SECRET_KEY",
+    "OPENAI_API_KEY",
+];
+
 /// The credentials one simulator accepts.
 #[derive(Clone, PartialEq, Eq)]
 pub struct Credentials {

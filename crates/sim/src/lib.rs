@@ -66,6 +66,10 @@ pub struct SimConfig {
     /// A request limit (per second) for every TRTC action instead of the documented ones,
     /// for load tests at other rates; `None` keeps the documented limits.
     pub trtc_rate_limit: Option<u32>,
+    /// Seconds the simulator's clock is ahead of the machine's (negative: behind): every
+    /// `Date` header and the TC3 timestamp check read the shifted clock, as a server whose
+    /// clock differs from the client's would.
+    pub clock_skew: i64,
 }
 
 impl Default for SimConfig {
@@ -78,6 +82,7 @@ impl Default for SimConfig {
             port: 0,
             enforce_trtc_rate_limits: true,
             trtc_rate_limit: None,
+            clock_skew: 0,
         }
     }
 }
@@ -116,6 +121,12 @@ impl SimConfig {
     /// Turns the TRTC request limits on or off.
     pub fn with_trtc_rate_limits(mut self, enforce: bool) -> Self {
         self.enforce_trtc_rate_limits = enforce;
+        self
+    }
+
+    /// Shifts the simulator's clock by `seconds` (see [`SimConfig::clock_skew`]).
+    pub fn with_clock_skew(mut self, seconds: i64) -> Self {
+        self.clock_skew = seconds;
         self
     }
 
@@ -203,6 +214,7 @@ impl Sim {
                 self.clone(),
                 count_and_inject_faults,
             ))
+            .layer(middleware::from_fn_with_state(self.clone(), skewed_date))
             .with_state(self.clone())
     }
 }
@@ -259,6 +271,30 @@ async fn count_and_inject_faults(
         }
         Some(fault) => faults::spoil(fault, next.run(request).await).await,
     }
+}
+
+/// Dates every answer by the simulator's clock, shifted by [`SimConfig::clock_skew`]
+/// (left to the HTTP server, which dates by the machine's clock, when there is no skew).
+async fn skewed_date(State(sim): State<Arc<Sim>>, request: Request, next: Next) -> Response {
+    let mut response = next.run(request).await;
+    let skew = sim.config.clock_skew;
+    if skew != 0 {
+        let shift = std::time::Duration::from_secs(skew.unsigned_abs());
+        let now = SystemTime::now();
+        let date = if skew > 0 {
+            now.checked_add(shift)
+        } else {
+            now.checked_sub(shift)
+        };
+        if let Some(value) =
+            date.and_then(|d| axum::http::HeaderValue::from_str(&httpdate::fmt_http_date(d)).ok())
+        {
+            response
+                .headers_mut()
+                .insert(axum::http::header::DATE, value);
+        }
+    }
+    response
 }
 
 /// A simulator serving on loopback; it stops when dropped.

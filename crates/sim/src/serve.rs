@@ -1,7 +1,7 @@
 //! Serving the simulator until interrupted, for the `aithreads-sim` binary and
 //! `aithreads sim serve`.
 
-use crate::{FaultPlan, SimConfig, Simulator};
+use crate::{Credentials, FaultPlan, SimConfig, Simulator, credentials};
 
 /// The command-line options of a standalone simulator, shared by `aithreads-sim` and
 /// `aithreads sim serve`.
@@ -19,6 +19,15 @@ pub struct ServeArgs {
     /// Faults to inject, e.g. `chatkit:429=2#3,revcent:503@0.1` (see the faults docs).
     #[arg(long)]
     pub faults: Option<String>,
+    /// Run the simulator's clock this many seconds ahead (negative: behind): its `Date`
+    /// headers and TC3 timestamp check, to try `aithreads doctor`'s clock check.
+    #[arg(
+        long,
+        default_value_t = 0,
+        allow_negative_numbers = true,
+        value_name = "SECS"
+    )]
+    pub clock_skew: i64,
 }
 
 impl ServeArgs {
@@ -27,7 +36,8 @@ impl ServeArgs {
         let config = SimConfig::default()
             .with_port(self.port)
             .with_threads(self.threads)
-            .with_seed(self.seed);
+            .with_seed(self.seed)
+            .with_clock_skew(self.clock_skew);
         serve(config, self.faults.as_deref()).await
     }
 }
@@ -46,17 +56,97 @@ pub async fn serve(config: SimConfig, faults: Option<&str>) -> Result<(), String
     if let Some(plan) = plan {
         sim.faults().set(plan.rules());
     }
-    println!("aithreads-sim listening on {}", sim.base_url());
-    println!("point clients at it with:");
-    for (name, value) in sim.client_env() {
-        if name.ends_with("_URL") || name.ends_with("_ENDPOINT") || name.ends_with("_REGION") {
-            println!("  export {name}={value}");
-        }
-    }
-    println!(
-        "it accepts REVCENT_API_KEY, TENCENTCLOUD_SECRET_ID/_KEY and OPENAI_API_KEY as set in its environment, else the demo values"
-    );
+    print!("{}", banner(&sim));
     tokio::signal::ctrl_c()
         .await
         .map_err(|e| format!("cannot wait for Ctrl-C: {e}"))
+}
+
+/// What `serve` prints: where it listens and every line a client needs, credentials
+/// included, ready to paste into a POSIX shell. A credential the simulator took from its own
+/// environment is printed as a reference to that variable, never as its value: it may be a
+/// real secret.
+pub fn banner(sim: &Simulator) -> String {
+    let demo = Credentials::demo();
+    let demo_values = [
+        demo.revcent_api_key,
+        demo.tencent_secret_id,
+        demo.tencent_secret_key,
+        demo.openai_api_key,
+    ];
+    let mut text = format!(
+        "aithreads-sim listening on {}\npoint clients at it with:\n",
+        sim.base_url()
+    );
+    for (name, value) in sim.client_env() {
+        let secret = credentials::VARIABLES.contains(&name);
+        let shown = if !secret || demo_values.contains(&value) {
+            shell_quote(&value)
+        } else {
+            format!("\"${name}\"")
+        };
+        text.push_str(&format!("export {name}={shown}\n"));
+    }
+    text
+}
+
+/// `value` as one POSIX shell word: bare when it is plainly safe, else single-quoted.
+fn shell_quote(value: &str) -> String {
+    let plain = !value.is_empty()
+        && value
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"-_./:@%+=,".contains(&b));
+    if plain {
+        value.to_owned()
+    } else {
+        format!("'{}'", value.replace('\'', r"'\''"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn the_banner_exports_every_variable_and_never_a_borrowed_secret() {
+        let sim = Simulator::start(SimConfig::default().with_credentials(Credentials::demo()))
+            .await
+            .unwrap();
+        let text = banner(&sim);
+        let exports: Vec<&str> = text.lines().filter(|l| l.starts_with("export ")).collect();
+        assert_eq!(exports.len(), 8, "{text}");
+        for (name, value) in sim.client_env() {
+            assert!(
+                exports.contains(&format!("export {name}={value}").as_str()),
+                "{name}: {text}"
+            );
+        }
+        assert!(
+            text.contains("export TENCENTCLOUD_REGION=ap-singapore"),
+            "{text}"
+        );
+
+        let mut own = Credentials::demo();
+        own.openai_api_key = "sk-real-looking".into();
+        let sim = Simulator::start(SimConfig::default().with_credentials(own))
+            .await
+            .unwrap();
+        let text = banner(&sim);
+        assert!(
+            text.contains("export OPENAI_API_KEY=\"$OPENAI_API_KEY\"\n"),
+            "{text}"
+        );
+        assert!(!text.contains("sk-real-looking"), "{text}");
+    }
+
+    #[test]
+    fn words_are_quoted_only_when_needed() {
+        assert_eq!(
+            shell_quote("http://127.0.0.1:1/v2"),
+            "http://127.0.0.1:1/v2"
+        );
+        assert_eq!(shell_quote("a b"), "'a b'");
+        assert_eq!(shell_quote("it's"), r"'it'\''s'");
+        assert_eq!(shell_quote(""), "''");
+    }
 }

@@ -556,7 +556,8 @@ fn serve(
     body: &[u8],
     request_id: String,
 ) -> Result<Value, Failure> {
-    let call = auth::check(&config.credentials, crate::unix_now(), headers, body)?;
+    let now = crate::unix_now() + config.clock_skew;
+    let call = auth::check(&config.credentials, now, headers, body)?;
     if config.enforce_trtc_rate_limits
         && let Err(limit) = state.take_token(call.action)
     {

@@ -4,7 +4,9 @@ use std::fmt;
 use std::str::FromStr;
 
 use aithreads_core::transport::TransportConfig;
-use aithreads_core::{Error, Result, SecretString, validate};
+use aithreads_core::{Error, ExposeSecret, Result, SecretString, validate};
+
+use crate::profile::CredentialsFile;
 
 /// The documented endpoint of the international site (seed 003).
 pub const DEFAULT_ENDPOINT: &str = "https://trtc.intl.tencentcloudapi.com";
@@ -132,7 +134,32 @@ impl TrtcConfig {
         Self::default()
     }
 
-    /// Reads the environment:
+    /// Finds credentials the way Tencent's official SDKs do: the environment
+    /// ([`from_vars`](Self::from_vars)), and when it lacks the SecretId or the SecretKey, the
+    /// credentials file ([`CredentialsFile::find`]: `TENCENTCLOUD_CREDENTIALS_FILE`, else
+    /// `~/.tencentcloud/credentials`, else `/etc/tencentcloud/credentials`). The SDKs' next
+    /// step, the CVM instance role, is left out: it asks a cloud metadata address.
+    ///
+    /// A credentials file that exists but cannot be used is an [`Error::Config`] naming it.
+    /// Missing credentials are reported by [`TrtcClient::new`](crate::TrtcClient::new), so
+    /// they can still be set here with [`with_credentials`](Self::with_credentials).
+    pub fn from_env() -> Result<Self> {
+        Self::from_env_with(|name| std::env::var(name).ok())
+    }
+
+    /// [`from_env`](Self::from_env), reading variables (`HOME` included) through `var`.
+    fn from_env_with(var: impl Fn(&str) -> Option<String>) -> Result<Self> {
+        let config = Self::from_vars(&var)?;
+        if config.has_credentials() {
+            return Ok(config);
+        }
+        Ok(match CredentialsFile::find(&var)? {
+            Some(file) => config.with_credentials_file(&file),
+            None => config,
+        })
+    }
+
+    /// Reads the environment through `var`:
     ///
     /// | variable | meaning |
     /// |---|---|
@@ -141,15 +168,9 @@ impl TrtcConfig {
     /// | `TENCENTCLOUD_REGION` | region, e.g. `ap-singapore` (optional here) |
     /// | `TENCENTCLOUD_TRTC_ENDPOINT` | endpoint, default [`DEFAULT_ENDPOINT`] |
     ///
-    /// Empty and whitespace-only values count as unset. Missing credentials are reported by
-    /// [`TrtcClient::new`](crate::TrtcClient::new), so they can still be set here with
-    /// [`with_credentials`](Self::with_credentials).
-    pub fn from_env() -> Result<Self> {
-        Self::from_vars(|name| std::env::var(name).ok())
-    }
-
-    /// Like [`from_env`](Self::from_env), reading variables through `var`.
-    /// A malformed region is an [`Error::Config`] naming the variable.
+    /// Empty and whitespace-only values count as unset. A malformed region is an
+    /// [`Error::Config`] naming the variable. No file is read: that is
+    /// [`from_env`](Self::from_env)'s second step.
     pub fn from_vars(var: impl Fn(&str) -> Option<String>) -> Result<Self> {
         let var = |name: &str| var(name).filter(|value| !value.trim().is_empty());
         let mut config = Self::new();
@@ -177,6 +198,20 @@ impl TrtcConfig {
         self.secret_id = Some(secret_id.into());
         self.secret_key = Some(SecretString::from(secret_key.into()));
         self
+    }
+
+    /// Sets the SecretId and SecretKey read from a credentials file, dropping any session
+    /// token: the file holds permanent keys, and a token belongs to the temporary ones it was
+    /// issued with.
+    pub fn with_credentials_file(self, file: &CredentialsFile) -> Self {
+        let mut config = self.with_credentials(file.secret_id(), file.secret_key().expose_secret());
+        config.token = None;
+        config
+    }
+
+    /// Whether both the SecretId and the SecretKey are set.
+    pub fn has_credentials(&self) -> bool {
+        self.secret_id.is_some() && self.secret_key.is_some()
     }
 
     /// Sets the session token of temporary credentials (`X-TC-Token`).
@@ -290,6 +325,71 @@ mod tests {
         let err = TrtcConfig::from_vars(vars(&[("TENCENTCLOUD_REGION", "Singapore")])).unwrap_err();
         assert!(matches!(err, Error::Config { .. }), "{err:?}");
         assert!(err.to_string().contains("TENCENTCLOUD_REGION"), "{err}");
+    }
+
+    #[test]
+    fn file_credentials_replace_a_partial_environment_and_drop_its_token() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("credentials");
+        std::fs::write(
+            &path,
+            "[default]\nsecret_id = AKIDfile\nsecret_key = file-key\n",
+        )
+        .unwrap();
+        let file = CredentialsFile::read(&path).unwrap();
+        let config = TrtcConfig::from_vars(vars(&[
+            ("TENCENTCLOUD_SECRET_ID", "AKIDenv"),
+            ("TENCENTCLOUD_TOKEN", "env-token"),
+        ]))
+        .unwrap();
+        assert!(!config.has_credentials());
+        let config = config.with_credentials_file(&file);
+        assert!(config.has_credentials());
+        assert_eq!(config.secret_id.as_deref(), Some("AKIDfile"));
+        use aithreads_core::ExposeSecret;
+        assert_eq!(
+            config.secret_key.as_ref().unwrap().expose_secret(),
+            "file-key"
+        );
+        assert!(config.token.is_none());
+    }
+
+    #[test]
+    fn from_env_reads_the_credentials_file_only_when_the_environment_lacks_the_pair() {
+        let home = tempfile::tempdir().unwrap();
+        let dir = home.path().join(".tencentcloud");
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(
+            dir.join("credentials"),
+            "[default]\nsecret_id = AKIDfile\nsecret_key = file-key\n",
+        )
+        .unwrap();
+        let home = home.path().display().to_string();
+        let lookup = |pairs: Vec<(&'static str, String)>| {
+            move |name: &str| {
+                pairs
+                    .iter()
+                    .find(|(k, _)| *k == name)
+                    .map(|(_, v)| v.clone())
+            }
+        };
+        let home_var = if cfg!(windows) { "USERPROFILE" } else { "HOME" };
+
+        let config = TrtcConfig::from_env_with(lookup(vec![
+            (home_var, home.clone()),
+            ("TENCENTCLOUD_REGION", "ap-tokyo".into()),
+        ]))
+        .unwrap();
+        assert_eq!(config.secret_id.as_deref(), Some("AKIDfile"));
+        assert_eq!(config.region(), Some("ap-tokyo"));
+
+        let config = TrtcConfig::from_env_with(lookup(vec![
+            (home_var, home),
+            ("TENCENTCLOUD_SECRET_ID", "AKIDenv".into()),
+            ("TENCENTCLOUD_SECRET_KEY", "env-key".into()),
+        ]))
+        .unwrap();
+        assert_eq!(config.secret_id.as_deref(), Some("AKIDenv"));
     }
 
     #[test]

@@ -14,6 +14,9 @@
 //!   text.
 //! - [`sign`]: TC3-HMAC-SHA256 as pure functions, checked against Tencent's published
 //!   vectors.
+//! - Credentials as the official SDKs find them ([`TrtcConfig::from_env`]): the environment,
+//!   then Tencent's credentials file ([`CredentialsFile`]); never the CVM instance role,
+//!   which would ask a cloud metadata address.
 //! - Errors: Tencent answers errors inside HTTP 200; each `Error.Code` becomes an
 //!   [`Error`], keeping code, message and `RequestId` (see [Errors](#errors)).
 //!
@@ -24,7 +27,8 @@
 //!
 //! # #[tokio::main(flavor = "current_thread")]
 //! # async fn main() -> aithreads_tencent_trtc::Result<()> {
-//! // TENCENTCLOUD_SECRET_ID, TENCENTCLOUD_SECRET_KEY, TENCENTCLOUD_REGION (e.g. ap-singapore)
+//! // TENCENTCLOUD_SECRET_ID and TENCENTCLOUD_SECRET_KEY, else ~/.tencentcloud/credentials;
+//! // TENCENTCLOUD_REGION (e.g. ap-singapore)
 //! let client = TrtcClient::from_env()?;
 //! let stopped = client
 //!     .stop_ai_conversation(&StopAiConversationRequest::new(
@@ -112,6 +116,7 @@ mod engines;
 mod error;
 pub mod generated;
 mod input;
+mod profile;
 mod provider;
 pub mod sign;
 
@@ -132,6 +137,7 @@ pub use generated::{
     UpdateAiConversationResponse, VoicePrint,
 };
 pub use input::check_thread_id;
+pub use profile::{CREDENTIALS_FILE_VAR, CredentialsFile, SYSTEM_CREDENTIALS_FILE};
 
 /// The decoders [`TrtcClient`] runs on every answer (status, headers and body in, typed value
 /// or [`Error`] out), for the fuzz targets and property tests (cargo feature `fuzzing`). Not a

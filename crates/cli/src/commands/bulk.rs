@@ -16,6 +16,7 @@ use crate::refs::parse_refs;
 /// however many references come in.
 pub async fn get(client: &Client, output: &Output, args: &RefsArgs) -> Result<(), Failure> {
     let refs = parse_refs(&args.refs, io::stdin().lock())?;
+    crate::config::check_refs(client, &refs)?;
     let mut writer = output.details(io::BufWriter::new(io::stdout().lock()));
     let mut results = client.get_each(&refs);
     let mut failed = false;
@@ -33,6 +34,7 @@ pub async fn get(client: &Client, output: &Output, args: &RefsArgs) -> Result<()
 
 pub async fn cancel(client: &Client, output: &Output, args: &RefsArgs) -> Result<(), Failure> {
     let refs = parse_refs(&args.refs, io::stdin().lock())?;
+    crate::config::check_refs(client, &refs)?;
     let results = client.cancel_many(&refs).await;
     output.results(&results, |outcome| {
         Value::from(match outcome {
@@ -47,6 +49,7 @@ pub async fn cancel(client: &Client, output: &Output, args: &RefsArgs) -> Result
 pub async fn delete(client: &Client, output: &Output, args: &DeleteArgs) -> Result<(), Failure> {
     let from_stdin = args.refs.refs.iter().any(|r| r == "-");
     let refs = parse_refs(&args.refs.refs, io::stdin().lock())?;
+    crate::config::check_refs(client, &refs)?;
     if args.dry_run {
         let mut out = io::stdout().lock();
         for thread in &refs {

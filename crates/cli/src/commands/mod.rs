@@ -1,6 +1,7 @@
 //! One function per subcommand.
 
 mod bulk;
+mod doctor;
 mod export;
 mod items;
 mod list;
@@ -12,20 +13,36 @@ use time::OffsetDateTime;
 
 use crate::Failure;
 use crate::args::{Cli, Command, Selection, SimCommand};
+use crate::config::{self, Needs};
 use crate::output::Output;
 
 /// Runs the parsed command line.
 pub async fn run(cli: Cli) -> Result<(), Failure> {
     let output = Output::new(cli.output);
-    let client = || client(usize::from(cli.concurrency), cli.max_items);
+    let concurrency = usize::from(cli.concurrency);
+    let profile = cli.profile.as_deref();
+    // Configuration is read only by the commands that talk to a provider, for the
+    // providers they need.
+    let max_items = cli.max_items;
+    let client = |needs| {
+        config::client(profile, needs, concurrency).map(|client| with_max_items(client, max_items))
+    };
+    let one = |kind| client(Needs::Provider(kind));
     match cli.command {
-        Command::List(args) => list::run(&client()?, &output, args).await,
-        Command::Get(args) => bulk::get(&client()?, &output, &args).await,
-        Command::Cancel(args) => bulk::cancel(&client()?, &output, &args).await,
-        Command::Delete(args) => bulk::delete(&client()?, &output, &args).await,
-        Command::Export(args) => export::run(&client()?, args).await,
-        Command::Items(args) => items::run(&client()?, &output, args).await,
-        Command::Trtc(command) => trtc::run(&client()?, &output, command).await,
+        Command::List(args) => list::run(&one(args.provider.into())?, &output, args).await,
+        Command::Get(args) => bulk::get(&client(Needs::Refs(&args.refs))?, &output, &args).await,
+        Command::Cancel(args) => {
+            bulk::cancel(&client(Needs::Refs(&args.refs))?, &output, &args).await
+        }
+        Command::Delete(args) => {
+            bulk::delete(&client(Needs::Refs(&args.refs.refs))?, &output, &args).await
+        }
+        Command::Export(args) => export::run(&one(args.provider.into())?, args).await,
+        Command::Items(args) => items::run(&one(ProviderKind::OpenAiChatKit)?, &output, args).await,
+        Command::Trtc(command) => {
+            trtc::run(&one(ProviderKind::TencentTrtc)?, &output, command).await
+        }
+        Command::Doctor => doctor::run(profile, &output).await,
         Command::Sim(SimCommand::Serve(args)) => args.run().await.map_err(Failure::Usage),
         Command::Demo => crate::demo::run().await,
         Command::Completions { shell } => {
@@ -40,17 +57,15 @@ pub async fn run(cli: Cli) -> Result<(), Failure> {
     }
 }
 
-/// The client from the environment, with the command's concurrency and ChatKit transcript
-/// limit.
-fn client(concurrency: usize, max_items: Option<usize>) -> Result<Client, Failure> {
-    let client = Client::from_env()?.with_concurrency(concurrency);
-    Ok(match (max_items, client.chatkit()) {
+/// `client` with `--max-items` applied to its ChatKit client.
+fn with_max_items(client: Client, max_items: Option<usize>) -> Client {
+    match (max_items, client.chatkit()) {
         (Some(items), Ok(chatkit)) => {
             let chatkit = chatkit.with_max_transcript_items(items);
             client.with_chatkit(chatkit)
         }
         _ => client,
-    })
+    }
 }
 
 /// The unified query for a selection. RevCent needs a range, so it defaults to the last two

@@ -2,4 +2,6 @@
 //! (rust-analyzer's rule: each file directly under `tests/` links a binary of its own).
 
 mod cli;
+mod config;
+mod doctor;
 mod hostile;

@@ -95,7 +95,7 @@ async fn invalid_queries_are_refused_without_a_request() {
         AiThreadListParams::new(START, START + 172_801),
         ok.clone().with_limit(0),
         ok.clone().with_limit(26),
-        ok.clone().with_page(0),
+        ok.clone().with_page(-1),
         ok.clone().with_ai_assistants(["As5sI7sT8aN9tI0dA1b"]),
         ok.clone().with_ai_assistants(["As5sI7sT8aN9t/0dA1bC"]),
         ok.clone()

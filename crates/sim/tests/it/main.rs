@@ -4,6 +4,7 @@
 mod common;
 
 mod chatkit_api;
+mod clock;
 mod faults;
 mod revcent_routes;
 mod revcent_schema;

@@ -201,6 +201,16 @@ impl Client {
         self.concurrency
     }
 
+    /// The same client with `client` serving ChatKit instead of the one it had: a copy with
+    /// other transcript limits, say
+    /// ([`ChatKitClient::with_max_transcript_items`]).
+    #[cfg(feature = "openai-chatkit")]
+    pub fn with_chatkit(mut self, client: ChatKitClient) -> Self {
+        self.set(Arc::new(client.clone()));
+        self.chatkit = Some(client);
+        self
+    }
+
     /// The providers configured in this client.
     pub fn configured(&self) -> Vec<ProviderKind> {
         self.providers.keys().copied().collect()

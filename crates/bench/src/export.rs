@@ -10,16 +10,19 @@
 //!
 //! - ours: `Client::export` (the facade's stream over `RevCentClient::ai_threads`: 2-day windows
 //!   and their pages fetched [`CONCURRENCY`] at a time);
-//! - baseline: `ThreadProvider::list_threads` in a loop, one page after the other, following
-//!   each page's cursor: the same requests and the same conversion into `Thread`s.
+//! - baseline: GetAIThreads in a loop (`RevCentClient::get_ai_threads`), each 2-day window
+//!   one page after the other: the loop a caller writes against the API, with the same
+//!   conversion into `Thread`s.
 
 use std::cell::Cell;
 use std::hint::black_box;
 use std::path::Path;
 use std::time::{Duration, Instant};
 
-use aithreads::providers::revcent::{MAX_RANGE_SECS, RevCentClient, RevCentConfig};
-use aithreads::{Client, ListQuery, Order, ProviderKind, ThreadProvider};
+use aithreads::providers::revcent::{
+    AiThread, AiThreadListParams, MAX_RANGE_SECS, RevCentClient, RevCentConfig,
+};
+use aithreads::{Client, ListQuery, Order, ProviderKind, Thread};
 use aithreads_sim::{Credentials, Fault, FaultRule, SimConfig, Simulator};
 use anyhow::{Context, Result, bail, ensure};
 use clap::{Args, ValueEnum};
@@ -50,7 +53,7 @@ const RSS_LIMIT_MIB: f64 = 64.0;
 pub enum Mode {
     /// `Client::export`.
     Stream,
-    /// `list_threads` page after page.
+    /// GetAIThreads page after page.
     Pages,
 }
 
@@ -194,7 +197,7 @@ async fn compare(exe: &Path, sim: &Simulator, pairs: usize) -> Result<Row> {
         5.0,
     )
     .note(format!(
-        "Client::export (RevCent concurrency {CONCURRENCY}) vs list_threads page by page over \
+        "Client::export (RevCent concurrency {CONCURRENCY}) vs GetAIThreads page by page over \
          the same {RATIO_DAYS} days of {} threads; simulator RTT {} ms; the median \
          pair of {pairs} alternating pairs",
         thousands(RATIO_THREADS),
@@ -285,15 +288,30 @@ async fn walk(args: &ChildArgs) -> Result<usize> {
             }
         }
         Mode::Pages => {
-            let mut query = query;
-            loop {
-                let page = ThreadProvider::list_threads(&client, &query).await?;
-                threads += page.items.len();
-                black_box(page.items);
-                match page.next {
-                    Some(cursor) => query = query.with_cursor(cursor),
-                    None => break,
+            // The loop a caller writes against GetAIThreads: each 2-day window, one page
+            // after the other, every thread converted as the stream converts it.
+            let mut window = args.since;
+            while window <= args.until {
+                let stop = (window + MAX_RANGE_SECS).min(args.until + 1);
+                let mut page = 1;
+                loop {
+                    let params = AiThreadListParams::new(window, stop).with_page(page);
+                    let list = client.get_ai_threads(&params).await?;
+                    let total_pages = list.total_pages.unwrap_or(0);
+                    let listed: Vec<Thread> = list
+                        .results
+                        .unwrap_or_default()
+                        .into_iter()
+                        .map(AiThread::into_thread)
+                        .collect();
+                    threads += listed.len();
+                    black_box(listed);
+                    if page >= total_pages {
+                        break;
+                    }
+                    page += 1;
                 }
+                window = stop;
             }
         }
     }

@@ -64,6 +64,11 @@ pub struct Cli {
     #[arg(long, global = true, default_value_t = 16, value_parser = clap::value_parser!(u16).range(1..=256))]
     pub concurrency: u16,
 
+    /// Most items one ChatKit thread may hold when its items are fetched (get, items,
+    /// export --transcripts); a thread with more is reported as too large [default: 10000].
+    #[arg(long, global = true, value_name = "N")]
+    pub max_items: Option<usize>,
+
     /// What to do.
     #[command(subcommand)]
     pub command: Command,

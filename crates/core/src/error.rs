@@ -122,12 +122,16 @@ pub enum Error {
         message: String,
     },
 
-    /// The client is misconfigured (missing credential, bad base URL, plain http refused).
+    /// The client is misconfigured (missing credential, bad base URL, plain http refused),
+    /// or an answer showed it is (a redirect, or a 404 that is not the provider's: the base
+    /// URL looks wrong).
     #[error("configuration error: {message}")]
     #[non_exhaustive]
     Config {
         /// What is wrong and how to fix it.
         message: String,
+        /// The provider whose configuration it is, when an answer from it showed the problem.
+        provider: Option<ProviderKind>,
     },
 
     /// The provider refused the credentials (HTTP 401/403, Tencent `AuthFailure.*`).
@@ -226,6 +230,37 @@ pub enum Error {
         limit: usize,
     },
 
+    /// A listing's pages do not add up: the server sent a cursor it had sent before, or a
+    /// page that brought nothing new. Following it would loop for ever (or repeat threads),
+    /// so the walk stopped; what came before was yielded once each.
+    #[error(
+        "{provider}: the listing does not end: {message} (at {position}); stopped so it cannot loop"
+    )]
+    #[non_exhaustive]
+    Pagination {
+        /// Which provider answered.
+        provider: ProviderKind,
+        /// Where the walk was: the cursor (`cursor cthr_abc`) or page it had reached.
+        position: String,
+        /// What did not add up.
+        message: String,
+    },
+
+    /// A thread's transcript holds more than the configured limit (items or bytes); the
+    /// fetch stopped at the limit so memory stays bounded whatever the server sends.
+    #[error(
+        "{provider}: the transcript of thread {thread_id} is larger than the limit of {limit}; raise the limit to fetch it"
+    )]
+    #[non_exhaustive]
+    TranscriptTooLarge {
+        /// Which provider answered.
+        provider: ProviderKind,
+        /// The thread whose transcript was being fetched.
+        thread_id: String,
+        /// The limit that was reached, in words (`10000 items`, `33554432 bytes`).
+        limit: String,
+    },
+
     /// The provider has no such operation.
     #[error("{provider} does not support {operation}")]
     #[non_exhaustive]
@@ -271,6 +306,10 @@ pub enum ErrorKind {
     Decode,
     /// [`Error::ResponseTooLarge`].
     ResponseTooLarge,
+    /// [`Error::Pagination`].
+    Pagination,
+    /// [`Error::TranscriptTooLarge`].
+    TranscriptTooLarge,
     /// [`Error::Unsupported`].
     Unsupported,
 }
@@ -290,6 +329,8 @@ impl ErrorKind {
             Self::Timeout => "timeout",
             Self::Decode => "decode",
             Self::ResponseTooLarge => "response_too_large",
+            Self::Pagination => "pagination",
+            Self::TranscriptTooLarge => "transcript_too_large",
             Self::Unsupported => "unsupported",
         }
     }
@@ -305,6 +346,30 @@ fn retry_after_text(retry_after: Option<Duration>) -> String {
     retry_after
         .map(|d| format!(" (retry after {d:?})"))
         .unwrap_or_default()
+}
+
+/// Longest server-sent text (a cursor, say) kept in an error, in characters.
+const SHORT_TEXT_CHARS: usize = 120;
+
+/// `text` with control characters escaped and cut to [`SHORT_TEXT_CHARS`], so a hostile
+/// server cannot make an error message huge or steer a terminal.
+pub(crate) fn short_text(text: &str) -> String {
+    let mut out: String = text
+        .chars()
+        .take(SHORT_TEXT_CHARS)
+        .flat_map(|c| {
+            let escaped: Vec<char> = if c.is_control() {
+                c.escape_default().collect()
+            } else {
+                vec![c]
+            };
+            escaped
+        })
+        .collect();
+    if text.chars().nth(SHORT_TEXT_CHARS).is_some() {
+        out.push('…');
+    }
+    out
 }
 
 fn path_text(path: &Option<String>) -> String {
@@ -327,6 +392,16 @@ impl Error {
     pub fn config(message: impl Into<String>) -> Self {
         Self::Config {
             message: message.into(),
+            provider: None,
+        }
+    }
+
+    /// An [`Error::Config`] that an answer from `provider` revealed (a redirect, a 404 from a
+    /// wrong base URL); `message` says what is wrong and how to fix it.
+    pub fn config_for(provider: ProviderKind, message: impl Into<String>) -> Self {
+        Self::Config {
+            message: message.into(),
+            provider: Some(provider),
         }
     }
 
@@ -412,6 +487,34 @@ impl Error {
         Self::ResponseTooLarge { provider, limit }
     }
 
+    /// An [`Error::Pagination`]: at `position` (`cursor X`, `page 3`), `message` says what
+    /// did not add up. Server text in `position` is cut to a short, escaped form.
+    pub fn pagination(
+        provider: ProviderKind,
+        position: impl AsRef<str>,
+        message: impl Into<String>,
+    ) -> Self {
+        Self::Pagination {
+            provider,
+            position: short_text(position.as_ref()),
+            message: message.into(),
+        }
+    }
+
+    /// An [`Error::TranscriptTooLarge`]: thread `thread_id` holds more than `limit`
+    /// (`10000 items`).
+    pub fn transcript_too_large(
+        provider: ProviderKind,
+        thread_id: impl Into<String>,
+        limit: impl Into<String>,
+    ) -> Self {
+        Self::TranscriptTooLarge {
+            provider,
+            thread_id: thread_id.into(),
+            limit: limit.into(),
+        }
+    }
+
     /// An [`Error::Unsupported`]: `provider` has no `operation`. The default methods of
     /// [`ThreadProvider`](crate::ThreadProvider) answer this.
     pub fn unsupported(provider: ProviderKind, operation: Operation) -> Self {
@@ -437,6 +540,8 @@ impl Error {
             Self::Timeout { .. } => ErrorKind::Timeout,
             Self::Decode { .. } => ErrorKind::Decode,
             Self::ResponseTooLarge { .. } => ErrorKind::ResponseTooLarge,
+            Self::Pagination { .. } => ErrorKind::Pagination,
+            Self::TranscriptTooLarge { .. } => ErrorKind::TranscriptTooLarge,
             Self::Unsupported { .. } => ErrorKind::Unsupported,
         }
     }
@@ -455,7 +560,7 @@ impl Error {
     /// ```
     pub fn message(&self) -> Cow<'_, str> {
         match self {
-            Self::InvalidInput { message } | Self::Config { message } => Cow::Borrowed(message),
+            Self::InvalidInput { message } | Self::Config { message, .. } => Cow::Borrowed(message),
             other => Cow::Owned(other.to_string()),
         }
     }
@@ -471,8 +576,11 @@ impl Error {
             | Self::Timeout { provider, .. }
             | Self::Decode { provider, .. }
             | Self::ResponseTooLarge { provider, .. }
+            | Self::Pagination { provider, .. }
+            | Self::TranscriptTooLarge { provider, .. }
             | Self::Unsupported { provider, .. } => Some(*provider),
-            Self::InvalidInput { .. } | Self::Config { .. } => None,
+            Self::Config { provider, .. } => *provider,
+            Self::InvalidInput { .. } => None,
         }
     }
 
@@ -631,7 +739,14 @@ impl Error {
             }
             Self::Transport { message, .. }
             | Self::InvalidInput { message }
-            | Self::Config { message } => clean(message),
+            | Self::Config { message, .. } => clean(message),
+            Self::Pagination {
+                position, message, ..
+            } => {
+                clean(position);
+                clean(message);
+            }
+            Self::TranscriptTooLarge { thread_id, .. } => clean(thread_id),
             // No text from the server.
             Self::Timeout { .. } | Self::ResponseTooLarge { .. } | Self::Unsupported { .. } => {}
         }
@@ -663,6 +778,8 @@ mod tests {
             Error::timeout(p, Duration::from_secs(1)),
             Error::decode(p, None, "expected a string", "{}", Some(200)),
             Error::response_too_large(p, 10),
+            Error::pagination(p, "cursor abc", "the server sent cursor abc again"),
+            Error::transcript_too_large(p, "cthr_1", "10 items"),
             Error::unsupported(p, Operation::Delete),
         ]
     }
@@ -683,6 +800,8 @@ mod tests {
                 "timeout",
                 "decode",
                 "response_too_large",
+                "pagination",
+                "transcript_too_large",
                 "unsupported"
             ]
         );
@@ -712,6 +831,10 @@ mod tests {
     fn predicates_and_constructors_agree() {
         let p = ProviderKind::OpenAiChatKit;
         assert!(Error::config("x").is_config());
+        assert_eq!(Error::config("x").provider(), None);
+        let revealed = Error::config_for(p, "base URL looks wrong");
+        assert!(revealed.is_config() && !revealed.is_retryable());
+        assert_eq!(revealed.provider(), Some(p));
         assert!(Error::authentication(p, ApiError::new("x")).is_authentication());
         let permanent = Error::provider_error(p, ApiError::new("x").with_code("bad"), false);
         assert!(permanent.is_provider_error() && !permanent.is_retryable());
@@ -733,5 +856,24 @@ mod tests {
             unsupported.to_string(),
             "chatkit does not support cancel_thread"
         );
+        let looped = Error::pagination(p, "cursor c", "sent again");
+        assert_eq!(looped.provider(), Some(p));
+        assert!(!looped.is_retryable());
+    }
+
+    #[test]
+    fn server_text_in_a_position_is_short_and_escaped() {
+        let error = Error::pagination(
+            ProviderKind::OpenAiChatKit,
+            format!("cursor \u{1b}]0;owned\u{7}{}", "x".repeat(500)),
+            "m",
+        );
+        let Error::Pagination { position, .. } = &error else {
+            unreachable!()
+        };
+        assert!(!position.contains('\u{1b}'), "{position}");
+        assert!(position.starts_with("cursor \\u{1b}]0;owned"), "{position}");
+        assert!(position.chars().count() < 140, "{position}");
+        assert!(position.ends_with('…'));
     }
 }

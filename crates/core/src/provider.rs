@@ -77,12 +77,15 @@ pub trait ThreadProvider: Send + Sync + 'static {
     /// A walk restarted with that cursor as [`ListQuery::cursor`] (and the same query
     /// otherwise) yields the rest of the listing: what resumable exports build on.
     ///
-    /// The default follows [`Page::next`] cursors from `list_threads`; providers with a
-    /// faster way (RevCent's concurrent windows) override it.
+    /// The default follows [`Page::next`] cursors from `list_threads`
+    /// ([`pagination::cursor_pages`]: no thread twice, and a cursor sent again ends the walk
+    /// with [`Error::Pagination`]); providers with a faster way (RevCent's concurrent
+    /// windows) override it.
     fn pages(self: Arc<Self>, query: ListQuery) -> BoxStream<'static, Result<Page<Thread>>> {
         let first = query.cursor.clone();
         let mut started = false;
         pagination::cursor_pages(
+            self.kind(),
             move |cursor| {
                 let provider = self.clone();
                 // The first request continues from the query's own cursor, if it has one.
@@ -94,6 +97,7 @@ pub trait ThreadProvider: Send + Sync + 'static {
                 };
                 async move { provider.list_threads(&query).await }
             },
+            |thread| Some(&thread.id),
             DEFAULT_PREFETCH_PAGES,
         )
     }

@@ -3,6 +3,7 @@
 use std::fmt;
 use std::future::Future;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use aithreads_core::pagination::cursor_stream;
 use aithreads_core::transport::{Call, Request, Response, Transport, endpoint};
@@ -13,7 +14,7 @@ use reqwest::Method;
 use serde::de::DeserializeOwned;
 use url::Url;
 
-use crate::config::ChatKitConfig;
+use crate::config::{BASE_URL_VAR, ChatKitConfig};
 use crate::error::{self, PROVIDER};
 use crate::generated::{
     ChatSessionResource, CreateChatSessionBody, DeletedThreadResource, ThreadItem,
@@ -23,6 +24,7 @@ use crate::input::{
     ListItemsParams, ListThreadsParams, check_list_items, check_list_threads, check_session,
     check_session_id, check_thread_id,
 };
+use crate::transcript;
 
 /// The value of the `OpenAI-Beta` header every ChatKit call carries.
 pub const BETA_HEADER: &str = "chatkit_beta=v1";
@@ -35,9 +37,23 @@ pub const BETA_HEADER: &str = "chatkit_beta=v1";
 /// Every call validates its input first ([`Error::InvalidInput`], nothing sent), then sends
 /// `Authorization: Bearer …`, `OpenAI-Beta: chatkit_beta=v1`, and `OpenAI-Organization` /
 /// `OpenAI-Project` when configured, retrying per the transport's policy.
+///
+/// Fetching a thread's items stops at a limit ([`ChatKitConfig::with_max_transcript_items`],
+/// [`ChatKitConfig::with_max_transcript_bytes`]), so no server can make one thread take
+/// unbounded memory or time.
 #[derive(Clone)]
 pub struct ChatKitClient {
     inner: Arc<Inner>,
+    /// Outside [`Inner`]: [`with_max_transcript_items`](Self::with_max_transcript_items) makes
+    /// a client with other limits that shares everything else.
+    limits: TranscriptLimits,
+}
+
+/// How much one thread's items may hold when fetched.
+#[derive(Debug, Clone, Copy)]
+struct TranscriptLimits {
+    items: usize,
+    bytes: usize,
 }
 
 /// What every clone shares: where to send, the key to send, the transport, the settings.
@@ -58,6 +74,7 @@ impl fmt::Debug for ChatKitClient {
             .field("transport", &self.inner.transport)
             .field("organization", &self.inner.organization)
             .field("project", &self.inner.project)
+            .field("transcript_limits", &self.limits)
             .finish_non_exhaustive()
     }
 }
@@ -67,19 +84,25 @@ impl ChatKitClient {
     /// base URL is not `https` (plain `http` only to loopback unless allowed), or a header value
     /// holds characters HTTP forbids.
     pub fn new(config: ChatKitConfig) -> Result<Self> {
-        let key = config.api_key()?.clone();
+        let key = config.api_key()?;
         let base_url = config
             .transport
             .check_base_url(PROVIDER, &config.base_url)?;
         let authorization = SecretString::from(format!("Bearer {}", key.expose_secret()));
+        let transport =
+            Transport::new(PROVIDER, config.transport, vec![key])?.with_base_url_var(BASE_URL_VAR);
         let client = Self {
             inner: Arc::new(Inner {
                 base_url,
                 authorization,
-                transport: Transport::new(PROVIDER, config.transport, vec![key])?,
+                transport,
                 organization: config.organization,
                 project: config.project,
             }),
+            limits: TranscriptLimits {
+                items: config.max_transcript_items,
+                bytes: config.max_transcript_bytes,
+            },
         };
         // Build one request now so a bad header value fails here, not on every call.
         client.request(Method::GET, client.inner.base_url.clone(), None)?;
@@ -95,6 +118,33 @@ impl ChatKitClient {
     /// The base URL requests go to.
     pub fn base_url(&self) -> &Url {
         &self.inner.base_url
+    }
+
+    /// This client, sharing its connections, with another limit on the items one thread may
+    /// hold when fetched (see [`ChatKitConfig::with_max_transcript_items`]); for a client
+    /// built elsewhere, from the environment say.
+    pub fn with_max_transcript_items(&self, items: usize) -> Self {
+        let mut client = self.clone();
+        client.limits.items = items;
+        client
+    }
+
+    /// This client, sharing its connections, with another limit on the bytes of item pages
+    /// one thread may take (see [`ChatKitConfig::with_max_transcript_bytes`]).
+    pub fn with_max_transcript_bytes(&self, bytes: usize) -> Self {
+        let mut client = self.clone();
+        client.limits.bytes = bytes;
+        client
+    }
+
+    /// The most items one thread may hold when fetched.
+    pub fn max_transcript_items(&self) -> usize {
+        self.limits.items
+    }
+
+    /// The most bytes of item pages one thread may take when fetched.
+    pub fn max_transcript_bytes(&self) -> usize {
+        self.limits.bytes
     }
 
     /// GetThreadMethod: `GET /chatkit/threads/{thread_id}`, one thread.
@@ -174,20 +224,40 @@ impl ChatKitClient {
         thread_id: &str,
         params: &ListItemsParams,
     ) -> Result<ThreadItemListResource> {
+        let (page, _bytes) = self.list_items_page(thread_id, params).await?;
+        Ok(page)
+    }
+
+    /// One page of a thread's items and the size of the body it came in.
+    async fn list_items_page(
+        &self,
+        thread_id: &str,
+        params: &ListItemsParams,
+    ) -> Result<(ThreadItemListResource, usize)> {
         check_thread_id(thread_id)?;
         check_list_items(params)?;
         let url = self.url(&["chatkit", "threads", thread_id, "items"], params.query());
-        self.send(
-            Call::idempotent("ListThreadItemsMethod"),
-            Method::GET,
-            url,
-            None,
-        )
-        .await
+        self.inner
+            .transport
+            .send(
+                Call::idempotent("ListThreadItemsMethod"),
+                || self.request(Method::GET, url.clone(), None),
+                |response| {
+                    let bytes = response.body.len();
+                    error::decode(response).map(|page| (page, bytes))
+                },
+            )
+            .await
     }
 
     /// Every item of a thread matching `params`, across all pages; walks like
     /// [`chatkit_threads`](Self::chatkit_threads).
+    ///
+    /// A thread holding more than the client's limits
+    /// ([`max_transcript_items`](Self::max_transcript_items),
+    /// [`max_transcript_bytes`](Self::max_transcript_bytes)) ends the stream with
+    /// [`Error::TranscriptTooLarge`] before the page that would pass them, so pages that never
+    /// end cost bounded time and memory.
     pub fn chatkit_thread_items(
         &self,
         thread_id: &str,
@@ -198,17 +268,21 @@ impl ChatKitClient {
         }
         let backward = params.before.is_some() && params.after.is_none();
         let client = self.clone();
-        let thread_id = thread_id.to_owned();
+        let budget = Arc::new(Budget::new(thread_id, self.limits));
         walk(backward, move |cursor| {
             let client = client.clone();
-            let thread_id = thread_id.clone();
+            let budget = budget.clone();
             let mut params = params.clone();
             if backward {
                 params.before = cursor.or(params.before);
             } else {
                 params.after = cursor.or(params.after);
             }
-            async move { client.list_chatkit_thread_items(&thread_id, &params).await }
+            async move {
+                let (page, bytes) = client.list_items_page(&budget.thread_id, &params).await?;
+                budget.spend(page.data.len(), bytes)?;
+                Ok(page)
+            }
         })
     }
 
@@ -293,17 +367,19 @@ impl ChatKitClient {
     }
 }
 
-/// DeleteThreadMethod's answer: a 404 on a retry means an earlier attempt, whose answer was
-/// lost, deleted the thread.
+/// DeleteThreadMethod's answer: OpenAI's "no such thread" on a retry means an earlier
+/// attempt, whose answer was lost, deleted the thread. A 404 that is not OpenAI's (a wrong
+/// base URL) stays an error.
 pub fn decode_delete(thread_id: &str, response: Response) -> Result<DeletedThreadResource> {
-    if response.attempt > 1 && response.status.as_u16() == 404 {
-        return Ok(DeletedThreadResource {
+    let retry = response.attempt > 1;
+    match error::decode(response) {
+        Err(error) if retry && error.is_not_found() => Ok(DeletedThreadResource {
             id: thread_id.to_owned(),
             object: "chatkit.thread.deleted".to_owned(),
             deleted: true,
-        });
+        }),
+        answer => answer,
     }
-    error::decode(response)
 }
 
 /// The cursor for the page after one: its `last_id` (or `first_id` walking backward) while
@@ -316,17 +392,60 @@ pub(crate) fn next_cursor(
     cursor_id.filter(|id| has_more && !page_is_empty && !id.is_empty())
 }
 
+/// What one walk over a thread's items has taken so far, against the client's limits.
+struct Budget {
+    thread_id: String,
+    limits: TranscriptLimits,
+    items: AtomicUsize,
+    bytes: AtomicUsize,
+}
+
+impl Budget {
+    fn new(thread_id: &str, limits: TranscriptLimits) -> Self {
+        Self {
+            thread_id: thread_id.to_owned(),
+            limits,
+            items: AtomicUsize::new(0),
+            bytes: AtomicUsize::new(0),
+        }
+    }
+
+    /// Counts a page of `items` that came in `bytes`; [`Error::TranscriptTooLarge`] when the
+    /// thread has now passed a limit.
+    fn spend(&self, items: usize, bytes: usize) -> Result<()> {
+        let items = self.items.fetch_add(items, Ordering::Relaxed) + items;
+        let bytes = self.bytes.fetch_add(bytes, Ordering::Relaxed) + bytes;
+        let limit = if items > self.limits.items {
+            format!("{} items", self.limits.items)
+        } else if bytes > self.limits.bytes {
+            format!("{} bytes", self.limits.bytes)
+        } else {
+            return Ok(());
+        };
+        Err(Error::transcript_too_large(
+            PROVIDER,
+            self.thread_id.clone(),
+            limit,
+        ))
+    }
+}
+
 /// The two list answers, which share one shape.
 trait CursorPage: Send + 'static {
     type Item: Send + 'static;
     /// Items, first id, last id, has more.
     fn into_parts(self) -> (Vec<Self::Item>, Option<String>, Option<String>, bool);
+    /// An item's id, so the walk never yields one twice.
+    fn id(item: &Self::Item) -> Option<&str>;
 }
 
 impl CursorPage for ThreadListResource {
     type Item = ThreadResource;
     fn into_parts(self) -> (Vec<ThreadResource>, Option<String>, Option<String>, bool) {
         (self.data, self.first_id, self.last_id, self.has_more)
+    }
+    fn id(thread: &ThreadResource) -> Option<&str> {
+        Some(&thread.id)
     }
 }
 
@@ -335,10 +454,17 @@ impl CursorPage for ThreadItemListResource {
     fn into_parts(self) -> (Vec<ThreadItem>, Option<String>, Option<String>, bool) {
         (self.data, self.first_id, self.last_id, self.has_more)
     }
+    fn id(item: &ThreadItem) -> Option<&str> {
+        transcript::item_id(item)
+    }
 }
 
 /// Streams every page `fetch(cursor)` returns, forward (`after = last_id`) or backward
 /// (`before = first_id`, each page reversed so items keep moving away from the start).
+///
+/// Core's [`cursor_stream`] keeps the walk finite: a cursor sent again (the same `last_id`
+/// with `has_more: true`, cursors cycling) ends it with [`Error::Pagination`], and no id is
+/// yielded twice.
 fn walk<L, F, Fut>(backward: bool, mut fetch: F) -> BoxStream<'static, Result<L::Item>>
 where
     L: CursorPage,
@@ -346,6 +472,7 @@ where
     Fut: Future<Output = Result<L>> + Send + 'static,
 {
     cursor_stream(
+        PROVIDER,
         move |cursor| {
             let page = fetch(cursor);
             async move {
@@ -358,6 +485,7 @@ where
                 Ok(Page::new(data, next, None))
             }
         },
+        L::id,
         DEFAULT_PREFETCH_PAGES,
     )
 }

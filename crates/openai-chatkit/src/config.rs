@@ -2,8 +2,8 @@
 
 use std::fmt;
 
-use aithreads_core::transport::TransportConfig;
-use aithreads_core::{Error, ExposeSecret, Result, SecretString};
+use aithreads_core::transport::{TransportConfig, credential};
+use aithreads_core::{ExposeSecret, Result, SecretString};
 
 /// OpenAI's API endpoint, the default base URL.
 pub const DEFAULT_BASE_URL: &str = "https://api.openai.com/v1";
@@ -19,6 +19,14 @@ pub const ORG_ID_VAR: &str = "OPENAI_ORG_ID";
 
 /// Environment variable naming the project, sent as `OpenAI-Project`.
 pub const PROJECT_ID_VAR: &str = "OPENAI_PROJECT_ID";
+
+/// Most items one thread may hold when its items are fetched (`get_thread`, the item
+/// stream), unless set with [`ChatKitConfig::with_max_transcript_items`].
+pub const DEFAULT_MAX_TRANSCRIPT_ITEMS: usize = 10_000;
+
+/// Most bytes of item pages (as received) one thread may take when its items are fetched,
+/// unless set with [`ChatKitConfig::with_max_transcript_bytes`]: 32 MiB.
+pub const DEFAULT_MAX_TRANSCRIPT_BYTES: usize = 32 * 1024 * 1024;
 
 /// Settings of a [`ChatKitClient`](crate::ChatKitClient).
 ///
@@ -42,6 +50,8 @@ pub struct ChatKitConfig {
     pub(crate) organization: Option<String>,
     pub(crate) project: Option<String>,
     pub(crate) transport: TransportConfig,
+    pub(crate) max_transcript_items: usize,
+    pub(crate) max_transcript_bytes: usize,
 }
 
 impl Default for ChatKitConfig {
@@ -53,6 +63,8 @@ impl Default for ChatKitConfig {
             organization: None,
             project: None,
             transport: TransportConfig::default(),
+            max_transcript_items: DEFAULT_MAX_TRANSCRIPT_ITEMS,
+            max_transcript_bytes: DEFAULT_MAX_TRANSCRIPT_BYTES,
         }
     }
 }
@@ -117,6 +129,36 @@ impl ChatKitConfig {
         self
     }
 
+    /// Sets the most items one thread may hold when its items are fetched (default
+    /// [`DEFAULT_MAX_TRANSCRIPT_ITEMS`]). A thread with more fails with
+    /// [`Error::TranscriptTooLarge`](aithreads_core::Error::TranscriptTooLarge) instead of
+    /// growing without bound, whatever a server sends (item pages that never end reached
+    /// 8 GB before this limit existed).
+    pub fn with_max_transcript_items(mut self, items: usize) -> Self {
+        self.max_transcript_items = items;
+        self
+    }
+
+    /// Sets the most bytes of item pages, as received, one thread may take when its items
+    /// are fetched (default [`DEFAULT_MAX_TRANSCRIPT_BYTES`]); beyond it,
+    /// [`Error::TranscriptTooLarge`](aithreads_core::Error::TranscriptTooLarge). With
+    /// [`with_max_transcript_items`](Self::with_max_transcript_items) it bounds the memory
+    /// of one `get_thread`; `n` of them in flight (a bulk get) hold at most `n` times this.
+    pub fn with_max_transcript_bytes(mut self, bytes: usize) -> Self {
+        self.max_transcript_bytes = bytes;
+        self
+    }
+
+    /// The most items one thread may hold when its items are fetched.
+    pub fn max_transcript_items(&self) -> usize {
+        self.max_transcript_items
+    }
+
+    /// The most bytes of item pages one thread may take when its items are fetched.
+    pub fn max_transcript_bytes(&self) -> usize {
+        self.max_transcript_bytes
+    }
+
     /// The base URL requests go to.
     pub fn base_url(&self) -> &str {
         &self.base_url
@@ -137,17 +179,11 @@ impl ChatKitConfig {
         &self.transport
     }
 
-    /// The API key; [`Error::Config`] naming `OPENAI_API_KEY` when none (or an empty one) was
+    /// The API key; [`Error::Config`](aithreads_core::Error::Config) naming `OPENAI_API_KEY` when none, or a blank one, was
     /// given.
-    pub(crate) fn api_key(&self) -> Result<&SecretString> {
-        self.api_key
-            .as_ref()
-            .filter(|key| !key.expose_secret().is_empty())
-            .ok_or_else(|| {
-                Error::config(format!(
-                    "missing {API_KEY_VAR}: set it or call with_api_key"
-                ))
-            })
+    pub(crate) fn api_key(&self) -> Result<SecretString> {
+        let key = self.api_key.as_ref().map(|key| key.expose_secret());
+        credential(key, API_KEY_VAR, "with_api_key").map(SecretString::from)
     }
 }
 
@@ -159,6 +195,8 @@ impl fmt::Debug for ChatKitConfig {
             .field("organization", &self.organization)
             .field("project", &self.project)
             .field("transport", &self.transport)
+            .field("max_transcript_items", &self.max_transcript_items)
+            .field("max_transcript_bytes", &self.max_transcript_bytes)
             .finish()
     }
 }
@@ -166,6 +204,7 @@ impl fmt::Debug for ChatKitConfig {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use aithreads_core::Error;
 
     fn vars<'a>(pairs: &'a [(&'a str, &'a str)]) -> impl Fn(&str) -> Option<String> + 'a {
         move |name| {
@@ -222,7 +261,14 @@ mod tests {
             );
         }
         assert!(ChatKitConfig::default().api_key().is_err());
-        assert!(ChatKitConfig::default().with_api_key("").api_key().is_err());
+        for blank in ["", "   ", "\t\n"] {
+            let err = crate::ChatKitClient::new(ChatKitConfig::default().with_api_key(blank))
+                .unwrap_err();
+            assert_eq!(
+                err.to_string(),
+                "configuration error: OPENAI_API_KEY is blank: set it or call with_api_key"
+            );
+        }
     }
 
     #[test]

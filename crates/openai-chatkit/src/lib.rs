@@ -83,6 +83,22 @@
 //! 5xx (an `x-should-retry` header overrides that, as in the official SDKs). A body that is
 //! not the envelope (a proxy's HTML page) keeps a short, redacted excerpt.
 //!
+//! A wrong base URL is reported as one: a 404 without the envelope, or OpenAI's own
+//! `Invalid URL (…)`, and any redirect (never followed, so the key goes nowhere else) are
+//! [`Error::Config`] naming `OPENAI_BASE_URL`. A blank key, or credentials inside the base URL,
+//! are [`Error::Config`] before any request.
+//!
+//! # Bounds a server cannot break
+//!
+//! - Every walk ends: a listing that sends a cursor again (`has_more: true` with the same
+//!   `last_id`, or cursors cycling) ends with [`Error::Pagination`] naming the cursor, and no
+//!   thread or item is yielded twice.
+//! - A thread's items are fetched up to [`DEFAULT_MAX_TRANSCRIPT_ITEMS`] items and
+//!   [`DEFAULT_MAX_TRANSCRIPT_BYTES`] of item pages ([`ChatKitConfig::with_max_transcript_items`],
+//!   [`ChatKitConfig::with_max_transcript_bytes`]); a larger one is
+//!   [`Error::TranscriptTooLarge`], so `get_thread` holds at most that much, and `n` of them
+//!   in flight at most `n` times that.
+//!
 //! # Unified model
 //!
 //! As a [`ThreadProvider`](core::ThreadProvider) (see the impl on [`ChatKitClient`]): statuses
@@ -113,7 +129,8 @@ pub use aithreads_core as core;
 pub use aithreads_core::{Error, Result};
 pub use client::{BETA_HEADER, ChatKitClient};
 pub use config::{
-    API_KEY_VAR, BASE_URL_VAR, ChatKitConfig, DEFAULT_BASE_URL, ORG_ID_VAR, PROJECT_ID_VAR,
+    API_KEY_VAR, BASE_URL_VAR, ChatKitConfig, DEFAULT_BASE_URL, DEFAULT_MAX_TRANSCRIPT_BYTES,
+    DEFAULT_MAX_TRANSCRIPT_ITEMS, ORG_ID_VAR, PROJECT_ID_VAR,
 };
 pub use generated::{
     Annotation, AttachmentType, AutomaticThreadTitlingParam, ChatSessionResource,

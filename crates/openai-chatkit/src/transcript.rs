@@ -13,6 +13,19 @@ pub(crate) fn messages(items: &[ThreadItem]) -> Vec<Message> {
     items.iter().map(message).collect()
 }
 
+/// The id of an item of any type (an unknown type's `id` member, when it has one).
+pub(crate) fn item_id(item: &ThreadItem) -> Option<&str> {
+    match item {
+        ThreadItem::UserMessage(m) => Some(&m.id),
+        ThreadItem::AssistantMessage(m) => Some(&m.id),
+        ThreadItem::Widget(w) => Some(&w.id),
+        ThreadItem::ClientToolCall(c) => Some(&c.id),
+        ThreadItem::Task(t) => Some(&t.id),
+        ThreadItem::TaskGroup(g) => Some(&g.id),
+        ThreadItem::Unknown(value) => value.get("id").and_then(|v| v.as_str()),
+    }
+}
+
 /// One item as a transcript [`Message`].
 ///
 /// User and assistant messages keep their text; everything else is summarised in brackets, one
@@ -61,7 +74,7 @@ pub fn message(item: &ThreadItem) -> Message {
         ThreadItem::Unknown(value) => {
             let tag = item.tag().to_owned();
             return Message::new(Role::Other(tag.clone()), format!("[{tag}]"))
-                .with_id(value.get("id").and_then(|v| v.as_str()).map(str::to_owned))
+                .with_id(item_id(item).map(str::to_owned))
                 .with_created_at(
                     value
                         .get("created_at")

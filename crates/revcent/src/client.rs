@@ -5,7 +5,7 @@ use std::fmt;
 use std::ops::RangeInclusive;
 use std::sync::Arc;
 
-use aithreads_core::transport::{Call, Request, Response, Transport, endpoint};
+use aithreads_core::transport::{Call, Request, Response, Transport, credential, endpoint};
 use aithreads_core::{ApiError, CancelOutcome, Error, ExposeSecret, Result, SecretString};
 use futures::FutureExt;
 use futures::future::BoxFuture;
@@ -14,7 +14,7 @@ use http::Method;
 use time::OffsetDateTime;
 use url::Url;
 
-use crate::config::{API_KEY_VAR, RevCentConfig};
+use crate::config::{API_KEY_VAR, BASE_URL_VAR, RevCentConfig};
 use crate::error::{self, PROVIDER};
 use crate::generated::{
     AiThread, AiThreadList, AiThreadListParams, AiThreadStatus, CancelAiThreadResult,
@@ -97,15 +97,13 @@ impl RevCentClient {
     /// A client for `config`. Fails with [`Error::Config`] when no API key is set or the
     /// base URL is not acceptable.
     pub fn new(config: RevCentConfig) -> Result<Self> {
-        let api_key = config.api_key.ok_or_else(|| {
-            Error::config(format!(
-                "missing {API_KEY_VAR}: set it or call with_api_key"
-            ))
-        })?;
+        let api_key = config.api_key.as_ref().map(|key| key.expose_secret());
+        let api_key = SecretString::from(credential(api_key, API_KEY_VAR, "with_api_key")?);
         let base_url = config
             .transport
             .check_base_url(PROVIDER, &config.base_url)?;
-        let transport = Transport::new(PROVIDER, config.transport, vec![api_key.clone()])?;
+        let transport = Transport::new(PROVIDER, config.transport, vec![api_key.clone()])?
+            .with_base_url_var(BASE_URL_VAR);
         Ok(Self {
             inner: Arc::new(Inner {
                 base_url,

@@ -17,6 +17,7 @@ use aithreads_core::transport::{Response, excerpt, retry_after};
 use aithreads_core::{ApiError, Error, ProviderKind, Result};
 use serde::de::DeserializeOwned;
 
+use crate::config::BASE_URL_VAR;
 use crate::generated::ApiStandardError;
 
 pub(crate) const PROVIDER: ProviderKind = ProviderKind::RevCent;
@@ -137,9 +138,16 @@ fn standard_error(response: &Response) -> Option<ApiStandardError> {
 
 /// The error for a response that failed: from the envelope when there is one, else from the
 /// status with a short, redacted excerpt of the body (a proxy's HTML page, say).
+///
+/// A 404 without the envelope did not come from RevCent's API (which answers a missing
+/// thread with its envelope): the base URL looks wrong (`REVCENT_BASE_URL` missing `/v2`,
+/// say), an [`Error::Config`] naming the variable, never "not found" for every thread.
 fn response_error(response: &Response) -> Error {
     match standard_error(response) {
         Some(envelope) => envelope_error(response, envelope),
+        None if response.status == http::StatusCode::NOT_FOUND => {
+            response.wrong_base_url_error(PROVIDER, BASE_URL_VAR)
+        }
         None => response.status_error(PROVIDER, ApiError::new(response.body_excerpt())),
     }
 }
@@ -288,6 +296,15 @@ mod tests {
         ] {
             let err = decode(&response(200, body), promise).unwrap_err();
             assert!(err.is_decode(), "{body}: {err:?}");
+        }
+    }
+
+    #[test]
+    fn a_404_without_the_envelope_says_the_base_url_looks_wrong() {
+        for body in ["404 page not found", "", r#"{"message":"Not Found"}"#] {
+            let err = decode::<serde_json::Value>(&response(404, body), |_| true).unwrap_err();
+            assert!(err.is_config(), "{body}: {err:?}");
+            assert!(err.to_string().contains("check REVCENT_BASE_URL"), "{err}");
         }
     }
 

@@ -56,6 +56,9 @@
 //! `message`, `result`, `api_call_id`), one success marker (`code: 1`), and neither its HTTP
 //! statuses nor its error codes. So:
 //!
+//! - A 404 without the envelope did not come from the API (a base URL missing `/v2`): it is
+//!   [`core::Error::Config`] naming `REVCENT_BASE_URL`, and so is any redirect, which is never
+//!   followed (the `x-api-key` goes nowhere else).
 //! - A success needs a 2xx answer with `code: 1` **and** what the operation promises:
 //!   GetAIThread the thread's `id`, equal to the id asked for; GetAIThreads `results`,
 //!   `total_count` and `total_pages`, every result with an `id`; CancelAIThread an

@@ -19,6 +19,11 @@
 //! what lies between. `has_more` says whether more follow in that direction, `first_id` /
 //! `last_id` name the page's ends. A cursor naming a thread deleted meanwhile keeps its place;
 //! one that never existed is a 400 naming `after` or `before`.
+//!
+//! The hostile listing faults bend the listings here: [`Fault::RepeatCursor`] answers the
+//! first page whatever the cursor, [`Fault::CycleCursors`] the first page again after the
+//! second (cursors A → B → A), both saying there is more; [`Fault::EndlessPages`] answers
+//! item listings with fresh items for ever.
 
 mod failure;
 mod listing;
@@ -28,7 +33,9 @@ mod sessions;
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
-use aithreads_openai_chatkit::generated::ActiveStatus;
+use aithreads_openai_chatkit::generated::{
+    ActiveStatus, UserMessageContent, UserMessageInputText, UserMessageItem,
+};
 use aithreads_openai_chatkit::{
     BETA_HEADER, ChatSessionResource, ChatSessionStatus, DeletedThreadResource, ThreadItem,
     ThreadItemListResource, ThreadListResource, ThreadResource, ThreadStatus,
@@ -41,12 +48,12 @@ use axum::http::request::Parts;
 use axum::http::{HeaderValue, Method, Uri, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
-use axum::{Json, middleware};
+use axum::{Extension, Json, middleware};
 
 pub use failure::Failure;
 pub use seed::USERS;
 
-use crate::{Sim, SimConfig};
+use crate::{Fault, Sim, SimConfig};
 use listing::{Key, Query as ListQuery};
 
 /// What a stored thread's items are.
@@ -423,10 +430,12 @@ fn path(path: Result<Path<String>, PathRejection>) -> Result<String, Failure> {
 async fn list_threads(
     AxumState(sim): AxumState<Arc<Sim>>,
     _: Authorized,
+    fault: Option<Extension<Fault>>,
     pairs: Result<Query<Vec<(String, String)>>, QueryRejection>,
 ) -> Answer<ThreadListResource> {
     let query = ListQuery::parse(&query(pairs)?, true)?;
-    sim.chatkit().list_threads(&query).map(Json)
+    let state = sim.chatkit();
+    bend(fault, &query, |q| state.list_threads(q)).map(Json)
 }
 
 async fn get_thread(
@@ -462,12 +471,110 @@ async fn delete_thread(
 async fn list_items(
     AxumState(sim): AxumState<Arc<Sim>>,
     _: Authorized,
+    fault: Option<Extension<Fault>>,
     id: Result<Path<String>, PathRejection>,
     pairs: Result<Query<Vec<(String, String)>>, QueryRejection>,
 ) -> Answer<ThreadItemListResource> {
     let id = path(id)?;
     let query = ListQuery::parse(&query(pairs)?, false)?;
-    sim.chatkit().list_items(&id, &query).map(Json)
+    let state = sim.chatkit();
+    if let Some(Extension(Fault::EndlessPages)) = fault {
+        state.stored(&id).ok_or_else(|| Failure::no_thread(&id))?;
+        return Ok(Json(endless_items(&id, &query)));
+    }
+    bend(fault, &query, |q| state.list_items(&id, q)).map(Json)
+}
+
+/// The two list answers, as [`bend`] needs them.
+trait Listed {
+    fn last_id(&self) -> Option<&str>;
+    fn say_more(&mut self);
+}
+
+impl Listed for ThreadListResource {
+    fn last_id(&self) -> Option<&str> {
+        self.last_id.as_deref()
+    }
+    fn say_more(&mut self) {
+        self.has_more = true;
+    }
+}
+
+impl Listed for ThreadItemListResource {
+    fn last_id(&self) -> Option<&str> {
+        self.last_id.as_deref()
+    }
+    fn say_more(&mut self) {
+        self.has_more = true;
+    }
+}
+
+/// A listing's answer to `query` as a hostile server gives it under `fault`, from the honest
+/// `list`:
+/// - [`Fault::RepeatCursor`]: the first page whatever the cursor, saying there is more, so
+///   `last_id` comes back the same;
+/// - [`Fault::CycleCursors`]: the honest page after the first page's `last_id` (A), and the
+///   first page for any other cursor (after B), always saying there is more: A → B → A.
+fn bend<L: Listed>(
+    fault: Option<Extension<Fault>>,
+    query: &ListQuery,
+    list: impl Fn(&ListQuery) -> Result<L, Failure>,
+) -> Result<L, Failure> {
+    let first = || {
+        list(&ListQuery {
+            after: None,
+            before: None,
+            ..query.clone()
+        })
+    };
+    let mut page = match fault {
+        Some(Extension(Fault::RepeatCursor)) => first()?,
+        Some(Extension(Fault::CycleCursors)) => {
+            let first = first()?;
+            match &query.after {
+                Some(after) if first.last_id() == Some(after) => list(query)?,
+                _ => first,
+            }
+        }
+        _ => return list(query),
+    };
+    page.say_more();
+    Ok(page)
+}
+
+/// Words in each item of [`endless_items`]: about a kilobyte of text, like a real message.
+const ENDLESS_ITEM_WORDS: usize = 170;
+
+/// A page of fresh user messages that says there is more, whatever the cursor: items
+/// `cthi_endless_<n>`, numbered on from the cursor.
+fn endless_items(thread_id: &str, query: &ListQuery) -> ThreadItemListResource {
+    let start = query
+        .after
+        .as_deref()
+        .and_then(|after| after.strip_prefix("cthi_endless_")?.parse::<u64>().ok())
+        .map_or(0, |n| n + 1);
+    let text = "lorem ".repeat(ENDLESS_ITEM_WORDS);
+    let data: Vec<ThreadItem> = (start..start + query.limit as u64)
+        .map(|n| {
+            let content = vec![UserMessageContent::InputText(UserMessageInputText::new(
+                text.clone(),
+            ))];
+            ThreadItem::UserMessage(UserMessageItem::new(
+                format!("cthi_endless_{n}"),
+                "chatkit.thread_item",
+                1_700_000_000 + n as i64,
+                thread_id,
+                content,
+                Vec::new(),
+            ))
+        })
+        .collect();
+    let key = |item: Option<&ThreadItem>| item.map(|i| item_key(i).1);
+    let (first_id, last_id) = (key(data.first()), key(data.last()));
+    let mut list = ThreadItemListResource::new("list", data, true);
+    list.first_id = first_id;
+    list.last_id = last_id;
+    list
 }
 
 async fn create_session(

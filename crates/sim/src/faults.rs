@@ -17,6 +17,19 @@
 //! Status faults and `reset` answer before the request is handled; `truncate`,
 //! `invalid-json`, `wrong-content-type`, `oversized` and `timeout` let the handler run (state
 //! changes) and then spoil or withhold the answer, as when a response is lost on the way back.
+//!
+//! Hostile servers, which lie rather than fail:
+//!
+//! ```text
+//! chatkit:repeat-cursor      listings ignore the cursor: every page is the first, has_more: true
+//! chatkit:cycle-cursors      listings cycle A -> B -> A: after the second page, the first again
+//! chatkit:endless-pages      item listings never end: fresh items, has_more: true, for ever
+//! revcent:redirect=307:9000  answer 307 to the same path on 127.0.0.1:9000 (another origin)
+//! plain-404                  a web server's 404 page, not the provider's error envelope
+//! ```
+//!
+//! `redirect` and `plain-404` answer before the request is handled; the listing faults reach
+//! the ChatKit listing handlers, which bend their answers (other requests are unaffected).
 
 use std::fmt;
 use std::str::FromStr;
@@ -25,7 +38,7 @@ use std::time::Duration;
 
 use aithreads_core::ProviderKind;
 use axum::body::Body;
-use axum::http::{HeaderValue, Response, StatusCode, header};
+use axum::http::{HeaderValue, Response, StatusCode, Uri, header};
 use bytes::Bytes;
 use futures::StreamExt;
 use rand::rngs::StdRng;
@@ -58,6 +71,25 @@ pub enum Fault {
     WrongContentType,
     /// The answer is larger than any client accepts.
     Oversized,
+    /// Listings ignore their cursor and say there is more: every page is the first one, with
+    /// the same `last_id` again.
+    RepeatCursor,
+    /// Listings cycle: the page after the first is honest, the page after that is the first
+    /// again, so the cursors go A → B → A.
+    CycleCursors,
+    /// Item listings never end: every page holds fresh items and says there is more.
+    EndlessPages,
+    /// This redirect status with a `Location` to the same path and query on
+    /// `127.0.0.1:port`, another origin.
+    Redirect {
+        /// 301, 302, 303, 307 or 308.
+        status: u16,
+        /// The other origin's port.
+        port: u16,
+    },
+    /// HTTP 404 with a web server's plain page instead of the provider's error envelope, as
+    /// when a base URL misses its path.
+    PlainNotFound,
 }
 
 impl Fault {
@@ -65,7 +97,20 @@ impl Fault {
     pub fn short_circuits(self) -> bool {
         matches!(
             self,
-            Self::RateLimited { .. } | Self::Status(_) | Self::Reset
+            Self::RateLimited { .. }
+                | Self::Status(_)
+                | Self::Reset
+                | Self::Redirect { .. }
+                | Self::PlainNotFound
+        )
+    }
+
+    /// Whether the fault bends listings (handed to the listing handlers) rather than the
+    /// answer as a whole.
+    pub fn bends_listings(self) -> bool {
+        matches!(
+            self,
+            Self::RepeatCursor | Self::CycleCursors | Self::EndlessPages
         )
     }
 }
@@ -102,6 +147,26 @@ impl FromStr for Fault {
             "invalid-json" => Self::InvalidJson,
             "wrong-content-type" => Self::WrongContentType,
             "oversized" => Self::Oversized,
+            "repeat-cursor" => Self::RepeatCursor,
+            "cycle-cursors" => Self::CycleCursors,
+            "endless-pages" => Self::EndlessPages,
+            "plain-404" => Self::PlainNotFound,
+            "redirect" => {
+                let (status, port) = value
+                    .and_then(|v| v.split_once(':'))
+                    .ok_or_else(|| format!("`{text}`: write redirect=STATUS:PORT"))?;
+                let status = status
+                    .parse()
+                    .ok()
+                    .filter(|s| [301, 302, 303, 307, 308].contains(s))
+                    .ok_or_else(|| {
+                        format!("`{text}`: the status must be 301, 302, 303, 307 or 308")
+                    })?;
+                let port = port
+                    .parse()
+                    .map_err(|_| format!("`{text}`: the port must be a number up to 65535"))?;
+                Self::Redirect { status, port }
+            }
             other => return Err(format!("unknown fault `{other}`")),
         })
     }
@@ -119,6 +184,11 @@ impl fmt::Display for Fault {
             Self::InvalidJson => f.write_str("invalid-json"),
             Self::WrongContentType => f.write_str("wrong-content-type"),
             Self::Oversized => f.write_str("oversized"),
+            Self::RepeatCursor => f.write_str("repeat-cursor"),
+            Self::CycleCursors => f.write_str("cycle-cursors"),
+            Self::EndlessPages => f.write_str("endless-pages"),
+            Self::Redirect { status, port } => write!(f, "redirect={status}:{port}"),
+            Self::PlainNotFound => f.write_str("plain-404"),
         }
     }
 }
@@ -179,7 +249,9 @@ impl FromStr for FaultRule {
 
     fn from_str(text: &str) -> Result<Self, String> {
         let text = text.trim();
+        // A `:` after a `=` belongs to the fault (`redirect=307:9000`).
         let (provider, rest) = match text.split_once(':') {
+            Some((name, _)) if name.contains('=') => (None, text),
             Some(("*", rest)) => (None, rest),
             Some((name, rest)) => (
                 Some(name.parse::<ProviderKind>().map_err(|e| e.to_string())?),
@@ -288,9 +360,29 @@ fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
         .unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
-/// The answer for a fault that short-circuits the request, in the provider's error shape.
-pub fn short_circuit(provider: Option<ProviderKind>, fault: Fault) -> Response<Body> {
+/// The answer for a fault that short-circuits a request for `uri`, in the provider's error
+/// shape where it has one.
+pub fn short_circuit(provider: Option<ProviderKind>, fault: Fault, uri: &Uri) -> Response<Body> {
     match fault {
+        Fault::Redirect { status, port } => {
+            let target = uri.path_and_query().map_or("/", |p| p.as_str());
+            let mut response = Response::new(Body::empty());
+            *response.status_mut() = StatusCode::from_u16(status).unwrap_or(StatusCode::FOUND);
+            if let Ok(location) = HeaderValue::from_str(&format!("http://127.0.0.1:{port}{target}"))
+            {
+                response.headers_mut().insert(header::LOCATION, location);
+            }
+            response
+        }
+        Fault::PlainNotFound => {
+            let mut response = Response::new(Body::from("404 page not found\n"));
+            *response.status_mut() = StatusCode::NOT_FOUND;
+            response.headers_mut().insert(
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("text/plain; charset=utf-8"),
+            );
+            response
+        }
         Fault::RateLimited { retry_after } => {
             let mut response = error_response(
                 provider,
@@ -445,6 +537,14 @@ mod tests {
         );
         let rule: FaultRule = "reset".parse().unwrap();
         assert_eq!(rule, FaultRule::always(None, Fault::Reset));
+        let rule: FaultRule = "redirect=307:9000#2".parse().unwrap();
+        let redirect = Fault::Redirect {
+            status: 307,
+            port: 9000,
+        };
+        assert_eq!(rule, FaultRule::next(None, redirect, 2));
+        let rule: FaultRule = "revcent:redirect=301:1".parse().unwrap();
+        assert_eq!(rule.provider, Some(ProviderKind::RevCent));
         for bad in [
             "slack:500",
             "chatkit:418",
@@ -469,8 +569,21 @@ mod tests {
             "invalid-json",
             "wrong-content-type",
             "oversized",
+            "repeat-cursor",
+            "cycle-cursors",
+            "endless-pages",
+            "redirect=307:9000",
+            "plain-404",
         ] {
             assert_eq!(text.parse::<Fault>().unwrap().to_string(), text);
+        }
+        for bad in [
+            "redirect",
+            "redirect=200:1",
+            "redirect=307",
+            "redirect=301:x",
+        ] {
+            assert!(bad.parse::<Fault>().is_err(), "{bad} parsed");
         }
     }
 

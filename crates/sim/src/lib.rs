@@ -257,7 +257,7 @@ fn provider_of(path: &str) -> Option<ProviderKind> {
 
 async fn count_and_inject_faults(
     State(sim): State<Arc<Sim>>,
-    request: Request,
+    mut request: Request,
     next: Next,
 ) -> Response {
     sim.requests.fetch_add(1, Ordering::SeqCst);
@@ -267,7 +267,13 @@ async fn count_and_inject_faults(
     }
     match sim.faults.pick(provider) {
         None => next.run(request).await,
-        Some(fault) if fault.short_circuits() => faults::short_circuit(provider, fault),
+        Some(fault) if fault.short_circuits() => {
+            faults::short_circuit(provider, fault, request.uri())
+        }
+        Some(fault) if fault.bends_listings() => {
+            request.extensions_mut().insert(fault);
+            next.run(request).await
+        }
         Some(Fault::Latency(delay)) => {
             tokio::time::sleep(delay).await;
             next.run(request).await

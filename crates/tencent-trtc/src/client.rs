@@ -5,7 +5,7 @@ use std::num::NonZeroU32;
 use std::sync::Arc;
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use aithreads_core::transport::{Call, RateLimit, Request, Response, Transport};
+use aithreads_core::transport::{Call, RateLimit, Request, Response, Transport, credential};
 use aithreads_core::{CancelOutcome, Error, ExposeSecret, Result, SecretString, validate};
 use bytes::Bytes;
 use http::Method;
@@ -14,7 +14,8 @@ use serde::de::DeserializeOwned;
 use url::Url;
 
 use crate::config::{
-    API_VERSION, Language, REGION_VAR, SECRET_ID_VAR, SECRET_KEY_VAR, SERVICE, TrtcConfig,
+    API_VERSION, ENDPOINT_VAR, Language, REGION_VAR, SECRET_ID_VAR, SECRET_KEY_VAR, SERVICE,
+    TOKEN_VAR, TrtcConfig,
 };
 use crate::error::{self, PROVIDER, decode};
 use crate::generated::{
@@ -105,10 +106,18 @@ impl TrtcClient {
     /// A client from a configuration; fails with [`Error::Config`] when a credential is
     /// missing or the endpoint is unusable.
     pub fn new(config: TrtcConfig) -> Result<Self> {
-        let missing =
-            |var: &str| Error::config(format!("missing {var}: set it or call with_credentials"));
-        let secret_id = config.secret_id.ok_or_else(|| missing(SECRET_ID_VAR))?;
-        let secret_key = config.secret_key.ok_or_else(|| missing(SECRET_KEY_VAR))?;
+        let secret_id = credential(
+            config.secret_id.as_deref(),
+            SECRET_ID_VAR,
+            "with_credentials",
+        )?
+        .to_owned();
+        let secret_key = config.secret_key.as_ref().map(|key| key.expose_secret());
+        let secret_key =
+            SecretString::from(credential(secret_key, SECRET_KEY_VAR, "with_credentials")?);
+        if let Some(token) = &config.token {
+            credential(Some(token.expose_secret()), TOKEN_VAR, "with_token")?;
+        }
         if !secret_id.bytes().all(|b| b.is_ascii_graphic() && b != b',') {
             return Err(Error::config(format!(
                 "{SECRET_ID_VAR} contains characters a SecretId never has"
@@ -126,7 +135,8 @@ impl TrtcClient {
         // The SecretId is scrubbed from errors too: it names the account.
         let mut secrets = vec![SecretString::from(secret_id.clone()), secret_key.clone()];
         secrets.extend(config.token.clone());
-        let transport = Transport::new(PROVIDER, config.transport, secrets)?;
+        let transport =
+            Transport::new(PROVIDER, config.transport, secrets)?.with_base_url_var(ENDPOINT_VAR);
         let limits = config.rate_limits.then(|| {
             ACTIONS
                 .iter()
@@ -455,6 +465,31 @@ mod tests {
             "ftp://x",
         ] {
             assert!(endpoint_url(&transport, bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn blank_credentials_are_configuration_errors_naming_the_variable() {
+        let cases = [
+            (TrtcConfig::new().with_credentials("", "key"), SECRET_ID_VAR),
+            (
+                TrtcConfig::new().with_credentials("AKID", "  "),
+                SECRET_KEY_VAR,
+            ),
+            (
+                TrtcConfig::new()
+                    .with_credentials("AKID", "key")
+                    .with_token("\n"),
+                TOKEN_VAR,
+            ),
+        ];
+        for (config, var) in cases {
+            let error = TrtcClient::new(config).unwrap_err();
+            assert!(error.is_config(), "{error:?}");
+            assert!(
+                error.message().starts_with(&format!("{var} is blank")),
+                "{error}"
+            );
         }
     }
 

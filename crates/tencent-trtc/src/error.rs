@@ -132,9 +132,13 @@ pub(crate) fn explain_region(error: Error, action: &ActionSpec, site: Site, regi
 ///
 /// A 429 is throttling whoever sent it: [`Error::RateLimited`] with the gateway's
 /// `Retry-After`, so the wait it asks for is honoured and a start or control that surely did
-/// not land is retried.
+/// not land is retried. A 404 means the endpoint is not Tencent's API: an [`Error::Config`]
+/// naming `TENCENTCLOUD_TRTC_ENDPOINT`, never a task "not found".
 fn http_status_error(response: &Response) -> Error {
     let status = response.status.as_u16();
+    if status == 404 {
+        return response.wrong_base_url_error(PROVIDER, ENDPOINT_VAR);
+    }
     let details = ApiError::new(format!(
         "unexpected HTTP status from the endpoint (Tencent answers API errors in HTTP 200): {}",
         response.body_excerpt()
@@ -304,6 +308,18 @@ mod tests {
                 explain_region(error, &STOP_AI_CONVERSATION, Site::International, "ap-x");
             assert_eq!(explained.to_string(), text);
         }
+    }
+
+    #[test]
+    fn a_404_says_the_endpoint_looks_wrong() {
+        let error = decode::<serde_json::Value>(&http(404, &[], "<h1>Not Found</h1>")).unwrap_err();
+        assert!(error.is_config(), "{error:?}");
+        assert!(
+            error
+                .to_string()
+                .contains("check TENCENTCLOUD_TRTC_ENDPOINT"),
+            "{error}"
+        );
     }
 
     #[test]

@@ -84,7 +84,9 @@
 //! Tencent answers API errors inside an HTTP 200:
 //! `{"Response": {"Error": {"Code", "Message"}, "RequestId"}}`; any other status comes from
 //! a gateway or proxy, not the API: `Provider` with that status, transient for 408 and 5xx,
-//! except a 429, which is `RateLimited` with the gateway's `Retry-After`.
+//! except a 429, which is `RateLimited` with the gateway's `Retry-After`, and a 404 or a
+//! redirect (never followed), which are `Config` naming `TENCENTCLOUD_TRTC_ENDPOINT`: the
+//! endpoint is not Tencent's API.
 //!
 //! | `Error.Code` | [`Error`] |
 //! |---|---|

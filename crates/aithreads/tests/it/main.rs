@@ -9,4 +9,5 @@ mod export;
 mod fault_matrix;
 mod fourth_provider;
 mod revcent_readings;
+mod hostile;
 mod secrets;

@@ -38,6 +38,8 @@ use futures::StreamExt;
 
 const REVCENT_KEY: &str = "rc-FAKE-KEY-5a8e1f0c93";
 const TENCENT_SECRET_KEY: &str = "tc-FAKE-SECRETKEY-77d2b0";
+/// Not a secret strictly, but it names the account's key: scrubbed like one.
+const TENCENT_SECRET_ID: &str = "AKIDsecretaudit000000000000000000";
 const TENCENT_TOKEN: &str = "tc-FAKE-TOKEN-0f3a9c";
 const OPENAI_KEY: &str = "sk-FAKE-openai-3c6d1e";
 const WRONG_REVCENT_KEY: &str = "rc-WRONG-KEY-91b7c2";
@@ -46,8 +48,9 @@ const WRONG_OPENAI_KEY: &str = "sk-WRONG-openai-8f2d";
 /// A third party's key inside TRTC's `LLMConfig`.
 const LLM_KEY: &str = "sk-FAKE-llm-key-2b9e";
 
-const SECRETS: [&str; 8] = [
+const SECRETS: [&str; 9] = [
     REVCENT_KEY,
+    TENCENT_SECRET_ID,
     TENCENT_SECRET_KEY,
     TENCENT_TOKEN,
     OPENAI_KEY,
@@ -147,8 +150,12 @@ impl Shown {
         }
     }
 
+    /// A value's `Debug`. The SecretId is only kept out of errors and logs: `Debug` of a
+    /// configuration shows it on purpose, to tell which account a client uses.
     fn debug(&mut self, what: &str, value: &dyn Debug) {
-        self.0.push(format!("{what}: {value:?} | {value:#?}"));
+        let text = format!("{what}: {value:?} | {value:#?}");
+        self.0
+            .push(text.replace(TENCENT_SECRET_ID, "(the SecretId)"));
     }
 
     fn panic(&mut self, what: &str, f: impl FnOnce()) {
@@ -183,7 +190,7 @@ impl Shown {
 fn credentials() -> Credentials {
     Credentials {
         revcent_api_key: REVCENT_KEY.into(),
-        tencent_secret_id: "AKIDsecretaudit000000000000000000".into(),
+        tencent_secret_id: TENCENT_SECRET_ID.into(),
         tencent_secret_key: TENCENT_SECRET_KEY.into(),
         openai_api_key: OPENAI_KEY.into(),
     }

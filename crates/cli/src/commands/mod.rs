@@ -26,7 +26,10 @@ pub async fn run(cli: Cli, local: Option<UtcOffset>) -> Result<(), Failure> {
     let profile = cli.profile.as_deref();
     // Configuration is read only by the commands that talk to a provider, for the
     // providers they need.
-    let client = |needs| config::client(profile, needs, concurrency);
+    let max_items = cli.max_items;
+    let client = |needs| {
+        config::client(profile, needs, concurrency).map(|client| with_max_items(client, max_items))
+    };
     let one = |kind| client(Needs::Provider(kind));
     match cli.command {
         Command::List(args) => {
@@ -76,6 +79,17 @@ pub async fn run(cli: Cli, local: Option<UtcOffset>) -> Result<(), Failure> {
             );
             Ok(())
         }
+    }
+}
+
+/// `client` with `--max-items` applied to its ChatKit client.
+fn with_max_items(client: Client, max_items: Option<usize>) -> Client {
+    match (max_items, client.chatkit()) {
+        (Some(items), Ok(chatkit)) => {
+            let chatkit = chatkit.with_max_transcript_items(items);
+            client.with_chatkit(chatkit)
+        }
+        _ => client,
     }
 }
 

@@ -475,8 +475,23 @@ fn the_simulator_banner_pastes_into_a_working_configuration() {
         .stderr(Stdio::null())
         .spawn()
         .unwrap();
+    // The banner is read on a thread of its own, so a simulator that never prints fails the
+    // test within a bound instead of hanging it.
+    let stdout = child.stdout.take().unwrap();
+    let (lines_tx, lines) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stdout).lines() {
+            if lines_tx.send(line).is_err() {
+                return;
+            }
+        }
+    });
     let mut exports = Vec::new();
-    for line in BufReader::new(child.stdout.take().unwrap()).lines() {
+    loop {
+        let Ok(line) = lines.recv_timeout(std::time::Duration::from_secs(30)) else {
+            let _ = child.kill();
+            panic!("the simulator printed no complete banner within 30 s: {exports:?}");
+        };
         let line = line.unwrap();
         if let Some(assignment) = line.strip_prefix("export ") {
             let (name, value) = assignment.split_once('=').unwrap();

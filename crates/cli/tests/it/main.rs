@@ -14,3 +14,4 @@ mod pipelines;
 mod revcent;
 mod trtc;
 mod watch;
+mod hostile;

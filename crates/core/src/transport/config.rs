@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use url::Url;
 
-use crate::error::{Error, Result};
+use crate::error::{Error, Result, short_text};
 use crate::provider_kind::ProviderKind;
 use crate::transport::{RateLimit, RetryPolicy};
 
@@ -26,7 +26,10 @@ pub struct TransportConfig {
     /// Allow plain `http://` to hosts other than loopback (default false).
     pub allow_http: bool,
     /// Use this `reqwest::Client` (proxies, custom TLS) instead of building one; its own
-    /// connect timeout then applies.
+    /// connect timeout and redirect policy then apply. Build it with
+    /// `redirect(reqwest::redirect::Policy::none())`: a client that follows redirects may
+    /// send credentials to wherever a server points (the transport still refuses any
+    /// redirect answer it is handed).
     pub http_client: Option<reqwest::Client>,
 }
 
@@ -83,13 +86,22 @@ impl TransportConfig {
     }
 
     /// Checks a provider's base URL: `https`, or `http` to a loopback host, or `http`
-    /// anywhere when [`allow_http`](Self::allow_http) is set.
+    /// anywhere when [`allow_http`](Self::allow_http) is set; never with credentials in it
+    /// (`https://user:pass@host`), which would travel with every request and show wherever
+    /// the URL is printed. No error repeats the credentials.
     pub fn check_base_url(&self, provider: ProviderKind, text: &str) -> Result<Url> {
         let url = Url::parse(text).map_err(|e| {
             Error::config(format!(
-                "{provider} base URL `{text}` is not a valid URL: {e}"
+                "{provider} base URL `{}` is not a valid URL: {e}",
+                short_text(&without_userinfo(text))
             ))
         })?;
+        if !url.username().is_empty() || url.password().is_some() {
+            return Err(Error::config(format!(
+                "{provider} base URL must not hold credentials (`name:secret@`): remove \
+                 them and give the key through the provider's key variable or setter"
+            )));
+        }
         match url.scheme() {
             "https" => Ok(url),
             "http" if self.allow_http || is_loopback(&url) => Ok(url),
@@ -101,6 +113,48 @@ impl TransportConfig {
                 "{provider} base URL must use https, not `{other}`"
             ))),
         }
+    }
+}
+
+/// The credential `value` for `var`, when it is set and not blank; otherwise an
+/// [`Error::Config`] naming `var` and `setter` (the builder method that sets it). A blank or
+/// whitespace-only value would go out as an empty credential (`Bearer    `) and fail at the
+/// server as a confusing authentication error; here it fails before any request.
+///
+/// ```
+/// use aithreads_core::transport::credential;
+///
+/// assert_eq!(credential(Some("sk-1"), "OPENAI_API_KEY", "with_api_key").unwrap(), "sk-1");
+/// let blank = credential(Some(" \t"), "OPENAI_API_KEY", "with_api_key").unwrap_err();
+/// assert_eq!(
+///     blank.to_string(),
+///     "configuration error: OPENAI_API_KEY is blank: set it or call with_api_key"
+/// );
+/// ```
+pub fn credential<'a>(value: Option<&'a str>, var: &str, setter: &str) -> Result<&'a str> {
+    match value {
+        None => Err(Error::config(format!(
+            "missing {var}: set it or call {setter}"
+        ))),
+        Some(value) if value.trim().is_empty() => Err(Error::config(format!(
+            "{var} is blank: set it or call {setter}"
+        ))),
+        Some(value) => Ok(value),
+    }
+}
+
+/// `text` with anything between `scheme://` and an `@` in the authority replaced by `***`,
+/// for error messages about a URL that may hold credentials.
+fn without_userinfo(text: &str) -> String {
+    let Some(start) = text.find("://").map(|i| i + 3) else {
+        return text.to_owned();
+    };
+    let authority_end = text[start..]
+        .find(['/', '?', '#'])
+        .map_or(text.len(), |i| start + i);
+    match text[start..authority_end].rfind('@') {
+        Some(at) => format!("{}***{}", &text[..start], &text[start + at..]),
+        None => text.to_owned(),
     }
 }
 
@@ -153,6 +207,53 @@ mod tests {
             opted_in
                 .check_base_url(p, "http://api.revcent.com/v2")
                 .is_ok()
+        );
+    }
+
+    #[test]
+    fn credentials_in_a_base_url_are_refused_without_being_printed() {
+        let config = TransportConfig::default();
+        let p = ProviderKind::OpenAiChatKit;
+        for text in [
+            "https://user:hunter2@api.openai.com/v1",
+            "https://hunter2@api.openai.com/v1",
+            "http://user:hunter2@127.0.0.1:9/v1",
+            // Not even a valid URL: the message still hides the user part.
+            "https://user:hunter2@api.openai.com:99999/v1",
+        ] {
+            let error = config.check_base_url(p, text).unwrap_err();
+            assert!(error.is_config(), "{text}: {error:?}");
+            let message = error.to_string();
+            assert!(!message.contains("hunter2"), "{message}");
+            assert!(!message.contains("user"), "{message}");
+        }
+        assert_eq!(
+            without_userinfo("https://a:b@h:1/p@q?x@y"),
+            "https://***@h:1/p@q?x@y"
+        );
+        assert_eq!(without_userinfo("https://h/p@q"), "https://h/p@q");
+    }
+
+    #[test]
+    fn missing_and_blank_credentials_are_configuration_errors() {
+        for (value, expected) in [
+            (None, "missing REVCENT_API_KEY: set it or call with_api_key"),
+            (
+                Some(""),
+                "REVCENT_API_KEY is blank: set it or call with_api_key",
+            ),
+            (
+                Some("  \n"),
+                "REVCENT_API_KEY is blank: set it or call with_api_key",
+            ),
+        ] {
+            let error = credential(value, "REVCENT_API_KEY", "with_api_key").unwrap_err();
+            assert!(error.is_config());
+            assert_eq!(error.message(), expected);
+        }
+        assert_eq!(
+            credential(Some(" k "), "REVCENT_API_KEY", "with_api_key").unwrap(),
+            " k "
         );
     }
 }

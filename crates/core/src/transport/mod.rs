@@ -10,18 +10,26 @@
 //! One job per module: `config` (settings and the base-URL policy), `request` (what goes
 //! out and comes back), `send` (the attempt and retry loop), `retry` (when and how long to
 //! wait), `rate_limit`, `body` (the response size limit), `decode` (bytes into types or
-//! errors) and `scrub` (credentials out of errors).
+//! errors), `misdirected` (redirects and foreign 404s: a wrong base URL) and `scrub`
+//! (credentials out of errors).
+//!
+//! Credentials never leave the configured origin: the transport's own HTTP client follows
+//! no redirect, and a redirect answer is an [`Error::Config`](crate::Error::Config) naming
+//! where it pointed. A base URL holding credentials (`https://user:pass@host`) and a blank
+//! credential are configuration errors too ([`TransportConfig::check_base_url`],
+//! [`credential`]).
 
 mod body;
 mod config;
 mod decode;
+mod misdirected;
 mod rate_limit;
 mod request;
 mod retry;
 mod scrub;
 mod send;
 
-pub use config::TransportConfig;
+pub use config::{TransportConfig, credential};
 pub use decode::{decode_json, excerpt};
 pub use rate_limit::RateLimit;
 pub use request::{Call, Request, Response, endpoint};

@@ -9,6 +9,7 @@ use tracing::Instrument;
 use crate::error::{Error, Result};
 use crate::provider_kind::ProviderKind;
 use crate::transport::body::{self, BodyError};
+use crate::transport::misdirected;
 use crate::transport::scrub::Secrets;
 use crate::transport::{Call, Request, Response, TransportConfig};
 
@@ -19,6 +20,8 @@ pub struct Transport {
     client: reqwest::Client,
     config: TransportConfig,
     secrets: Secrets,
+    /// The variable that sets the base URL, named when an answer says it looks wrong.
+    base_url_var: Option<&'static str>,
 }
 
 impl std::fmt::Debug for Transport {
@@ -33,6 +36,10 @@ impl std::fmt::Debug for Transport {
 impl Transport {
     /// A transport for `provider`. `secrets` are the credentials the client sends; any of
     /// them echoed back by a server is scrubbed from errors.
+    ///
+    /// The HTTP client it builds follows no redirect: a 3xx answer is an
+    /// [`Error::Config`] naming where it pointed, so credentials never leave the configured
+    /// origin and no request is sent twice.
     pub fn new(
         provider: ProviderKind,
         config: TransportConfig,
@@ -42,6 +49,7 @@ impl Transport {
             Some(client) => client.clone(),
             None => reqwest::Client::builder()
                 .connect_timeout(config.connect_timeout)
+                .redirect(reqwest::redirect::Policy::none())
                 .user_agent(concat!("aithreads/", env!("CARGO_PKG_VERSION")))
                 .build()
                 .map_err(|e| Error::config(format!("could not build the HTTP client: {e}")))?,
@@ -51,7 +59,15 @@ impl Transport {
             client,
             config,
             secrets: Secrets::new(secrets),
+            base_url_var: None,
         })
+    }
+
+    /// Names the variable that sets the base URL (`OPENAI_BASE_URL`) in errors saying the
+    /// base URL looks wrong (a redirect answer).
+    pub fn with_base_url_var(mut self, var: &'static str) -> Self {
+        self.base_url_var = Some(var);
+        self
     }
 
     /// The provider this transport serves.
@@ -164,6 +180,7 @@ impl Transport {
     async fn exchange(&self, request: Request, attempt: u32, started: Instant) -> Result<Response> {
         // The caller bounds the whole exchange with its own timeout, so reqwest's per-request
         // timer would only be a second clock.
+        let url = request.url.clone();
         let mut builder = self
             .client
             .request(request.method, request.url)
@@ -177,6 +194,15 @@ impl Transport {
             .map_err(|e| self.reqwest_error(e, started))?;
         let status = response.status();
         let headers = std::mem::take(response.headers_mut());
+        if status.is_redirection() {
+            return Err(misdirected::redirect_error(
+                self.provider,
+                self.base_url_var,
+                status,
+                &headers,
+                &url,
+            ));
+        }
         let body = body::read(response, self.config.max_response_bytes)
             .await
             .map_err(|e| match e {

@@ -378,3 +378,50 @@ async fn a_timeout_reports_the_time_actually_waited() {
         "{elapsed:?}"
     );
 }
+
+/// Every redirect status, to another origin (another port): the answer is a configuration
+/// error naming where it pointed, nothing reaches the other origin (so no credential goes
+/// there), and a POST is sent once.
+#[tokio::test]
+async fn redirects_are_never_followed_and_name_where_they_pointed() {
+    let other = MockServer::start_async().await;
+    let elsewhere = other
+        .mock_async(|when, then| {
+            when.any_request();
+            then.status(200).json_body(json!({"stolen": true}));
+        })
+        .await;
+    for status in [301, 302, 303, 307, 308] {
+        for method in [http::Method::GET, http::Method::POST] {
+            let server = MockServer::start_async().await;
+            let target = other.url("/steal?token=abc");
+            let redirect = server
+                .mock_async(|when, then| {
+                    when.path("/thing");
+                    then.status(status).header("location", &target);
+                })
+                .await;
+            let error = send(&transport(config()), &server, method.clone())
+                .await
+                .unwrap_err();
+            assert!(error.is_config(), "{status} {method}: {error:?}");
+            let text = error.to_string();
+            assert!(
+                text.contains(&format!("HTTP {status}"))
+                    && text.contains(&format!("{}/steal?…", other.base_url())),
+                "{text}"
+            );
+            assert!(!text.contains("token=abc"), "{text}");
+            assert_eq!(
+                redirect.calls_async().await,
+                1,
+                "{status} {method}: sent again"
+            );
+        }
+    }
+    assert_eq!(
+        elsewhere.calls_async().await,
+        0,
+        "a request reached the other origin"
+    );
+}

@@ -304,4 +304,12 @@ fn a_missing_key_names_the_variable_and_secrets_stay_out_of_debug() {
     )
     .unwrap_err();
     assert!(matches!(err, Error::Config { .. }), "{err}");
+    let blank = aithreads_revcent::RevCentClient::new(
+        aithreads_revcent::RevCentConfig::default().with_api_key(" \t "),
+    )
+    .unwrap_err();
+    assert_eq!(
+        blank.to_string(),
+        "configuration error: REVCENT_API_KEY is blank: set it or call with_api_key"
+    );
 }

@@ -302,7 +302,7 @@ mod tests {
     #[test]
     fn a_404_without_the_envelope_says_the_base_url_looks_wrong() {
         for body in ["404 page not found", "", r#"{"message":"Not Found"}"#] {
-            let err = decode::<serde_json::Value>(&response(404, body), |_| true).unwrap_err();
+            let err = decode::<serde_json::Value>(&response(404, body), |_| None).unwrap_err();
             assert!(err.is_config(), "{body}: {err:?}");
             assert!(err.to_string().contains("check REVCENT_BASE_URL"), "{err}");
         }

@@ -586,7 +586,9 @@ async fn a_partitioned_export_resumes_from_its_completed_parts() {
     assert!(report.resumable(), "{report:?}");
     let (kept, _) = parts(&out);
     assert!(!kept.is_empty(), "completed parts stay in place");
-    for after in [220, 280] {
+    // A resume may finish before its stop point; a resume after that would start a new run
+    // (no checkpoint is left), so the loop ends at the first finished one.
+    for after in [220, 280, u64::MAX] {
         report = export_until(
             &client,
             ProviderKind::RevCent,
@@ -600,14 +602,6 @@ async fn a_partitioned_export_resumes_from_its_completed_parts() {
             break;
         }
     }
-    let report = export(
-        &client,
-        ProviderKind::RevCent,
-        ListQuery::new(),
-        &out,
-        &options.clone().with_resume(true),
-    )
-    .await;
     assert!(matches!(report.end, ExportEnd::Finished), "{report:?}");
     let (refs, files) = parts(&out);
     assert_eq!(refs.len(), 300, "every thread once");

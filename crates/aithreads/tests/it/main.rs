@@ -8,6 +8,6 @@ mod client;
 mod export;
 mod fault_matrix;
 mod fourth_provider;
-mod revcent_readings;
 mod hostile;
+mod revcent_readings;
 mod secrets;

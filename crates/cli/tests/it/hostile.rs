@@ -76,7 +76,8 @@ fn assert_one_line_failure(
 #[test]
 fn listings_end_when_the_server_repeats_or_cycles_its_cursors() {
     for fault in ["chatkit:repeat-cursor", "chatkit:cycle-cursors"] {
-        let env = Env::start(60, fault);
+        // More threads than `list --all` asks for in a page (100), so a cycle has two pages.
+        let env = Env::start(250, fault);
         for args in [
             &["list", "-p", "chatkit", "--all"][..],
             &["list", "-p", "chatkit", "--status", "locked"][..],

@@ -146,6 +146,23 @@ async fn an_error_envelope_in_a_200_is_an_error() {
     assert_eq!(err.status(), Some(200));
 }
 
+/// Page 0 refused in RevCent's error envelope, as a RevCent counting pages from 1 answers the
+/// walk's page-base question (which page the first one is).
+async fn refuse_page_zero(server: &MockServer) {
+    server
+        .mock_async(|when, then| {
+            when.method(GET)
+                .path("/v2/ai_threads")
+                .query_param("page", "0");
+            then.status(200)
+                .header("content-type", "application/json")
+                .body(
+                    r#"{"api_call_id":"AbCdEfGhIjKlMnOpQrSt","api_call_unix":1700000000,"code":0,"error_code":"invalid_parameter","message":"page starts at 1.","result":"The API call failed."}"#,
+                );
+        })
+        .await;
+}
+
 #[tokio::test]
 async fn the_trait_lists_a_window_of_unified_threads_with_a_cursor() {
     const SINCE: i64 = 1_759_980_000;
@@ -165,6 +182,7 @@ async fn the_trait_lists_a_window_of_unified_threads_with_a_cursor() {
                 .body(body.to_string());
         })
         .await;
+    refuse_page_zero(&server).await;
     let provider: &dyn ThreadProvider = &client(&server);
     let since = time::OffsetDateTime::from_unix_timestamp(SINCE).unwrap();
     let query = ListQuery::new()
@@ -203,6 +221,7 @@ async fn the_trait_filters_by_assistant_with_ai_assistant_filter() {
                 .body(body.to_string());
         })
         .await;
+    refuse_page_zero(&server).await;
     let provider: &dyn ThreadProvider = &client(&server);
     assert!(provider.capabilities().query.assistant);
     let since = time::OffsetDateTime::from_unix_timestamp(START).unwrap();

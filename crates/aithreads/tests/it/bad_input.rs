@@ -751,7 +751,7 @@ async fn chatkit_cursors_with_path_characters_stay_in_the_query() {
         match page {
             Ok(page) => assert!(page.data.is_empty(), "{cursor:?}"),
             Err(error) => assert!(
-                matches!(error, Error::Provider { .. } | Error::NotFound { .. }),
+                error.is_provider_error() || error.is_not_found(),
                 "{cursor:?}: {error:?}"
             ),
         }

@@ -188,13 +188,7 @@ fn right_error(fault: Fault, error: &Error) -> bool {
                 if *wait == Duration::from_secs(retry_after)
         ),
         Fault::Status(code) => {
-            matches!(
-                error,
-                Error::Provider {
-                    transient: true,
-                    ..
-                }
-            ) && error.status() == Some(code)
+            error.is_provider_error() && error.is_retryable() && error.status() == Some(code)
         }
         Fault::Reset | Fault::Truncate => matches!(
             error,

@@ -186,16 +186,7 @@ async fn attempts_are_bounded() {
     let err = send(&transport(config), &server, http::Method::GET)
         .await
         .unwrap_err();
-    assert!(
-        matches!(
-            err,
-            Error::Provider {
-                transient: true,
-                ..
-            }
-        ),
-        "{err:?}"
-    );
+    assert!(err.is_provider_error() && err.is_retryable(), "{err:?}");
     assert_eq!(down.calls_async().await, 3);
 }
 

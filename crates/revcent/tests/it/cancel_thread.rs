@@ -114,13 +114,7 @@ async fn a_refusal_for_a_thread_still_running_or_unreadable_stays_an_error() {
             .await
             .unwrap_err();
         assert!(
-            matches!(
-                err,
-                Error::Provider {
-                    transient: false,
-                    ..
-                }
-            ),
+            err.is_provider_error() && !err.is_retryable(),
             "{thread_status:?}: {err:?}"
         );
         assert_eq!(

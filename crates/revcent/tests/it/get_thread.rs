@@ -203,13 +203,7 @@ async fn error_envelopes_map_whatever_the_status() {
             matches!(e, Error::Authentication { .. })
         }),
         (200, "invalid_parameter", |e| {
-            matches!(
-                e,
-                Error::Provider {
-                    transient: false,
-                    ..
-                }
-            )
+            e.is_provider_error() && !e.is_retryable()
         }),
     ];
     for (status, code, check) in cases {

@@ -2,7 +2,7 @@
 
 use crate::common;
 
-use aithreads_revcent::core::{Error, ListQuery, Status, ThreadProvider};
+use aithreads_revcent::core::{ListQuery, Status, ThreadProvider};
 use aithreads_revcent::{AiThreadListParams, AiThreadStatus, StatusFilter, TriggerSource};
 use common::*;
 use httpmock::prelude::*;
@@ -132,16 +132,7 @@ async fn an_error_envelope_in_a_200_is_an_error() {
         .get_ai_threads(&AiThreadListParams::new(START, START + 10))
         .await
         .unwrap_err();
-    assert!(
-        matches!(
-            err,
-            Error::Provider {
-                transient: false,
-                ..
-            }
-        ),
-        "{err:?}"
-    );
+    assert!(err.is_provider_error() && !err.is_retryable(), "{err:?}");
     assert_eq!(err.code(), Some("invalid_parameter"));
     assert_eq!(err.status(), Some(200));
 }

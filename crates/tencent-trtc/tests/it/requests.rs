@@ -331,15 +331,7 @@ async fn error_envelopes_become_errors_with_code_message_and_request_id() {
         ("FailedOperation.TaskNotExist", Error::is_not_found, 1),
         (
             "InvalidParameter.TaskId",
-            |e| {
-                matches!(
-                    e,
-                    Error::Provider {
-                        transient: false,
-                        ..
-                    }
-                )
-            },
+            |e| e.is_provider_error() && !e.is_retryable(),
             1,
         ),
         (
@@ -350,28 +342,12 @@ async fn error_envelopes_become_errors_with_code_message_and_request_id() {
         ("RequestLimitExceeded", Error::is_rate_limited, 3),
         (
             "InternalError",
-            |e| {
-                matches!(
-                    e,
-                    Error::Provider {
-                        transient: true,
-                        ..
-                    }
-                )
-            },
+            |e| e.is_provider_error() && e.is_retryable(),
             3,
         ),
         (
             "UnsupportedRegion",
-            |e| {
-                matches!(
-                    e,
-                    Error::Provider {
-                        transient: false,
-                        ..
-                    }
-                )
-            },
+            |e| e.is_provider_error() && !e.is_retryable(),
             1,
         ),
     ];
@@ -394,32 +370,14 @@ async fn error_envelopes_become_errors_with_code_message_and_request_id() {
 #[tokio::test]
 async fn a_status_other_than_200_is_a_transport_level_failure() {
     let (err, hits) = stop_against(502, "text/html", "<html>Bad Gateway</html>").await;
-    assert!(
-        matches!(
-            err,
-            Error::Provider {
-                transient: true,
-                ..
-            }
-        ),
-        "{err:?}"
-    );
+    assert!(err.is_provider_error() && err.is_retryable(), "{err:?}");
     assert_eq!(err.status(), Some(502));
     assert!(err.to_string().contains("Bad Gateway"), "{err}");
     assert_eq!(hits, 3);
     // A JSON error envelope with a non-200 status is still the gateway's answer.
     let (err, hits) =
         stop_against(400, "application/json", &tencent_error("InvalidParameter")).await;
-    assert!(
-        matches!(
-            err,
-            Error::Provider {
-                transient: false,
-                ..
-            }
-        ),
-        "{err:?}"
-    );
+    assert!(err.is_provider_error() && !err.is_retryable(), "{err:?}");
     assert_eq!((err.status(), err.code(), hits), (Some(400), None, 1));
 }
 

@@ -13,24 +13,7 @@ use serde::Serialize;
 use serde_json::Value;
 
 use aithreads_core::Error;
-
-/// Parts of a member name that mark it secret (compared in lowercase): `UserSig`, `APIKey`,
-/// `SecretKey`, `SecretId`, `Token`, `Password`, `Authorization`, ...
-const SECRET_NAME_PARTS: [&str; 7] = [
-    "secret",
-    "key",
-    "token",
-    "password",
-    "sig",
-    "authorization",
-    "credential",
-];
-
-/// Whether a member with this name holds a secret.
-pub fn is_secret_member(name: &str) -> bool {
-    let lower = name.to_ascii_lowercase();
-    SECRET_NAME_PARTS.iter().any(|part| lower.contains(part))
-}
+pub use aithreads_core::transport::is_secret_member;
 
 /// Replaces the value of every secret member in `value` by `[redacted]`, at any depth and
 /// inside strings that hold a JSON object or array.

@@ -9,8 +9,9 @@ use crate::transport::{Response, retry};
 /// Bytes of the body kept in a decode error.
 const EXCERPT_BYTES: usize = 200;
 
-/// JSON keys whose string values never appear in an excerpt.
-const SECRET_KEY_PARTS: [&str; 7] = [
+/// Parts of a JSON member name that mark its value secret (compared in lowercase):
+/// `UserSig`, `APIKey`, `SecretKey`, `Token`, `Password`, `Authorization`, ...
+const SECRET_NAME_PARTS: [&str; 7] = [
     "secret",
     "key",
     "token",
@@ -131,7 +132,7 @@ fn redact_secret_values(text: &mut String) {
         out.push_str(&rest[..=end]);
         rest = &rest[end + 1..];
         let after_colon = rest.trim_start();
-        if !after_colon.starts_with(':') || !is_secret_key(key) {
+        if !after_colon.starts_with(':') || !is_secret_member(key) {
             continue;
         }
         let value = after_colon[1..].trim_start();
@@ -149,9 +150,11 @@ fn redact_secret_values(text: &mut String) {
     *text = out;
 }
 
-fn is_secret_key(key: &str) -> bool {
-    let lower = key.to_ascii_lowercase();
-    SECRET_KEY_PARTS.iter().any(|part| lower.contains(part))
+/// Whether a JSON member with this name holds a secret: its value never appears in an
+/// excerpt, and providers redact it from their models' Debug output.
+pub fn is_secret_member(name: &str) -> bool {
+    let lower = name.to_ascii_lowercase();
+    SECRET_NAME_PARTS.iter().any(|part| lower.contains(part))
 }
 
 #[cfg(test)]

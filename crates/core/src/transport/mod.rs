@@ -30,7 +30,7 @@ mod scrub;
 mod send;
 
 pub use config::{TransportConfig, credential};
-pub use decode::{decode_json, excerpt};
+pub use decode::{decode_json, excerpt, is_secret_member};
 pub use rate_limit::RateLimit;
 pub use request::{Call, Request, Response, endpoint};
 pub use retry::{RetryPolicy, retry_after};

@@ -16,7 +16,7 @@ use aithreads_tencent_trtc::{TrtcClient, TrtcConfig};
 use crate::bulk::{ItemResult, run_each};
 use crate::export::{OnThreadError, Step, steps};
 use crate::{
-    CancelOutcome, Error, ErrorKind, ListQuery, Operation, ProviderKind, Result, Thread,
+    CancelOutcome, Error, ErrorKind, ListQuery, Operation, Order, ProviderKind, Result, Thread,
     ThreadProvider, ThreadRef,
 };
 
@@ -387,6 +387,10 @@ impl Client {
     /// ChatKit listings carry no messages), streamed a few pages ahead; memory stays bounded
     /// whatever the count.
     ///
+    /// With no [`ListQuery::order`], exports walk in the order each provider streams best:
+    /// RevCent oldest first (its windows stream page by page; newest first holds each window
+    /// to sort it), ChatKit newest first (a `since` bound ends the walk).
+    ///
     /// A provider that cannot list answers [`Error::Unsupported`], and a query setting a
     /// field the provider does not honour ([`Capabilities::query`](crate::Capabilities::query))
     /// answers [`Error::InvalidInput`], both before any request.
@@ -395,6 +399,7 @@ impl Client {
         provider: ProviderKind,
         query: ListQuery,
     ) -> BoxStream<'static, Result<Thread>> {
+        let query = export_query(provider, query);
         match self.lister(provider, &query) {
             Ok(provider) => provider.threads(query),
             Err(error) => stream::once(async move { Err(error) }).boxed(),
@@ -414,6 +419,7 @@ impl Client {
         query: ListQuery,
         on_error: OnThreadError,
     ) -> BoxStream<'static, Result<ItemResult<Thread>>> {
+        let query = export_query(provider, query);
         let lister = match self.lister(provider, &query) {
             Ok(lister) => lister,
             Err(error) => return stream::once(async move { Err(error) }).boxed(),
@@ -533,5 +539,21 @@ pub(crate) fn missing(kind: ProviderKind) -> Error {
         (feature, false) => Error::config(format!(
             "this build has no {kind} support: enable the `{feature}` feature"
         )),
+    }
+}
+
+/// `query` as an export walks it: in the order asked for, else in the one `provider` streams
+/// best. RevCent oldest first: its 2-day windows then stream page by page, where newest first
+/// holds each window to sort it (memory growing with the window's threads). ChatKit newest
+/// first: a `since` bound then ends the walk, where oldest first would list every older
+/// thread to reach it.
+pub(crate) fn export_query(provider: ProviderKind, query: ListQuery) -> ListQuery {
+    let order = match provider {
+        ProviderKind::RevCent => Order::Asc,
+        ProviderKind::OpenAiChatKit | ProviderKind::TencentTrtc => return query,
+    };
+    match query.order {
+        Some(_) => query,
+        None => query.with_order(order),
     }
 }

@@ -569,12 +569,34 @@ pub struct Page<T> {
     pub next: Option<String>,
     /// The total number of items across all pages, when the provider says.
     pub total: Option<u64>,
+    /// Whether the listing can be continued from [`next`](Self::next) (a place a resumable
+    /// export may checkpoint). False for a part of a larger unit that is listed again whole
+    /// when resumed, such as one GetAIThreads page of a RevCent window, whose reconciliation
+    /// needs the whole window: such a part has no `next`, and the unit's last page does.
+    pub resumable: bool,
 }
 
 impl<T> Page<T> {
-    /// A page of items.
+    /// A page of items, continued from `next`.
     pub fn new(items: Vec<T>, next: Option<String>, total: Option<u64>) -> Self {
-        Self { items, next, total }
+        Self {
+            items,
+            next,
+            total,
+            resumable: true,
+        }
+    }
+
+    /// A part of a unit that a listing can only be continued after (see
+    /// [`resumable`](Self::resumable)): its items can be used at once, without holding the
+    /// whole unit.
+    pub fn part(items: Vec<T>) -> Self {
+        Self {
+            items,
+            next: None,
+            total: None,
+            resumable: false,
+        }
     }
 }
 

@@ -75,7 +75,9 @@ pub trait ThreadProvider: Send + Sync + 'static {
     /// Every page of the listing matching `query`, fetched a few pages ahead, each with the
     /// cursor that continues right after it ([`Page::next`], `None` after the last page).
     /// A walk restarted with that cursor as [`ListQuery::cursor`] (and the same query
-    /// otherwise) yields the rest of the listing: what resumable exports build on.
+    /// otherwise) yields the rest of the listing: what resumable exports build on. A page
+    /// that is only a part of such a unit says so ([`Page::part`], not
+    /// [`resumable`](Page::resumable)), so its items need not wait for the whole unit.
     ///
     /// The default follows [`Page::next`] cursors from `list_threads`
     /// ([`pagination::cursor_pages`]: no thread twice, and a cursor sent again ends the walk

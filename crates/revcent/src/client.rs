@@ -25,7 +25,7 @@ use crate::input::{
 };
 use crate::page_base::{PageBase, PageBaseCell, PageBaseProbe, ProbedPage, refuses_page};
 use crate::walk::Walker;
-use crate::windows::{Range, RangePlan, WINDOW_SECS, Window};
+use crate::windows::{Cursor, Range, RangePlan, WINDOW_SECS, Window};
 
 /// A RevCent v2 client for AI threads. Cheap to clone; clones share connections and what
 /// the client learned about page numbers ([`page_base`](Self::page_base)).
@@ -295,8 +295,12 @@ impl RevCentClient {
     ) -> BoxStream<'static, Result<AiThread>> {
         match self.check_walk(&range, &filters) {
             Ok(range) => {
-                let newest_first = filters.order == aithreads_core::Order::Desc;
-                self.walker(filters).threads(range, newest_first)
+                let cursor = Cursor {
+                    range,
+                    newest_first: filters.order == aithreads_core::Order::Desc,
+                    done: 0,
+                };
+                self.walker(filters).threads(cursor)
             }
             Err(error) => stream::iter([Err(error)]).boxed(),
         }

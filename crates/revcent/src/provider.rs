@@ -264,11 +264,43 @@ impl ThreadProvider for RevCentClient {
             Err(error) => return futures::stream::iter([Err(error)]).boxed(),
         };
         self.walker(plan.filters.clone())
-            .threads(plan.cursor.range, plan.cursor.newest_first)
+            .threads(plan.cursor)
             .map(|thread| thread.map(AiThread::into_thread))
             .filter(move |thread| {
                 let keep = thread.as_ref().map_or(true, |t| plan.keeps(t));
                 futures::future::ready(keep)
+            })
+            .boxed()
+    }
+
+    /// Every window is a unit a walk continues after (its cursor); oldest window first, its
+    /// pages come as they arrive ([`Page::part`]), so memory stays bounded by a few pages
+    /// whatever a window holds. Newest window first, a window is held to be sorted and comes
+    /// as one page.
+    fn pages(self: Arc<Self>, query: ListQuery) -> BoxStream<'static, Result<Page<Thread>>> {
+        let plan = match Plan::new(&self, &query) {
+            Ok(plan) => plan,
+            Err(error) => return futures::stream::iter([Err(error)]).boxed(),
+        };
+        let mut at = plan.cursor;
+        self.walker(plan.filters.clone())
+            .batches(plan.cursor)
+            .map(move |batch| {
+                let batch = batch?;
+                let items: Vec<Thread> = batch
+                    .threads
+                    .into_iter()
+                    .map(AiThread::into_thread)
+                    .filter(|t| plan.keeps(t))
+                    .collect();
+                if !batch.window_done {
+                    return Ok(Page::part(items));
+                }
+                let next = at.next();
+                if let Some(next) = next {
+                    at = next;
+                }
+                Ok(Page::new(items, next.map(|c| c.text()), None))
             })
             .boxed()
     }

@@ -20,7 +20,8 @@
 //!
 //! Oldest window first, threads are sent as pages arrive, in page order; newest window
 //! first, each window is held (at most `max_window_threads` threads) and sorted newest
-//! first.
+//! first. Either way the end of every window is marked ([`Batch::window_done`]): a walk can
+//! be continued after a whole window only.
 //!
 //! The walk knows nothing of HTTP: it is handed the function that fetches one page.
 
@@ -38,7 +39,7 @@ use crate::error::listing_error;
 use crate::generated::{AiThread, AiThreadList, AiThreadListParams};
 use crate::input::{MAX_LIMIT, ThreadFilters};
 use crate::page_base::{PageBase, PageBaseCell, ProbedPage, refuses_page};
-use crate::windows::{Range, Window};
+use crate::windows::{Cursor, Window};
 
 /// Everything a walk needs besides the range: how to fetch a page, what to ask for, what
 /// the client knows about page numbers, and its bounds.
@@ -53,9 +54,16 @@ pub(crate) struct Walker<F> {
     pub max_window_threads: u64,
 }
 
+/// Threads of one window as a walk yields them: a page's new threads, or the window's end.
+pub(crate) struct Batch {
+    pub threads: Vec<AiThread>,
+    /// Whether the window is complete with these threads.
+    pub window_done: bool,
+}
+
 /// Where a window's threads go: sent as pages arrive, or kept until the window is complete.
 enum Out<'a> {
-    Send(&'a mpsc::Sender<Result<Vec<AiThread>>>),
+    Send(&'a mpsc::Sender<Result<Batch>>),
     Keep,
 }
 
@@ -109,12 +117,23 @@ where
     F: Fn(AiThreadListParams) -> Fut + Send + Sync + 'static,
     Fut: Future<Output = Result<AiThreadList>> + Send + 'static,
 {
-    /// Every thread of `range`, windows oldest first or newest first. Must be polled within
-    /// a Tokio runtime; dropping the stream stops the walk.
-    pub fn threads(self, range: Range, newest_first: bool) -> BoxStream<'static, Result<AiThread>> {
+    /// Every thread from `cursor` on, windows oldest first or newest first. Must be polled
+    /// within a Tokio runtime; dropping the stream stops the walk.
+    pub fn threads(self, cursor: Cursor) -> BoxStream<'static, Result<AiThread>> {
+        self.batches(cursor)
+            .flat_map(|batch| match batch {
+                Ok(batch) => stream::iter(batch.threads.into_iter().map(Ok)).left_stream(),
+                Err(error) => stream::iter([Err(error)]).right_stream(),
+            })
+            .boxed()
+    }
+
+    /// The threads from `cursor` on in batches, each window's end marked. Must be polled
+    /// within a Tokio runtime; dropping the stream stops the walk.
+    pub fn batches(self, cursor: Cursor) -> BoxStream<'static, Result<Batch>> {
         let (tx, rx) = mpsc::channel(self.concurrency.max(1));
         let run = async move {
-            if let Err(error) = self.run(range, newest_first, &tx).await {
+            if let Err(error) = self.run(cursor, &tx).await {
                 let _ = tx.send(Err(error)).await;
             }
         };
@@ -125,10 +144,6 @@ where
             }
             let batch = rx.recv().await?;
             Some((batch, (None, task, rx)))
-        })
-        .flat_map(|batch| match batch {
-            Ok(threads) => stream::iter(threads.into_iter().map(Ok)).left_stream(),
-            Err(error) => stream::iter([Err(error)]).right_stream(),
         })
         .boxed()
     }
@@ -144,15 +159,12 @@ where
         Ok(collected.into_ordered(newest_first))
     }
 
-    async fn run(
-        &self,
-        range: Range,
-        newest_first: bool,
-        tx: &mpsc::Sender<Result<Vec<AiThread>>>,
-    ) -> Result<()> {
+    async fn run(&self, cursor: Cursor, tx: &mpsc::Sender<Result<Batch>>) -> Result<()> {
+        let newest_first = cursor.newest_first;
+        let done = usize::try_from(cursor.done).unwrap_or(usize::MAX);
         // The first page of the coming windows is fetched ahead, while the current one is
         // walked: most windows have a single page.
-        let mut heads = stream::iter(range.windows(newest_first))
+        let mut heads = stream::iter(cursor.range.windows(newest_first).skip(done))
             .map(|window| {
                 let page = self.base.first_page();
                 let head = (self.fetch)(window.params(&self.filters, page));
@@ -171,7 +183,11 @@ where
                 .await?;
             previous = std::mem::take(&mut collected.seen);
             let threads = collected.into_ordered(newest_first);
-            if !threads.is_empty() && tx.send(Ok(threads)).await.is_err() {
+            let end = Batch {
+                threads,
+                window_done: true,
+            };
+            if tx.send(Ok(end)).await.is_err() {
                 return Ok(());
             }
             if tx.is_closed() {
@@ -354,7 +370,11 @@ where
             Out::Send(tx) if !keep.is_empty() => {
                 // A closed channel means the caller stopped reading; the walk ends at the
                 // next window.
-                let _ = tx.send(Ok(keep)).await;
+                let batch = Batch {
+                    threads: keep,
+                    window_done: false,
+                };
+                let _ = tx.send(Ok(batch)).await;
             }
             Out::Send(_) => {}
             Out::Keep => collected.kept.entry(page).or_default().extend(keep),

@@ -30,12 +30,13 @@ pub(crate) fn steps(
 ) -> BoxStream<'static, Result<Step>> {
     let listed = provider.clone().pages(query).flat_map(|page| match page {
         Ok(page) => {
-            let next = page.next;
+            // A part of a unit (a RevCent window) ends no page: nothing can resume after it.
+            let end = page.resumable.then_some(Ok(Step::PageEnd(page.next)));
             let threads = page
                 .items
                 .into_iter()
                 .map(|t| Ok(Step::Thread(Box::new(t))));
-            stream::iter(threads.chain([Ok(Step::PageEnd(next))])).left_stream()
+            stream::iter(threads.chain(end)).left_stream()
         }
         Err(error) => stream::iter([Err(error)]).right_stream(),
     });

@@ -168,6 +168,65 @@ async fn the_trait_pages_and_stream_agree_under_every_reading() {
     }
 }
 
+/// `pages()` oldest first: a window of several GetAIThreads pages comes as parts as they
+/// arrive (nothing to resume after), then its end with the cursor of the next window; a walk
+/// restarted at a window's cursor yields exactly the threads of the windows after it.
+#[tokio::test]
+async fn pages_stream_window_parts_and_resume_after_whole_windows_only() {
+    for (first_page, date_end) in READINGS {
+        let (sim, expected) = seeded(Reading::new(first_page, date_end), 60).await;
+        let provider: Arc<dyn ThreadProvider> = Arc::new(client(&sim));
+        let (since, until) = range().into_inner();
+        let query = ListQuery::new()
+            .with_range(since, until)
+            .with_order(Order::Asc);
+        let what = format!("page base {first_page}, {date_end:?}");
+        let pages: Vec<_> = provider
+            .clone()
+            .pages(query.clone())
+            .map(|page| page.unwrap())
+            .collect()
+            .await;
+        let parts = pages.iter().filter(|page| !page.resumable).count();
+        assert!(
+            parts >= 3,
+            "{what}: 60 threads come in parts of at most 25, {parts} parts"
+        );
+        assert!(
+            pages
+                .iter()
+                .all(|page| page.resumable || page.next.is_none())
+        );
+        let mut ids = Vec::new();
+        let mut restarts = Vec::new();
+        for page in &pages {
+            ids.extend(page.items.iter().map(|t| t.id.clone()));
+            if page.resumable {
+                restarts.push((ids.len(), page.next.clone()));
+            }
+        }
+        assert_eq!(ids, expected, "{what}");
+        assert_eq!(restarts.len(), 2, "{what}: one end per window");
+        assert_eq!(
+            restarts.last().unwrap().1,
+            None,
+            "{what}: the last window ends the walk"
+        );
+        let (written, next) = restarts[0].clone();
+        let rest: Vec<String> = provider
+            .pages(query.with_cursor(next.unwrap()))
+            .flat_map(|page| futures::stream::iter(page.unwrap().items))
+            .map(|thread| thread.id)
+            .collect()
+            .await;
+        assert_eq!(
+            rest,
+            expected[written..],
+            "{what}: resumed after the first window"
+        );
+    }
+}
+
 #[tokio::test]
 async fn a_thread_on_every_boundary_second_of_a_long_range_appears_once() {
     for (first_page, date_end) in READINGS {

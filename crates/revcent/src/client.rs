@@ -2,6 +2,7 @@
 //! built on GetAIThreads, and the decoders that tell a success from everything else.
 
 use std::fmt;
+use std::hash::RandomState;
 use std::ops::RangeInclusive;
 use std::sync::Arc;
 
@@ -411,6 +412,7 @@ impl RevCentClient {
             base: self.inner.page_base.clone(),
             concurrency: self.inner.concurrency,
             max_window_threads: self.inner.max_window_threads,
+            hasher: RandomState::new(),
         }
     }
 

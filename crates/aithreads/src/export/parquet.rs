@@ -16,9 +16,11 @@
 //! ```
 //!
 //! Memory stays bounded: records are encoded [`BATCH_ROWS`] (or [`BATCH_BYTES`]) at a time
-//! and a row group is
-//! closed at [`ExportOptions::row_group_rows`](super::ExportOptions::row_group_rows) rows or [`ROW_GROUP_BYTES`] of encoded data, whichever comes
-//! first.
+//! and a row group is closed at
+//! [`ExportOptions::row_group_rows`](super::ExportOptions::row_group_rows) rows, also inside
+//! a page (a RevCent window can hold more), or at a page end past [`ROW_GROUP_BYTES`] of
+//! encoded data. A checkpoint names the last row group closed at a page end; one closed
+//! inside a page is cut off by a resume, whose journal holds its records.
 
 use std::fs::File;
 use std::path::Path;
@@ -255,6 +257,8 @@ pub(crate) struct ParquetEncoder {
     pending_bytes: usize,
     /// Most rows in one row group.
     rows: usize,
+    /// Row groups closed by the last [`boundary`](Self::boundary).
+    groups_at_boundary: usize,
 }
 
 impl ParquetEncoder {
@@ -268,6 +272,7 @@ impl ParquetEncoder {
             pending: Vec::with_capacity(BATCH_ROWS),
             pending_bytes: 0,
             rows,
+            groups_at_boundary: 0,
         })
     }
 
@@ -276,6 +281,9 @@ impl ParquetEncoder {
         self.pending.push(record);
         if self.pending.len() >= BATCH_ROWS.min(self.rows) || self.pending_bytes >= BATCH_BYTES {
             self.encode_pending()?;
+            if self.writer.in_progress_rows() >= self.rows {
+                self.writer.flush().map_err(encode_error)?;
+            }
         }
         Ok(())
     }
@@ -304,18 +312,22 @@ impl ParquetEncoder {
         Ok(std::mem::take(self.writer.inner_mut()))
     }
 
-    /// Closes the row group when it is big enough (or `force`), and then answers the
-    /// footer that makes every byte handed out so far a complete file.
+    /// Closes the row group when it is big enough, when a row group was closed since the
+    /// last boundary (so that a checkpoint follows it and the journal restarts), or when
+    /// `force`d; then answers the footer that makes every byte handed out so far a complete
+    /// file.
     pub fn boundary(&mut self, force: bool) -> Result<Option<Boundary>, ExportError> {
         let waiting = self.writer.in_progress_rows() + self.pending.len();
+        let closed_inside = self.writer.flushed_row_groups().len() > self.groups_at_boundary;
         if waiting > 0 {
             let full = waiting >= self.rows || self.writer.in_progress_size() >= ROW_GROUP_BYTES;
-            if !(force || full) {
+            if !(force || full || closed_inside) {
                 return Ok(None);
             }
             self.encode_pending()?;
             self.writer.flush().map_err(encode_error)?;
         }
+        self.groups_at_boundary = self.writer.flushed_row_groups().len();
         Ok(Some(Boundary {
             footer: Some(self.footer()?),
         }))
@@ -417,19 +429,28 @@ mod tests {
     }
 
     #[test]
-    fn row_groups_close_at_page_ends_once_full() {
+    fn row_groups_close_when_full_and_page_ends_follow_them() {
         let mut encoder = ParquetEncoder::new(25).unwrap();
         for n in 0..20 {
             encoder.write(record(n)).unwrap();
         }
         assert_eq!(encoder.boundary(false).unwrap(), None);
+        // Full inside a page: closed at once, so memory holds at most one row group.
         for n in 20..28 {
             encoder.write(record(n)).unwrap();
         }
+        let rows = |encoder: &ParquetEncoder| -> Vec<i64> {
+            let groups = encoder.writer.flushed_row_groups();
+            groups.iter().map(|group| group.num_rows()).collect()
+        };
+        assert_eq!(rows(&encoder), [25]);
+        // The page end closes the open one too: a checkpoint can name it.
         let boundary = encoder.boundary(false).unwrap().unwrap();
         assert!(boundary.footer.unwrap().ends_with(b"PAR1"));
-        assert_eq!(encoder.writer.flushed_row_groups().len(), 1);
-        assert_eq!(encoder.writer.flushed_row_groups()[0].num_rows(), 28);
+        assert_eq!(rows(&encoder), [25, 3]);
+        // Then page ends wait for the next full row group again.
+        encoder.write(record(28)).unwrap();
+        assert_eq!(encoder.boundary(false).unwrap(), None);
     }
 
     #[test]

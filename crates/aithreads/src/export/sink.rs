@@ -333,7 +333,8 @@ fn journal_path(output: &Path) -> PathBuf {
 }
 
 /// The records a Parquet export wrote since its last row group, as NDJSON, so that a resume
-/// need not fetch them again: written out at every page end, emptied when a row group closes.
+/// need not fetch them again: written out as it grows and at every page end, emptied when a
+/// row group closes at a checkpoint.
 struct Journal {
     file: LocalFile,
     buffer: Vec<u8>,
@@ -368,8 +369,13 @@ impl Journal {
             .collect()
     }
 
+    /// Adds a record; the buffer goes to the file once it holds [`CHUNK`] bytes (what lies
+    /// past the checkpoint's length is cut off by a resume), so memory holds no whole page.
     fn add(&mut self, record: &ExportRecord) -> Result<(), ExportError> {
         self.buffer.extend(json_line(record)?);
+        if self.buffer.len() >= CHUNK {
+            self.flush()?;
+        }
         Ok(())
     }
 

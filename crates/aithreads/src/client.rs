@@ -399,9 +399,11 @@ impl Client {
         provider: ProviderKind,
         query: ListQuery,
     ) -> BoxStream<'static, Result<Thread>> {
-        let query = export_query(provider, query);
         match self.lister(provider, &query) {
-            Ok(provider) => provider.threads(query),
+            Ok(lister) => {
+                let query = export_query(provider, lister.as_ref(), query);
+                lister.threads(query)
+            }
             Err(error) => stream::once(async move { Err(error) }).boxed(),
         }
     }
@@ -419,11 +421,11 @@ impl Client {
         query: ListQuery,
         on_error: OnThreadError,
     ) -> BoxStream<'static, Result<ItemResult<Thread>>> {
-        let query = export_query(provider, query);
         let lister = match self.lister(provider, &query) {
             Ok(lister) => lister,
             Err(error) => return stream::once(async move { Err(error) }).boxed(),
         };
+        let query = export_query(provider, lister.as_ref(), query);
         let items = steps(lister, query, true, self.concurrency).filter_map(move |step| {
             let item = match step {
                 Err(error) => Some(Err(error)),
@@ -545,15 +547,23 @@ pub(crate) fn missing(kind: ProviderKind) -> Error {
 /// `query` as an export walks it: in the order asked for, else in the one `provider` streams
 /// best. RevCent oldest first: its 2-day windows then stream page by page, where newest first
 /// holds each window to sort it (memory growing with the window's threads). ChatKit newest
-/// first: a `since` bound then ends the walk, where oldest first would list every older
-/// thread to reach it.
-pub(crate) fn export_query(provider: ProviderKind, query: ListQuery) -> ListQuery {
+/// first (its default, named so the walk knows the order and remembers only the latest
+/// second's ids): a `since` bound then ends the walk, where oldest first would list every
+/// older thread to reach it. An order the `lister` does not honour (a plugged-in provider)
+/// is left unset.
+pub(crate) fn export_query(
+    provider: ProviderKind,
+    lister: &dyn ThreadProvider,
+    query: ListQuery,
+) -> ListQuery {
+    let fields = lister.capabilities().query;
     let order = match provider {
-        ProviderKind::RevCent => Order::Asc,
-        ProviderKind::OpenAiChatKit | ProviderKind::TencentTrtc => return query,
+        ProviderKind::RevCent => fields.order_asc.then_some(Order::Asc),
+        ProviderKind::OpenAiChatKit => fields.order_desc.then_some(Order::Desc),
+        ProviderKind::TencentTrtc => None,
     };
-    match query.order {
-        Some(_) => query,
-        None => query.with_order(order),
+    match (query.order, order) {
+        (None, Some(order)) => query.with_order(order),
+        _ => query,
     }
 }

@@ -56,10 +56,59 @@ where
 /// To do so the walk remembers a 64-bit keyed hash of every cursor followed and every id
 /// yielded: about 16 bytes per thread, 16 MB for a million. Two different ids sharing a hash
 /// (odds about n² / 2⁶⁵ for n ids, one in ten million for a million ids) would drop the second.
+/// A listing that promises an order remembers far less: [`ordered_cursor_pages`].
 pub fn cursor_pages<T, F, Fut>(
+    provider: ProviderKind,
+    fetch: F,
+    id: fn(&T) -> Option<&str>,
+    prefetch: usize,
+) -> BoxStream<'static, Result<Page<T>>>
+where
+    T: Send + 'static,
+    F: FnMut(Option<String>) -> Fut + Send + 'static,
+    Fut: Future<Output = Result<Page<T>>> + Send,
+{
+    walk_pages(provider, fetch, id, None, prefetch)
+}
+
+/// The order a listing promises for its items: their position (such as the creation time)
+/// never moves back along the walk.
+pub struct ItemOrder<T> {
+    /// The item's position; `None` when it has none.
+    pub position: fn(&T) -> Option<i64>,
+    /// Whether positions grow along the walk (oldest first) or shrink (newest first).
+    pub ascending: bool,
+}
+
+/// Like [`cursor_pages`], for a listing sorted by `order`: every walk still ends and no item
+/// is yielded twice, but memory no longer grows with the listing. The walk remembers the ids
+/// at the latest position only (items at one position may come in any order), and the
+/// cursors followed.
+///
+/// An item behind the latest position is either one listed before or one out of the
+/// promised order; the walk cannot tell which, so rather than yield it twice or drop it, it
+/// ends with [`Error::Pagination`] naming it, after the page's items before it. Items with no
+/// position are de-duplicated as [`cursor_pages`] does.
+pub fn ordered_cursor_pages<T, F, Fut>(
+    provider: ProviderKind,
+    fetch: F,
+    id: fn(&T) -> Option<&str>,
+    order: ItemOrder<T>,
+    prefetch: usize,
+) -> BoxStream<'static, Result<Page<T>>>
+where
+    T: Send + 'static,
+    F: FnMut(Option<String>) -> Fut + Send + 'static,
+    Fut: Future<Output = Result<Page<T>>> + Send,
+{
+    walk_pages(provider, fetch, id, Some(order), prefetch)
+}
+
+fn walk_pages<T, F, Fut>(
     provider: ProviderKind,
     mut fetch: F,
     id: fn(&T) -> Option<&str>,
+    order: Option<ItemOrder<T>>,
     prefetch: usize,
 ) -> BoxStream<'static, Result<Page<T>>>
 where
@@ -79,7 +128,7 @@ where
                     return;
                 }
             };
-            let (items, verdict) = seen.take(cursor.as_deref(), page, id);
+            let (items, verdict) = seen.take(cursor.as_deref(), page, id, order.as_ref());
             let next = verdict.as_ref().ok().cloned().flatten();
             if tx.send(Ok(Page::new(items, next, None))).await.is_err() {
                 return;
@@ -117,7 +166,20 @@ struct Seen {
     provider: ProviderKind,
     hasher: RandomState,
     cursors: HashSet<u64>,
+    /// Every id yielded; in an ordered walk, those at `latest`.
     ids: HashSet<u64>,
+    /// In an ordered walk: the ids of items with no position.
+    unplaced: HashSet<u64>,
+    /// In an ordered walk: the latest position yielded.
+    latest: Option<i64>,
+}
+
+/// Where an item stands against the latest position of an ordered walk.
+enum Place {
+    /// At it or past it: it may be new.
+    New,
+    /// Behind it: listed before, or out of order.
+    Behind(i64),
 }
 
 impl Seen {
@@ -127,6 +189,31 @@ impl Seen {
             hasher: RandomState::new(),
             cursors: HashSet::new(),
             ids: HashSet::new(),
+            unplaced: HashSet::new(),
+            latest: None,
+        }
+    }
+
+    /// Places an item at `position` in an ordered walk, moving the latest position forward
+    /// (and forgetting the ids at the old one) when it lies past it.
+    fn place(&mut self, position: i64, ascending: bool) -> Place {
+        let Some(latest) = self.latest else {
+            self.latest = Some(position);
+            return Place::New;
+        };
+        let past = if ascending {
+            position > latest
+        } else {
+            position < latest
+        };
+        if past {
+            self.latest = Some(position);
+            self.ids.clear();
+            Place::New
+        } else if position == latest {
+            Place::New
+        } else {
+            Place::Behind(latest)
         }
     }
 
@@ -137,16 +224,42 @@ impl Seen {
         cursor: Option<&str>,
         page: Page<T>,
         id: fn(&T) -> Option<&str>,
+        order: Option<&ItemOrder<T>>,
     ) -> (Vec<T>, Result<Option<String>>) {
         if let Some(cursor) = cursor {
             self.cursors.insert(self.hasher.hash_one(cursor));
         }
+        let position =
+            || cursor.map_or_else(|| "the first page".to_owned(), |c| format!("cursor {c}"));
         let fetched = page.items.len();
-        let items: Vec<T> = page
-            .items
-            .into_iter()
-            .filter(|item| id(item).is_none_or(|id| self.ids.insert(self.hasher.hash_one(id))))
-            .collect();
+        let mut items = Vec::with_capacity(fetched);
+        for item in page.items {
+            let Some(key) = id(&item) else {
+                items.push(item);
+                continue;
+            };
+            let placed = order.and_then(|order| {
+                (order.position)(&item).map(|at| (at, self.place(at, order.ascending)))
+            });
+            if let Some((at, Place::Behind(latest))) = placed {
+                let error = Error::pagination(
+                    self.provider,
+                    position(),
+                    format!(
+                        "item {key} (position {at}) came after items at {latest}, against the listing's order: listed before, or out of order; stopping rather than yield it twice or skip it"
+                    ),
+                );
+                return (items, Err(error));
+            }
+            let hash = self.hasher.hash_one(key);
+            let new = match (order, placed) {
+                (Some(_), None) => self.unplaced.insert(hash),
+                _ => self.ids.insert(hash),
+            };
+            if new {
+                items.push(item);
+            }
+        }
         if items.len() < fetched {
             tracing::debug!(
                 provider = %self.provider,
@@ -154,8 +267,6 @@ impl Seen {
                 "skipped items the listing had already sent"
             );
         }
-        let position =
-            || cursor.map_or_else(|| "the first page".to_owned(), |c| format!("cursor {c}"));
         let verdict = match page.next {
             Some(next) if self.cursors.contains(&self.hasher.hash_one(&next)) => {
                 Err(Error::pagination(
@@ -412,5 +523,78 @@ mod tests {
         .collect()
         .await;
         assert_eq!(kept, vec![7, 7]);
+    }
+
+    /// `t<n>` sits at position `n / 2`: two items a position, oldest first.
+    #[allow(clippy::ptr_arg)]
+    fn half(item: &String) -> Option<i64> {
+        item[1..].parse::<i64>().ok().map(|n| n / 2)
+    }
+
+    async fn ordered_walk(
+        fetch: impl FnMut(Option<String>) -> Answer + Send + 'static,
+    ) -> (Vec<String>, Option<Error>) {
+        let order = ItemOrder {
+            position: half,
+            ascending: true,
+        };
+        let pages = ordered_cursor_pages(P, fetch, id, order, 2);
+        let out: Vec<Result<String>> = flatten_pages(pages).collect().await;
+        let mut items = Vec::new();
+        let mut error = None;
+        for item in out {
+            match item {
+                Ok(item) => items.push(item),
+                Err(e) => error = Some(e),
+            }
+        }
+        (items, error)
+    }
+
+    #[tokio::test]
+    async fn an_ordered_walk_drops_a_repeat_at_the_latest_position() {
+        let (fetch, _) = listing(vec![
+            (strings(0..4), Some("t3")),
+            // t2 and t3 share position 1, the latest: t3 again is left out.
+            (strings([3, 4, 5]), Some("t5")),
+            (strings(6..8), None),
+        ]);
+        let (items, error) = ordered_walk(fetch).await;
+        assert_eq!(items, strings(0..8));
+        assert!(error.is_none(), "{error:?}");
+    }
+
+    #[tokio::test]
+    async fn an_ordered_walk_ends_at_an_item_behind_its_position() {
+        let (fetch, asked) = listing(vec![
+            (strings(0..6), Some("t5")),
+            // t1 (position 0) after t6 (position 3): listed before, or out of order.
+            (strings([6, 1, 7]), Some("t7")),
+            (strings(8..10), None),
+        ]);
+        let (items, error) = ordered_walk(fetch).await;
+        assert_eq!(items, strings(0..7), "the items before it are yielded");
+        match error {
+            Some(Error::Pagination { position, .. }) => assert_eq!(position, "cursor t5"),
+            other => panic!("{other:?}"),
+        }
+        assert_eq!(asked.lock().unwrap().len(), 2, "no request after the error");
+    }
+
+    #[test]
+    fn an_ordered_walk_remembers_only_the_latest_position() {
+        let mut seen = Seen::new(P);
+        let order = ItemOrder {
+            position: half,
+            ascending: true,
+        };
+        for page in 0..100u32 {
+            let items = strings(page * 10..page * 10 + 10);
+            let (taken, verdict) = seen.take(None, Page::new(items, None, None), id, Some(&order));
+            assert_eq!(taken.len(), 10);
+            assert!(verdict.is_ok());
+        }
+        // 1,000 items yielded; the two at the latest position are remembered.
+        assert_eq!(seen.ids.len(), 2);
     }
 }

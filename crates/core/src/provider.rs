@@ -4,10 +4,11 @@ use std::sync::Arc;
 
 use async_trait::async_trait;
 use futures::stream::BoxStream;
+use time::OffsetDateTime;
 
 use crate::capabilities::Capabilities;
 use crate::error::{Error, Result};
-use crate::model::{CancelOutcome, ListQuery, Operation, Page, Thread};
+use crate::model::{CancelOutcome, ListQuery, Operation, Order, Page, Thread};
 use crate::pagination;
 use crate::provider_kind::ProviderKind;
 
@@ -81,27 +82,38 @@ pub trait ThreadProvider: Send + Sync + 'static {
     ///
     /// The default follows [`Page::next`] cursors from `list_threads`
     /// ([`pagination::cursor_pages`]: no thread twice, and a cursor sent again ends the walk
-    /// with [`Error::Pagination`]); providers with a faster way (RevCent's concurrent
-    /// windows) override it.
+    /// with [`Error::Pagination`]; with a [`ListQuery::order`], threads are taken to be sorted
+    /// by creation time, as [`Order`] says, and the walk remembers only the ids of the latest
+    /// second, [`pagination::ordered_cursor_pages`]); providers with a faster way (RevCent's
+    /// concurrent windows) override it.
     fn pages(self: Arc<Self>, query: ListQuery) -> BoxStream<'static, Result<Page<Thread>>> {
+        let kind = self.kind();
         let first = query.cursor.clone();
         let mut started = false;
-        pagination::cursor_pages(
-            self.kind(),
-            move |cursor| {
-                let provider = self.clone();
-                // The first request continues from the query's own cursor, if it has one.
-                let cursor = if started { cursor } else { first.clone() };
-                started = true;
-                let query = ListQuery {
-                    cursor,
-                    ..query.clone()
-                };
-                async move { provider.list_threads(&query).await }
-            },
-            |thread| Some(&thread.id),
-            DEFAULT_PREFETCH_PAGES,
-        )
+        // Listed in an order asked for, threads are sorted by creation time: the walk then
+        // needs to remember little (`ordered_cursor_pages`).
+        let order = query.order.map(|order| pagination::ItemOrder {
+            position: |thread: &Thread| thread.created_at.map(OffsetDateTime::unix_timestamp),
+            ascending: order == Order::Asc,
+        });
+        let walk = move |cursor: Option<String>| {
+            let provider = self.clone();
+            // The first request continues from the query's own cursor, if it has one.
+            let cursor = if started { cursor } else { first.clone() };
+            started = true;
+            let query = ListQuery {
+                cursor,
+                ..query.clone()
+            };
+            async move { provider.list_threads(&query).await }
+        };
+        let id: fn(&Thread) -> Option<&str> = |thread| Some(&thread.id);
+        match order {
+            Some(order) => {
+                pagination::ordered_cursor_pages(kind, walk, id, order, DEFAULT_PREFETCH_PAGES)
+            }
+            None => pagination::cursor_pages(kind, walk, id, DEFAULT_PREFETCH_PAGES),
+        }
     }
 }
 

@@ -332,8 +332,8 @@ impl Client {
         options: &ExportOptions,
         stop: impl Future<Output = ()> + Send,
     ) -> Result<ExportReport, ExportError> {
-        let query = crate::client::export_query(provider, query);
         let lister = self.lister(provider, &query)?;
+        let query = crate::client::export_query(provider, lister.as_ref(), query);
         let (mut sink, start) = sink::open(target, provider, &query, options).await?;
         let resumed = start.resumed;
         let mut counts = start.counts;

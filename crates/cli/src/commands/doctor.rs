@@ -546,24 +546,56 @@ async fn chatkit(client: &ChatKitClient) -> Vec<Check> {
         ));
         return checks;
     }
-    checks.push(
-        match client
-            .list_chatkit_threads(&ListThreadsParams::new().with_limit(1))
-            .await
-        {
-            Ok(_) => check(
+    // One page newest first: the credentials, and the order walks rely on.
+    let params = ListThreadsParams::new()
+        .with_limit(100)
+        .with_order(aithreads::Order::Desc);
+    match client.list_chatkit_threads(&params).await {
+        Ok(page) => {
+            checks.push(check(
                 "credentials",
                 Status::Pass,
                 "accepted: listing ChatKit threads answered",
-            ),
-            Err(error) => check(
-                "credentials",
-                Status::Fail,
-                format!("refused: {}", config::cli_wording(&error.to_string())),
-            ),
-        },
-    );
+            ));
+            let created: Vec<i64> = page.data.iter().map(|t| t.created_at).collect();
+            checks.push(listing_order(&created));
+        }
+        Err(error) => checks.push(check(
+            "credentials",
+            Status::Fail,
+            format!("refused: {}", config::cli_wording(&error.to_string())),
+        )),
+    }
     checks
+}
+
+/// Whether a page listed newest first is sorted by `created_at`, as every walk in a named
+/// order relies on (it remembers only the latest second's ids).
+fn listing_order(created: &[i64]) -> Check {
+    const NAME: &str = "order";
+    if created.len() < 2 {
+        return check(NAME, Status::Skip, "fewer than 2 threads to compare");
+    }
+    match created.windows(2).position(|pair| pair[1] > pair[0]) {
+        None => check(
+            NAME,
+            Status::Pass,
+            format!(
+                "newest first by created_at, as walks rely on ({} threads)",
+                created.len()
+            ),
+        ),
+        Some(i) => check(
+            NAME,
+            Status::Fail,
+            format!(
+                "thread {} (created_at {}) follows one created at {}: listings are not sorted by created_at, so `list --all` and exports will stop with an order error",
+                i + 2,
+                created[i + 1],
+                created[i]
+            ),
+        ),
+    }
 }
 
 fn print(output: &Output, config: &Config, reports: &[Report]) -> io::Result<()> {
@@ -661,6 +693,20 @@ mod tests {
         assert!(fail.detail.contains("detected 1"), "{}", fail.detail);
         let unknown = page_base(one, "page 0 repeats page 1", None);
         assert_eq!(unknown.status, Status::Warn, "{}", unknown.detail);
+    }
+
+    #[test]
+    fn the_listing_order_check_finds_the_first_thread_out_of_order() {
+        assert_eq!(listing_order(&[5]).status, Status::Skip);
+        assert_eq!(listing_order(&[9, 9, 7, 3]).status, Status::Pass);
+        let fail = listing_order(&[9, 7, 8, 3]);
+        assert_eq!(fail.status, Status::Fail, "{}", fail.detail);
+        assert!(
+            fail.detail
+                .starts_with("thread 3 (created_at 8) follows one created at 7"),
+            "{}",
+            fail.detail
+        );
     }
 
     #[test]

@@ -52,6 +52,7 @@ fn all_pass_against_the_simulator_and_nothing_changes() {
         "trtc      clock        ok      the server's clock agrees with this machine's",
         "trtc      credentials  ok      accepted: DescribeAIConversation of a made-up task answered FailedOperation.TaskNotExist",
         "chatkit   credentials  ok      accepted",
+        "chatkit   order        ok      newest first by created_at, as walks rely on (",
     ] {
         assert!(table.contains(row), "missing `{row}` in\n{table}");
     }

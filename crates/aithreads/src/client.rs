@@ -399,11 +399,8 @@ impl Client {
         provider: ProviderKind,
         query: ListQuery,
     ) -> BoxStream<'static, Result<Thread>> {
-        match self.lister(provider, &query) {
-            Ok(lister) => {
-                let query = export_query(provider, lister.as_ref(), query);
-                lister.threads(query)
-            }
+        match self.export_lister(provider, query) {
+            Ok((lister, query)) => lister.threads(query),
             Err(error) => stream::once(async move { Err(error) }).boxed(),
         }
     }
@@ -421,11 +418,10 @@ impl Client {
         query: ListQuery,
         on_error: OnThreadError,
     ) -> BoxStream<'static, Result<ItemResult<Thread>>> {
-        let lister = match self.lister(provider, &query) {
-            Ok(lister) => lister,
+        let (lister, query) = match self.export_lister(provider, query) {
+            Ok(found) => found,
             Err(error) => return stream::once(async move { Err(error) }).boxed(),
         };
-        let query = export_query(provider, lister.as_ref(), query);
         let items = steps(lister, query, true, self.concurrency).filter_map(move |step| {
             let item = match step {
                 Err(error) => Some(Err(error)),
@@ -463,6 +459,18 @@ impl Client {
         }
         capabilities.query.check(kind, query)?;
         Ok(provider)
+    }
+
+    /// The provider an export of `query` walks, and the query as it walks it
+    /// ([`export_query`]).
+    pub(crate) fn export_lister(
+        &self,
+        kind: ProviderKind,
+        query: ListQuery,
+    ) -> Result<(Arc<dyn ThreadProvider>, ListQuery)> {
+        let lister = self.lister(kind, &query)?;
+        let query = export_query(kind, lister.as_ref(), query);
+        Ok((lister, query))
     }
 
     /// Makes `provider` serve its kind.
@@ -551,7 +559,7 @@ pub(crate) fn missing(kind: ProviderKind) -> Error {
 /// second's ids): a `since` bound then ends the walk, where oldest first would list every
 /// older thread to reach it. An order the `lister` does not honour (a plugged-in provider)
 /// is left unset.
-pub(crate) fn export_query(
+fn export_query(
     provider: ProviderKind,
     lister: &dyn ThreadProvider,
     query: ListQuery,

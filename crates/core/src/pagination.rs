@@ -68,7 +68,7 @@ where
     F: FnMut(Option<String>) -> Fut + Send + 'static,
     Fut: Future<Output = Result<Page<T>>> + Send,
 {
-    walk_pages(provider, fetch, id, None, prefetch)
+    ordered_cursor_pages(provider, fetch, id, None, prefetch)
 }
 
 /// The order a listing promises for its items: their position (such as the creation time)
@@ -80,8 +80,9 @@ pub struct ItemOrder<T> {
     pub ascending: bool,
 }
 
-/// Like [`cursor_pages`], for a listing sorted by `order`: every walk still ends and no item
-/// is yielded twice, but memory no longer grows with the listing. The walk remembers the ids
+/// Like [`cursor_pages`] (which it is with `order` `None`), for a listing sorted by `order`:
+/// every walk still ends and no item is yielded twice, but memory no longer grows with the
+/// listing. The walk remembers the ids
 /// at the latest position only (items at one position may come in any order), and the
 /// cursors followed.
 ///
@@ -90,21 +91,6 @@ pub struct ItemOrder<T> {
 /// ends with [`Error::Pagination`] naming it, after the page's items before it. Items with no
 /// position are de-duplicated as [`cursor_pages`] does.
 pub fn ordered_cursor_pages<T, F, Fut>(
-    provider: ProviderKind,
-    fetch: F,
-    id: fn(&T) -> Option<&str>,
-    order: ItemOrder<T>,
-    prefetch: usize,
-) -> BoxStream<'static, Result<Page<T>>>
-where
-    T: Send + 'static,
-    F: FnMut(Option<String>) -> Fut + Send + 'static,
-    Fut: Future<Output = Result<Page<T>>> + Send,
-{
-    walk_pages(provider, fetch, id, Some(order), prefetch)
-}
-
-fn walk_pages<T, F, Fut>(
     provider: ProviderKind,
     mut fetch: F,
     id: fn(&T) -> Option<&str>,
@@ -426,7 +412,11 @@ mod tests {
     async fn walk(
         fetch: impl FnMut(Option<String>) -> Answer + Send + 'static,
     ) -> (Vec<String>, Option<Error>) {
-        let out: Vec<Result<String>> = cursor_stream(P, fetch, id, 2).collect().await;
+        split(cursor_stream(P, fetch, id, 2).collect().await)
+    }
+
+    /// A walk's output as its items and the error that ended it, if any.
+    fn split(out: Vec<Result<String>>) -> (Vec<String>, Option<Error>) {
         let mut items = Vec::new();
         let mut error = None;
         for item in out {
@@ -538,17 +528,8 @@ mod tests {
             position: half,
             ascending: true,
         };
-        let pages = ordered_cursor_pages(P, fetch, id, order, 2);
-        let out: Vec<Result<String>> = flatten_pages(pages).collect().await;
-        let mut items = Vec::new();
-        let mut error = None;
-        for item in out {
-            match item {
-                Ok(item) => items.push(item),
-                Err(e) => error = Some(e),
-            }
-        }
-        (items, error)
+        let pages = ordered_cursor_pages(P, fetch, id, Some(order), 2);
+        split(flatten_pages(pages).collect().await)
     }
 
     #[tokio::test]

@@ -108,12 +108,7 @@ pub trait ThreadProvider: Send + Sync + 'static {
             async move { provider.list_threads(&query).await }
         };
         let id: fn(&Thread) -> Option<&str> = |thread| Some(&thread.id);
-        match order {
-            Some(order) => {
-                pagination::ordered_cursor_pages(kind, walk, id, order, DEFAULT_PREFETCH_PAGES)
-            }
-            None => pagination::cursor_pages(kind, walk, id, DEFAULT_PREFETCH_PAGES),
-        }
+        pagination::ordered_cursor_pages(kind, walk, id, order, DEFAULT_PREFETCH_PAGES)
     }
 }
 

@@ -258,25 +258,10 @@ impl ThreadProvider for RevCentClient {
             .map(|response| response.outcome())
     }
 
-    fn threads(self: Arc<Self>, query: ListQuery) -> BoxStream<'static, Result<Thread>> {
-        let plan = match Plan::new(&self, &query) {
-            Ok(plan) => Arc::new(plan),
-            Err(error) => return futures::stream::iter([Err(error)]).boxed(),
-        };
-        self.walker(plan.filters.clone())
-            .threads(plan.cursor)
-            .map(|thread| thread.map(AiThread::into_thread))
-            .filter(move |thread| {
-                let keep = thread.as_ref().map_or(true, |t| plan.keeps(t));
-                futures::future::ready(keep)
-            })
-            .boxed()
-    }
-
     /// Every window is a unit a walk continues after (its cursor); oldest window first, its
     /// pages come as they arrive ([`Page::part`]), so memory stays bounded by a few pages
     /// whatever a window holds. Newest window first, a window is held to be sorted and comes
-    /// as one page.
+    /// as one page. (The trait's `threads` flattens these pages.)
     fn pages(self: Arc<Self>, query: ListQuery) -> BoxStream<'static, Result<Page<Thread>>> {
         let plan = match Plan::new(&self, &query) {
             Ok(plan) => plan,

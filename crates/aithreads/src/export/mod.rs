@@ -332,8 +332,7 @@ impl Client {
         options: &ExportOptions,
         stop: impl Future<Output = ()> + Send,
     ) -> Result<ExportReport, ExportError> {
-        let lister = self.lister(provider, &query)?;
-        let query = crate::client::export_query(provider, lister.as_ref(), query);
+        let (lister, query) = self.export_lister(provider, query)?;
         let (mut sink, start) = sink::open(target, provider, &query, options).await?;
         let resumed = start.resumed;
         let mut counts = start.counts;

@@ -137,6 +137,26 @@ async fn an_error_envelope_in_a_200_is_an_error() {
     assert_eq!(err.status(), Some(200));
 }
 
+/// Serves the fixture's two threads as the whole window, to a request with exactly `query`
+/// (page 0 is refused, as by a RevCent counting pages from 1).
+async fn whole_window<'a>(server: &'a MockServer, query: &'static str) -> httpmock::Mock<'a> {
+    let mut body: serde_json::Value = serde_json::from_str(&fixture("list_threads.json")).unwrap();
+    body["total_count"] = 2.into();
+    body["total_pages"] = 1.into();
+    let mock = server
+        .mock_async(|when, then| {
+            when.method(GET)
+                .path("/v2/ai_threads")
+                .is_true(move |req| req.uri().query() == Some(query));
+            then.status(200)
+                .header("content-type", "application/json")
+                .body(body.to_string());
+        })
+        .await;
+    refuse_page_zero(server).await;
+    mock
+}
+
 /// Page 0 refused in RevCent's error envelope, as a RevCent counting pages from 1 answers the
 /// walk's page-base question (which page the first one is).
 async fn refuse_page_zero(server: &MockServer) {
@@ -158,22 +178,11 @@ async fn refuse_page_zero(server: &MockServer) {
 async fn the_trait_lists_a_window_of_unified_threads_with_a_cursor() {
     const SINCE: i64 = 1_759_980_000;
     let server = MockServer::start_async().await;
-    // The fixture's two threads are the whole window.
-    let mut body: serde_json::Value = serde_json::from_str(&fixture("list_threads.json")).unwrap();
-    body["total_count"] = 2.into();
-    body["total_pages"] = 1.into();
-    let mock = server
-        .mock_async(|when, then| {
-            when.method(GET).path("/v2/ai_threads").is_true(|req| {
-                req.uri().query()
-                    == Some("date_start=1759980000&date_end=1759990001&limit=2&page=1&status_filter=timer")
-            });
-            then.status(200)
-                .header("content-type", "application/json")
-                .body(body.to_string());
-        })
-        .await;
-    refuse_page_zero(&server).await;
+    let mock = whole_window(
+        &server,
+        "date_start=1759980000&date_end=1759990001&limit=2&page=1&status_filter=timer",
+    )
+    .await;
     let provider: &dyn ThreadProvider = &client(&server);
     let since = time::OffsetDateTime::from_unix_timestamp(SINCE).unwrap();
     let query = ListQuery::new()
@@ -197,22 +206,11 @@ async fn the_trait_lists_a_window_of_unified_threads_with_a_cursor() {
 #[tokio::test]
 async fn the_trait_filters_by_assistant_with_ai_assistant_filter() {
     let server = MockServer::start_async().await;
-    // The fixture's two threads are the whole window.
-    let mut body: serde_json::Value = serde_json::from_str(&fixture("list_threads.json")).unwrap();
-    body["total_count"] = 2.into();
-    body["total_pages"] = 1.into();
-    let mock = server
-        .mock_async(|when, then| {
-            when.method(GET).path("/v2/ai_threads").is_true(|req| {
-                req.uri().query()
-                    == Some("date_start=1759900000&date_end=1759910001&limit=25&page=1&ai_assistant_filter=As5sI7sT8aN9tI0dA1bC")
-            });
-            then.status(200)
-                .header("content-type", "application/json")
-                .body(body.to_string());
-        })
-        .await;
-    refuse_page_zero(&server).await;
+    let mock = whole_window(
+        &server,
+        "date_start=1759900000&date_end=1759910001&limit=25&page=1&ai_assistant_filter=As5sI7sT8aN9tI0dA1bC",
+    )
+    .await;
     let provider: &dyn ThreadProvider = &client(&server);
     assert!(provider.capabilities().query.assistant);
     let since = time::OffsetDateTime::from_unix_timestamp(START).unwrap();

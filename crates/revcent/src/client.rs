@@ -16,6 +16,7 @@ use time::OffsetDateTime;
 use url::Url;
 
 use crate::config::{API_KEY_VAR, BASE_URL_VAR, RevCentConfig};
+use crate::date_ends::{DateBound, DateEndsProbe};
 use crate::error::{self, PROVIDER};
 use crate::generated::{
     AiThread, AiThreadList, AiThreadListParams, AiThreadStatus, CancelAiThreadResult,
@@ -270,9 +271,10 @@ impl RevCentClient {
     ///   future is clamped to now, and a range needing more windows than
     ///   [`RevCentConfig::with_max_windows`] allows (default 31, 62 days) is refused, as are
     ///   invalid filters, before any request. Fractions of seconds are dropped.
-    /// - Windows are `[start, start + 172_800)`, asked with `date_end` = the window's end,
-    ///   so a thread created on a boundary second is listed once under an inclusive or an
-    ///   exclusive reading of `date_end`.
+    /// - Windows are `[start, start + 172_799)`, asked from the second before them
+    ///   (`date_start`) to their end (`date_end`), so every second is listed whether either
+    ///   end is inclusive or exclusive; each thread is kept by the window its
+    ///   `created_date_unix` falls in, so a thread created on a boundary second appears once.
     /// - Whether pages count from 0 or 1 ([`PageBase`]) is found out on the first window
     ///   that has threads (its page 0 is fetched next to page 1: one extra request per
     ///   client when pages count from 1), then remembered. Every window is reconciled with
@@ -395,6 +397,51 @@ impl RevCentClient {
             zero,
             ProbedPage::Listed(ids(one)),
         ))
+    }
+
+    /// Asks RevCent how it reads the ends of a date range, with a thread it lists (`id`,
+    /// created at `created`, e.g. one from [`ai_threads`](Self::ai_threads)): is it listed
+    /// by `date_start=created&date_end=created+1` (then `date_start` is inclusive), and by
+    /// `date_start=created-1&date_end=created` (then `date_end` is)? Read-only, usually one
+    /// request each; walks need no answer (see [`DateEndsProbe`]), `aithreads doctor` shows
+    /// it.
+    pub async fn probe_date_ends(&self, id: &str, created: i64) -> Result<DateEndsProbe> {
+        let before = created.saturating_sub(1).max(0);
+        let date_start = self.lists(id, created, created.saturating_add(1)).await?;
+        let date_end = self.lists(id, before, created).await?;
+        Ok(DateEndsProbe {
+            thread_id: id.to_owned(),
+            created,
+            date_start: date_start.map(DateBound::from_listed),
+            date_end: date_end.map(DateBound::from_listed),
+        })
+    }
+
+    /// Whether GetAIThreads over `date_start..=date_end` lists `id`, reading up to five
+    /// pages of 25 from the first (page 0 when the base is not known yet; a refused page 0
+    /// is passed over); `None` when they are all full without it.
+    async fn lists(&self, id: &str, date_start: i64, date_end: i64) -> Result<Option<bool>> {
+        const PAGES: i64 = 5;
+        let first = self.page_base().map_or(0, PageBase::first_page);
+        for page in first..first + PAGES {
+            let params = AiThreadListParams::new(date_start, date_end).with_page(page);
+            let list = match self.get_ai_threads(&params).await {
+                Ok(list) => list,
+                Err(error) if page == 0 && refuses_page(&error).is_some() => continue,
+                Err(error) => return Err(error),
+            };
+            let results = list.results.unwrap_or_default();
+            if results
+                .iter()
+                .any(|thread| thread.id.as_deref() == Some(id))
+            {
+                return Ok(Some(true));
+            }
+            if results.len() < params.limit as usize {
+                return Ok(Some(false));
+            }
+        }
+        Ok(None)
     }
 
     /// The window walk over GetAIThreads with `filters`.

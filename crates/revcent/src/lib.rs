@@ -85,9 +85,11 @@
 //!   (1-based: one extra request per client; 0-based: none). Every window is reconciled with
 //!   the `total_count` its pages report. [`RevCentClient::probe_page_base`] asks directly
 //!   (`aithreads doctor`).
-//! - **`date_end`** may be inclusive or exclusive. Windows are `[s, s + 172_800)`, asked up
-//!   to their end; a thread listed on the boundary second is kept by the later window only,
-//!   so it appears once under either reading.
+//! - **`date_start` and `date_end`** may each be inclusive or exclusive. Windows are
+//!   `[s, s + 172_799)`, asked a second wider on each side (`date_start = s - 1`, within the
+//!   2-day limit); a thread is kept by the window its creation second falls in, so it
+//!   appears once under all four readings. [`RevCentClient::probe_date_ends`] asks which
+//!   reading holds (`aithreads doctor`).
 //! - **Inconsistent pages** (a server repeating a page, counts that never add up, a window
 //!   of billions) end the walk with an error naming the window and page; pages are bounded
 //!   by `total_count / limit`, never by `total_pages` alone, and threads are de-duplicated.
@@ -117,6 +119,7 @@
 
 mod client;
 mod config;
+mod date_ends;
 mod error;
 pub mod generated;
 mod input;
@@ -132,6 +135,7 @@ pub use config::{
     API_KEY_VAR, BASE_URL_VAR, DEFAULT_BASE_URL, DEFAULT_CONCURRENCY, DEFAULT_MAX_WINDOW_THREADS,
     RevCentConfig,
 };
+pub use date_ends::{DateBound, DateEndsProbe};
 pub use generated::{
     AiThread, AiThreadList, AiThreadListParams, AiThreadStatus, ApiStandardError,
     CancelAiThreadResult, MessageRole, StatusFilter, TriggerAiAssistantBody,

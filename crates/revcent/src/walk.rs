@@ -12,7 +12,10 @@
 //!    for the client's lifetime ([`PageBaseCell`]). In the 1-based reading that costs one
 //!    request per client; in the 0-based one nothing (page 0 is needed anyway).
 //! 3. Ids are de-duplicated within the window. A page whose threads were all on earlier
-//!    pages ends the walk with an error instead of walking the same results again.
+//!    pages ends the walk with an error instead of walking the same results again. A thread
+//!    is yielded by the one window its creation second belongs to ([`Window::keeps`]), so
+//!    windows need not remember each other's ids; only threads without a creation time are
+//!    remembered for the whole walk, and yielded once.
 //! 4. A window with fewer distinct ids than `total_count` says is walked once more (threads
 //!    created or cancelled during the walk shift pages); if that still falls short, the walk
 //!    ends with an error naming the window and both counts. A silent shortfall is never
@@ -26,7 +29,7 @@
 //! The walk knows nothing of HTTP: it is handed the function that fetches one page.
 
 use std::cmp::Reverse;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashSet};
 use std::future::Future;
 use std::hash::{BuildHasher, RandomState};
 use std::sync::Arc;
@@ -57,10 +60,21 @@ pub(crate) struct Walker<F> {
     pub hasher: RandomState,
 }
 
-/// Ids listed in a window, as keyed 64-bit hashes (16 bytes a thread instead of the id's
-/// text): whether each thread was yielded there. Two ids of one window sharing a hash (odds
-/// about n² / 2⁶⁵: one in ten billion for 100,000 threads) would drop the second.
-type Ids = HashMap<u64, bool>;
+/// The ids a walk remembers, as keyed 64-bit hashes (about 9 bytes a thread instead of the
+/// id's text). Two ids of one window sharing a hash (odds about n² / 2⁶⁵: one in ten billion
+/// for 100,000 threads) would drop the second.
+///
+/// The tables are handed from window to window, cleared, never freed: one allocation the
+/// size of the largest window, instead of one a window that the allocator may keep apart.
+#[derive(Default)]
+struct Ids {
+    /// Every id listed in the current window, yielded here or not: the distinct count
+    /// reconciled with `total_count`.
+    listed: HashSet<u64>,
+    /// Threads without a creation time yielded so far in the walk, in any window: any
+    /// window may list them.
+    undated: HashSet<u64>,
+}
 
 /// Threads of one window as a walk yields them: a page's new threads, or the window's end.
 pub(crate) struct Batch {
@@ -78,9 +92,7 @@ enum Out<'a> {
 /// What one window's walk has collected.
 struct Collected {
     window: Window,
-    /// Every id listed in this window, and whether its thread was yielded here (false: it
-    /// was created in the second that belongs to the next window).
-    seen: Ids,
+    ids: Ids,
     /// The threads kept for later, by page.
     kept: BTreeMap<i64, Vec<AiThread>>,
     /// The largest `total_count` of this window's pages (of the current pass).
@@ -88,27 +100,29 @@ struct Collected {
 }
 
 impl Collected {
-    fn new(window: Window) -> Self {
+    /// Starts `window` with the tables of the window before (or new ones).
+    fn new(window: Window, mut ids: Ids) -> Self {
+        ids.listed.clear();
         Self {
             window,
-            seen: HashMap::new(),
+            ids,
             kept: BTreeMap::new(),
             total: 0,
         }
     }
 
     fn complete(&self) -> bool {
-        self.seen.len() as u64 >= u64::try_from(self.total).unwrap_or(0)
+        self.ids.listed.len() as u64 >= u64::try_from(self.total).unwrap_or(0)
     }
 
-    /// The kept threads in page order, or newest first.
-    fn into_ordered(self, newest_first: bool) -> Vec<AiThread> {
+    /// The kept threads in page order, or newest first, and the tables for the next window.
+    fn into_ordered(self, newest_first: bool) -> (Vec<AiThread>, Ids) {
         let mut threads: Vec<AiThread> = self.kept.into_values().flatten().collect();
         if newest_first {
             threads.reverse();
             threads.sort_by_key(|thread| Reverse(thread.created_date_unix));
         }
-        threads
+        (threads, self.ids)
     }
 }
 
@@ -161,10 +175,10 @@ where
     pub async fn window(&self, window: Window, newest_first: bool) -> Result<Vec<AiThread>> {
         let page = self.base.first_page();
         let head = (self.fetch)(window.params(&self.filters, page)).await?;
-        let mut collected = Collected::new(window);
-        self.walk_window(&mut collected, page, head, &HashMap::new(), &Out::Keep)
+        let mut collected = Collected::new(window, Ids::default());
+        self.walk_window(&mut collected, page, head, &Out::Keep)
             .await?;
-        Ok(collected.into_ordered(newest_first))
+        Ok(collected.into_ordered(newest_first).0)
     }
 
     async fn run(&self, cursor: Cursor, tx: &mpsc::Sender<Result<Batch>>) -> Result<()> {
@@ -179,18 +193,17 @@ where
                 async move { (window, page, head.await) }
             })
             .buffered(self.concurrency.max(1));
-        let mut previous = HashMap::new();
+        let mut ids = Ids::default();
         while let Some((window, page, head)) = heads.next().await {
-            let mut collected = Collected::new(window);
+            let mut collected = Collected::new(window, ids);
             let out = if newest_first {
                 Out::Keep
             } else {
                 Out::Send(tx)
             };
-            self.walk_window(&mut collected, page, head?, &previous, &out)
-                .await?;
-            previous = std::mem::take(&mut collected.seen);
-            let threads = collected.into_ordered(newest_first);
+            self.walk_window(&mut collected, page, head?, &out).await?;
+            let threads;
+            (threads, ids) = collected.into_ordered(newest_first);
             let end = Batch {
                 threads,
                 window_done: true,
@@ -206,25 +219,28 @@ where
     }
 
     /// Walks one window from its first page `head` (page number `head_page`), reconciling
-    /// as the module docs say. `previous` holds the ids of the window walked before, so a
-    /// thread is never yielded twice.
+    /// as the module docs say.
     async fn walk_window(
         &self,
         collected: &mut Collected,
         head_page: i64,
         head: AiThreadList,
-        previous: &Ids,
         out: &Out<'_>,
     ) -> Result<()> {
         let window = collected.window;
-        self.check_size(window, head.total_count.unwrap_or(0))?;
+        let total = head.total_count.unwrap_or(0);
+        self.check_size(window, total)?;
+        // Sized once (the count is bounded above): no table twice the size while growing.
+        collected
+            .ids
+            .listed
+            .reserve(usize::try_from(total).unwrap_or(0));
         let mut taken = Vec::new();
         if self.base.is_unknown() && head.total_count.unwrap_or(0) > 0 {
             let (base, page_zero) = self.learn_base(window, &head).await?;
             self.base.set(base);
             if let (PageBase::Zero, Some(list)) = (base, page_zero) {
-                self.take(collected, 0, list, previous, out, Pass::First)
-                    .await?;
+                self.take(collected, 0, list, out, Pass::First).await?;
                 taken.push(0);
             }
         }
@@ -233,16 +249,14 @@ where
         for page in self.base.first_page()..head_page {
             if !taken.contains(&page) {
                 let list = (self.fetch)(window.params(&self.filters, page)).await?;
-                self.take(collected, page, list, previous, out, Pass::First)
-                    .await?;
+                self.take(collected, page, list, out, Pass::First).await?;
                 taken.push(page);
             }
         }
-        self.take(collected, head_page, head, previous, out, Pass::First)
+        self.take(collected, head_page, head, out, Pass::First)
             .await?;
         taken.push(head_page);
-        self.walk_pages(collected, &taken, previous, out, Pass::First)
-            .await?;
+        self.walk_pages(collected, &taken, out, Pass::First).await?;
         if collected.complete() {
             return Ok(());
         }
@@ -251,16 +265,15 @@ where
         collected.total = 0;
         let page = self.base.first_page();
         let head = (self.fetch)(window.params(&self.filters, page)).await?;
-        self.take(collected, page, head, previous, out, Pass::Merge)
-            .await?;
-        self.walk_pages(collected, &[page], previous, out, Pass::Merge)
+        self.take(collected, page, head, out, Pass::Merge).await?;
+        self.walk_pages(collected, &[page], out, Pass::Merge)
             .await?;
         if collected.complete() {
             return Ok(());
         }
         Err(listing_error(format!(
             "RevCent listed {} distinct threads in {}, but its pages report {} (first pass: {first_pass_total}), even after walking the window twice; threads may be changing faster than they can be listed: run again",
-            collected.seen.len(),
+            collected.ids.listed.len(),
             window.describe(),
             collected.total,
         )))
@@ -308,7 +321,6 @@ where
         &self,
         collected: &mut Collected,
         taken: &[i64],
-        previous: &Ids,
         out: &Out<'_>,
         pass: Pass,
     ) -> Result<()> {
@@ -329,8 +341,7 @@ where
             if list.results.as_ref().is_none_or(Vec::is_empty) {
                 break;
             }
-            self.take(collected, page, list, previous, out, pass)
-                .await?;
+            self.take(collected, page, list, out, pass).await?;
         }
         Ok(())
     }
@@ -342,7 +353,6 @@ where
         collected: &mut Collected,
         page: i64,
         list: AiThreadList,
-        previous: &Ids,
         out: &Out<'_>,
         pass: Pass,
     ) -> Result<usize> {
@@ -357,18 +367,22 @@ where
             let id = self
                 .hasher
                 .hash_one(thread.id.as_deref().unwrap_or_default());
-            if collected.seen.contains_key(&id) {
+            if !collected.ids.listed.insert(id) {
                 continue;
             }
             new += 1;
-            let yielded =
-                window.keeps(thread.created_date_unix) && previous.get(&id) != Some(&true);
-            collected.seen.insert(id, yielded);
+            let yielded = match thread.created_date_unix {
+                Some(created) => window.keeps(created),
+                None => collected.ids.undated.insert(id),
+            };
             if yielded {
                 keep.push(thread);
             }
         }
-        self.check_size(window, collected.total.max(collected.seen.len() as i64))?;
+        self.check_size(
+            window,
+            collected.total.max(collected.ids.listed.len() as i64),
+        )?;
         if pass == Pass::First && new == 0 && listed > 0 {
             return Err(listing_error(format!(
                 "RevCent answered page {page} of {} with {listed} threads that were all on earlier pages (total_count {reported}, total_pages {}); stopping instead of walking the same results again",

@@ -1,11 +1,13 @@
 //! Cutting a date range into the 2-day windows GetAIThreads accepts, before any request.
 //!
-//! RevCent does not say whether `date_end` is inclusive. So a window is the half-open range
-//! `[start, stop)` and is asked as `date_start=start&date_end=stop`: read inclusively, the
-//! server also lists second `stop`, which belongs to the next window (or lies after the
-//! range) and is dropped here ([`Window::keeps`]); read exclusively, it does not list it.
-//! Either way each second is listed by exactly one window, and a thread created on the
-//! boundary appears once. The span `stop - start` is at most 172,800 s, the API's limit.
+//! RevCent does not say whether `date_start` or `date_end` lists the threads created in that
+//! very second. So a window is the half-open range `[start, stop)` and is asked a second
+//! wider on each side, as `date_start=start-1&date_end=stop`: under any of the four
+//! readings that lists every second of the window, and the seconds around it that an
+//! inclusive end lists too belong to the neighbouring windows (or lie outside the range)
+//! and are dropped here ([`Window::keeps`]). Each second is kept by exactly one window, and
+//! a thread created on a boundary appears once. The asked span `stop - (start - 1)` is at
+//! most 172,800 s, the API's limit, so a window holds 172,799 s.
 //!
 //! A [`Range`] is checked, clamped and counted here, so a range that would take more
 //! windows than allowed is refused before the first request.
@@ -16,12 +18,12 @@ use time::OffsetDateTime;
 use crate::generated::AiThreadListParams;
 use crate::input::{MAX_RANGE_SECS, ThreadFilters, check_date_range};
 
-/// Seconds in one window.
-pub(crate) const WINDOW_SECS: i64 = MAX_RANGE_SECS;
+/// Seconds in one window: one less than the API's span, for the second asked before it.
+pub(crate) const WINDOW_SECS: i64 = MAX_RANGE_SECS - 1;
 
 /// The most windows a range may take unless the caller allows more
 /// ([`RevCentConfig::with_max_windows`](crate::RevCentConfig::with_max_windows)): 31 windows
-/// are 62 days, more than RevCent's 60-day retention, so any range that can hold threads
+/// are almost 62 days, more than RevCent's 60-day retention, so any range that can hold threads
 /// fits, while a mistyped year is refused instead of walked for hours.
 pub const DEFAULT_MAX_WINDOWS: u64 = 31;
 
@@ -35,21 +37,34 @@ pub(crate) struct Window {
 }
 
 impl Window {
-    /// The GetAIThreads query for one page of this window.
+    /// The GetAIThreads query for one page of this window: from the second before it (an
+    /// exclusive `date_start` lists `start` then) to `stop` (an exclusive `date_end` lists
+    /// the second before it).
     pub fn params(&self, filters: &ThreadFilters, page: i64) -> AiThreadListParams {
-        filters.params(self.start, self.stop, page)
+        filters.params(self.asked_start(), self.stop, page)
     }
 
-    /// Whether a thread created at `created` belongs to this window: not when it was created
-    /// in the second `stop`, which an inclusive `date_end` lists too. A thread without a
-    /// creation time is kept.
-    pub fn keeps(&self, created: Option<i64>) -> bool {
-        created.is_none_or(|created| created < self.stop)
+    /// The `date_start` asked: the second before the window, or 0 for a window starting in
+    /// 1970's first second (RevCent takes no negative time).
+    pub fn asked_start(&self) -> i64 {
+        self.start.saturating_sub(1).max(0)
     }
 
-    /// How errors name the window.
+    /// Whether a thread created at `created` belongs to this window: created in
+    /// `[start, stop)`, so not in the second `stop`, which an inclusive `date_end` lists too
+    /// and which belongs to the next window. One window keeps each second, so a thread is
+    /// yielded once however the windows' listings overlap.
+    pub fn keeps(&self, created: i64) -> bool {
+        (self.start..self.stop).contains(&created)
+    }
+
+    /// How errors name the window: as it is asked.
     pub fn describe(&self) -> String {
-        format!("window date_start={} date_end={}", self.start, self.stop)
+        format!(
+            "window date_start={} date_end={}",
+            self.asked_start(),
+            self.stop
+        )
     }
 }
 
@@ -242,24 +257,30 @@ mod tests {
     }
 
     #[test]
-    fn windows_tile_the_range_and_share_only_the_boundary_second() {
+    fn windows_tile_the_range_and_are_asked_a_second_wider() {
         let start = 1_700_000_000;
         let w = windows(start, start + 9 * DAY);
         assert_eq!(w.len(), 5);
-        assert_eq!(w[0], (start, start + 2 * DAY));
+        assert_eq!(w[0], (start, start + 2 * DAY - 1));
         for pair in w.windows(2) {
             assert_eq!(
                 pair[1].0, pair[0].1,
                 "the next window starts at the boundary"
             );
         }
-        assert_eq!(w[4], (start + 8 * DAY, start + 9 * DAY + 1));
-        for (a, b) in &w {
-            assert!(b - a <= MAX_RANGE_SECS);
-        }
+        assert_eq!(w[4], (start + 4 * WINDOW_SECS, start + 9 * DAY + 1));
+        let range = Range::new(start, start + 9 * DAY).unwrap();
+        let params = range.window(1).params(&ThreadFilters::new(), 1);
+        assert_eq!(
+            (params.date_start, params.date_end),
+            (w[1].0 - 1, w[1].1),
+            "a second before the window, to its end"
+        );
+        assert_eq!(params.date_end - params.date_start, MAX_RANGE_SECS);
+        assert_eq!(Range::new(0, DAY).unwrap().window(0).asked_start(), 0);
         assert_eq!(windows(start, start), vec![(start, start + 1)]);
-        assert_eq!(windows(start, start + 2 * DAY - 1).len(), 1);
-        assert_eq!(windows(start, start + 2 * DAY).len(), 2);
+        assert_eq!(windows(start, start + 2 * DAY - 2).len(), 1);
+        assert_eq!(windows(start, start + 2 * DAY - 1).len(), 2);
         let newest: Vec<_> = Range::new(start, start + 9 * DAY)
             .unwrap()
             .windows(true)
@@ -269,15 +290,22 @@ mod tests {
     }
 
     #[test]
-    fn a_boundary_thread_belongs_to_the_later_window() {
+    fn each_second_belongs_to_one_window() {
         let range = Range::new(0, 3 * DAY).unwrap();
         let (first, second) = (range.window(0), range.window(1));
-        assert!(first.keeps(Some(2 * DAY - 1)));
-        assert!(!first.keeps(Some(2 * DAY)));
-        assert!(second.keeps(Some(2 * DAY)));
-        assert!(second.keeps(Some(3 * DAY)), "the range end is inclusive");
-        assert!(!second.keeps(Some(3 * DAY + 1)));
-        assert!(first.keeps(None));
+        assert!(first.keeps(0));
+        assert!(first.keeps(WINDOW_SECS - 1));
+        assert!(
+            !first.keeps(WINDOW_SECS),
+            "the boundary second is the later window's"
+        );
+        assert!(second.keeps(WINDOW_SECS));
+        assert!(second.keeps(3 * DAY), "the range end is inclusive");
+        assert!(!second.keeps(3 * DAY + 1));
+        assert!(
+            !second.keeps(WINDOW_SECS - 1),
+            "the earlier window's second"
+        );
     }
 
     proptest::proptest! {
@@ -291,7 +319,7 @@ mod tests {
             proptest::prop_assert_eq!(w.first().unwrap().0, start);
             proptest::prop_assert_eq!(w.last().unwrap().1, start + length + 1);
             for (a, b) in &w {
-                proptest::prop_assert!(a < b && b - a <= MAX_RANGE_SECS);
+                proptest::prop_assert!(a < b && b - (a - 1) <= MAX_RANGE_SECS);
             }
             for pair in w.windows(2) {
                 proptest::prop_assert_eq!(pair[1].0, pair[0].1);
@@ -321,8 +349,8 @@ mod tests {
         assert!(Range::new(-1, 9).unwrap_err().is_invalid_input());
         assert!(Range::new(i64::MIN, 0).unwrap_err().is_invalid_input());
         Range::new(0, 0).unwrap();
-        assert_eq!(Range::new(0, 172_799).unwrap().window_count(), 1);
-        assert_eq!(Range::new(0, 172_800).unwrap().window_count(), 2);
+        assert_eq!(Range::new(0, 172_798).unwrap().window_count(), 1);
+        assert_eq!(Range::new(0, 172_799).unwrap().window_count(), 2);
         assert!(Range::new(0, i64::MAX).unwrap().window_count() > 1 << 40);
     }
 

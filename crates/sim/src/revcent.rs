@@ -22,8 +22,8 @@
 //!   `date_start <= date_end <= date_start + 172800`, 20-character `ai_assistant_filter`
 //!   values and `status_filter` values among `running`, `timer`, `complete`, `error`
 //!   (repeated keys, `style: form, explode: true`); unknown parameters are refused. It lists
-//!   the threads created from `date_start` to `date_end` (inclusive by default; exclusive
-//!   under [`DateEnd::Exclusive`]) ordered by `created_date_unix`, then by creation order,
+//!   the threads created from `date_start` to `date_end` (both inclusive by default; either
+//!   exclusive under [`Bound::Exclusive`], see [`Reading`]) ordered by `created_date_unix`, then by creation order,
 //!   without messages, with `current_count`, `current_page`, `total_count` and
 //!   `total_pages`.
 //! - GetAIThread answers the thread with its messages, `api_call_id`, `api_call_unix` and
@@ -92,36 +92,60 @@ pub mod error_codes {
 pub struct Reading {
     /// The number of the first page: 1 (the default) or 0.
     pub first_page: i64,
+    /// Whether `date_start` lists the threads created in that second.
+    pub date_start: Bound,
     /// Whether `date_end` lists the threads created in that second.
-    pub date_end: DateEnd,
+    pub date_end: Bound,
 }
 
 impl Default for Reading {
     fn default() -> Self {
         Self {
             first_page: 1,
-            date_end: DateEnd::Inclusive,
+            date_start: Bound::Inclusive,
+            date_end: Bound::Inclusive,
         }
     }
 }
 
 impl Reading {
-    /// Pages from `first_page` (0 or 1), `date_end` read as `date_end` says.
-    pub fn new(first_page: i64, date_end: DateEnd) -> Self {
+    /// Pages from `first_page` (0 or 1), `date_end` read as `date_end` says, `date_start`
+    /// inclusive.
+    pub fn new(first_page: i64, date_end: Bound) -> Self {
         Self {
             first_page,
+            date_start: Bound::Inclusive,
             date_end,
         }
     }
+
+    /// `date_start` read as `date_start` says.
+    pub fn with_date_start(mut self, date_start: Bound) -> Self {
+        self.date_start = date_start;
+        self
+    }
+
+    /// Every reading the simulator serves (eight), for tests that must pass under each.
+    pub fn all() -> impl Iterator<Item = Self> {
+        let bounds = [Bound::Inclusive, Bound::Exclusive];
+        [1, 0].into_iter().flat_map(move |first_page| {
+            bounds.into_iter().flat_map(move |date_start| {
+                bounds.into_iter().map(move |date_end| {
+                    Self::new(first_page, date_end).with_date_start(date_start)
+                })
+            })
+        })
+    }
 }
 
-/// How GetAIThreads reads `date_end`.
+/// How GetAIThreads reads `date_start` or `date_end`: whether it lists the threads created
+/// in that very second.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
-pub enum DateEnd {
-    /// Threads created in the second `date_end` are listed (the default).
+pub enum Bound {
+    /// Threads created in that second are listed (the default).
     #[default]
     Inclusive,
-    /// Only threads created before `date_end` are listed.
+    /// Only threads created after `date_start`, or before `date_end`, are listed.
     Exclusive,
 }
 
@@ -290,11 +314,15 @@ impl State {
 
     /// One page of a listing, and how many threads match in all.
     fn page(&self, query: &ListParams) -> (Vec<Record>, usize) {
-        let last = match self.reading.date_end {
-            DateEnd::Inclusive => query.date_end,
-            DateEnd::Exclusive => query.date_end - 1,
+        let first = match self.reading.date_start {
+            Bound::Inclusive => query.date_start,
+            Bound::Exclusive => query.date_start + 1,
         };
-        let window = self.between(query.date_start, last);
+        let last = match self.reading.date_end {
+            Bound::Inclusive => query.date_end,
+            Bound::Exclusive => query.date_end - 1,
+        };
+        let window = self.between(first, last);
         let skip = (query.page - self.reading.first_page).saturating_mul(query.limit) as usize;
         let take = query.limit as usize;
         if query.assistants.is_empty() && query.statuses.is_empty() {

@@ -31,9 +31,12 @@ pub struct ServeArgs {
     /// RevCent's first page number: 0 or 1 (RevCent does not document it).
     #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u8).range(0..=1))]
     pub revcent_page_base: u8,
+    /// Whether RevCent's `date_start` lists threads created in that second (undocumented).
+    #[arg(long, value_enum, default_value_t = crate::revcent::Bound::Inclusive)]
+    pub revcent_date_start: crate::revcent::Bound,
     /// Whether RevCent's `date_end` lists threads created in that second (undocumented).
-    #[arg(long, value_enum, default_value_t = crate::revcent::DateEnd::Inclusive)]
-    pub revcent_date_end: crate::revcent::DateEnd,
+    #[arg(long, value_enum, default_value_t = crate::revcent::Bound::Inclusive)]
+    pub revcent_date_end: crate::revcent::Bound,
 }
 
 impl ServeArgs {
@@ -49,10 +52,13 @@ impl ServeArgs {
             .with_threads(self.threads)
             .with_seed(self.seed)
             .with_clock_skew(self.clock_skew)
-            .with_revcent_reading(crate::revcent::Reading::new(
-                i64::from(self.revcent_page_base),
-                self.revcent_date_end,
-            ))
+            .with_revcent_reading(
+                crate::revcent::Reading::new(
+                    i64::from(self.revcent_page_base),
+                    self.revcent_date_end,
+                )
+                .with_date_start(self.revcent_date_start),
+            )
     }
 }
 
@@ -122,7 +128,7 @@ mod tests {
     use clap::Parser;
 
     use super::*;
-    use crate::revcent::{DateEnd, Reading};
+    use crate::revcent::{Bound, Reading};
 
     #[tokio::test]
     async fn the_banner_exports_every_variable_and_never_a_borrowed_secret() {
@@ -181,18 +187,21 @@ mod tests {
     #[test]
     fn revcent_readings_are_switches() {
         assert_eq!(reading(&[]).unwrap(), Reading::default());
-        assert_eq!(Reading::default(), Reading::new(1, DateEnd::Inclusive));
+        assert_eq!(Reading::default(), Reading::new(1, Bound::Inclusive));
         assert_eq!(
             reading(&[
                 "--revcent-page-base",
                 "0",
                 "--revcent-date-end",
+                "exclusive",
+                "--revcent-date-start",
                 "exclusive"
             ])
             .unwrap(),
-            Reading::new(0, DateEnd::Exclusive)
+            Reading::new(0, Bound::Exclusive).with_date_start(Bound::Exclusive)
         );
         assert!(reading(&["--revcent-page-base", "2"]).is_err());
         assert!(reading(&["--revcent-date-end", "maybe"]).is_err());
+        assert!(reading(&["--revcent-date-start", "maybe"]).is_err());
     }
 }

@@ -69,14 +69,16 @@ fn revcent_query(sim: &Simulator) -> ListQuery {
         .with_limit(7)
 }
 
-/// The most threads any of the query's 2-day RevCent windows holds.
+/// The most threads any of the query's RevCent windows (172,799 s: a second short of two
+/// days, for the second asked before each) holds.
 fn largest_window(sim: &Simulator, query: &ListQuery) -> usize {
+    const WINDOW: i64 = 172_799;
     let (since, until) = (query.since.unwrap(), query.until.unwrap());
     let (start, end) = (since.unix_timestamp(), until.unix_timestamp());
     (start..=end)
-        .step_by(172_800)
+        .step_by(WINDOW as usize)
         .map(|window| {
-            let stop = (window + 172_800).min(end + 1);
+            let stop = (window + WINDOW).min(end + 1);
             sim.sim()
                 .revcent()
                 .ids_created_between(window, stop - 1)

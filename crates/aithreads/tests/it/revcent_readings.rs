@@ -1,33 +1,29 @@
 //! Export through the facade is complete under every reading of what RevCent's documents
-//! leave open (page base 0 or 1, `date_end` inclusive or exclusive), at the window sizes
+//! leave open (page base 0 or 1, `date_start` and `date_end` inclusive or exclusive), at the window sizes
 //! issue 12 names, with transcripts too.
 
 use aithreads::export::OnThreadError;
 use aithreads::providers::revcent::AiThreadStatus;
 use aithreads::time::OffsetDateTime;
 use aithreads::{Client, ListQuery, Order, ProviderKind};
-use aithreads_sim::revcent::{DateEnd, NewThread, Reading};
+use aithreads_sim::revcent::{NewThread, Reading};
 use aithreads_sim::{SimConfig, Simulator};
 use futures::StreamExt;
 
 const NOW: i64 = 1_760_000_000;
 const DAY: i64 = 86_400;
+/// The seconds of a RevCent window (each asked from the second before it).
+const WINDOW: i64 = 2 * DAY - 1;
 
 #[tokio::test]
 async fn revcent_export_is_complete_under_every_reading() {
-    let readings = [
-        (1, DateEnd::Inclusive),
-        (1, DateEnd::Exclusive),
-        (0, DateEnd::Inclusive),
-        (0, DateEnd::Exclusive),
-    ];
-    for (first_page, date_end) in readings {
+    for reading in Reading::all() {
         for size in [0, 1, 25, 26, 1_000] {
             let sim = Simulator::start(
                 SimConfig::default()
                     .with_threads(0)
                     .with_now(NOW)
-                    .with_revcent_reading(Reading::new(first_page, date_end)),
+                    .with_revcent_reading(reading),
             )
             .await
             .unwrap();
@@ -38,7 +34,7 @@ async fn revcent_export_is_complete_under_every_reading() {
                 let mut state = sim.sim().revcent();
                 (0..size)
                     .map(|i| start + i * 150)
-                    .chain([start + 2 * DAY, start + 4 * DAY, NOW])
+                    .chain([start + WINDOW, start + 2 * WINDOW, NOW])
                     .map(|created| state.insert(NewThread::new(created, AiThreadStatus::Running)))
                     .collect()
             };
@@ -49,7 +45,7 @@ async fn revcent_export_is_complete_under_every_reading() {
                     OffsetDateTime::from_unix_timestamp(NOW).unwrap(),
                 )
                 .with_order(Order::Asc);
-            let what = format!("page base {first_page}, {date_end:?}, {size} threads");
+            let what = format!("{reading:?}, {size} threads");
             let ids: Vec<String> = client
                 .export(ProviderKind::RevCent, query.clone())
                 .map(|t| t.unwrap().id)

@@ -13,7 +13,8 @@ use std::time::{Duration, Instant, SystemTime};
 use aithreads::ProviderKind;
 use aithreads::providers::chatkit::{ChatKitClient, ListThreadsParams};
 use aithreads::providers::revcent::{
-    PageBase, PageBaseProbe, ProbedPage, RevCentClient, ThreadFilters,
+    AiThread, DateBound, DateEndsProbe, PageBase, PageBaseProbe, ProbedPage, RevCentClient,
+    ThreadFilters,
 };
 use aithreads::providers::trtc::{DescribeAiConversationRequest, Site, TrtcClient, generated};
 use futures::StreamExt;
@@ -337,11 +338,62 @@ async fn revcent(client: &RevCentClient) -> Vec<Check> {
     let window = time::OffsetDateTime::from_unix_timestamp(probe.date_start).and_then(|start| {
         time::OffsetDateTime::from_unix_timestamp(probe.date_end - 1).map(|end| start..=end)
     });
-    if let Ok(window) = window {
-        drop(client.ai_threads(window, ThreadFilters::new()).next().await);
-    }
+    let first = match window {
+        Ok(window) => client.ai_threads(window, ThreadFilters::new()).next().await,
+        Err(_) => None,
+    };
     checks.push(page_base(reading, why(&probe), client.page_base()));
+    checks.push(match first {
+        Some(Ok(AiThread {
+            id: Some(id),
+            created_date_unix: Some(created),
+            ..
+        })) => match client.probe_date_ends(&id, created).await {
+            Ok(probe) => date_ends(&probe),
+            Err(error) => check(
+                "date ends",
+                Status::Fail,
+                format!(
+                    "GetAIThreads refused: {}",
+                    config::cli_wording(&error.to_string())
+                ),
+            ),
+        },
+        _ => check(
+            "date ends",
+            Status::Skip,
+            "no thread with an id and a creation time to probe with",
+        ),
+    });
     checks
+}
+
+/// How RevCent reads `date_start` and `date_end`, as a thread on those seconds showed. Any
+/// reading passes: windows are asked a second wider on each side.
+fn date_ends(probe: &DateEndsProbe) -> Check {
+    let bound = |bound: Option<DateBound>| bound.map_or("unknown", DateBound::as_str);
+    let (start, end) = (bound(probe.date_start), bound(probe.date_end));
+    let seen = format!(
+        "date_start {start}, date_end {end} (thread {} created at {})",
+        probe.thread_id, probe.created
+    );
+    if probe.date_start.is_some() && probe.date_end.is_some() {
+        check(
+            "date ends",
+            Status::Pass,
+            format!(
+                "{seen}; windows are asked a second wider on each side, so any reading lists every thread once"
+            ),
+        )
+    } else {
+        check(
+            "date ends",
+            Status::Warn,
+            format!(
+                "{seen}: those seconds hold more threads than the probe reads (five pages), so it could not tell"
+            ),
+        )
+    }
 }
 
 /// What pages 0 and 1 showed, in words.

@@ -1,5 +1,6 @@
 //! `aithreads doctor` against the simulator: the table and JSON, exit codes, a skewed
-//! clock, refused credentials, RevCent's page base, and that it changes nothing.
+//! clock, refused credentials, RevCent's page base and date ends, and that it changes
+//! nothing.
 
 use aithreads_sim::SimConfig;
 use serde_json::Value;
@@ -48,6 +49,7 @@ fn all_pass_against_the_simulator_and_nothing_changes() {
         "revcent   api_key      from    REVCENT_API_KEY",
         "revcent   credentials  ok      accepted: GetAIThreads answered",
         "revcent   page base    ok      pages count from 1: page 0 is refused; the client's walk detected the same",
+        "revcent   date ends    ok      date_start inclusive, date_end inclusive (thread ",
         "trtc      secret_key   from    TENCENTCLOUD_SECRET_KEY",
         "trtc      clock        ok      the server's clock agrees with this machine's",
         "trtc      credentials  ok      accepted: DescribeAIConversation of a made-up task answered FailedOperation.TaskNotExist",
@@ -66,8 +68,9 @@ fn all_pass_against_the_simulator_and_nothing_changes() {
     assert_eq!(check(&report, "trtc", "region")["detail"], "ap-singapore");
     // Per provider: one plain GET of the endpoint, then the cheap read calls (RevCent: the
     // probe's pages 0 and 1, then the client's walk of the probed window to its first
-    // thread: its first page and page 0; TRTC and ChatKit one each).
-    assert_eq!(setup.requests() - requests, 3 + 4 + 1 + 1, "{report}");
+    // thread: its first page and page 0, then one page for each date end; TRTC and ChatKit
+    // one each).
+    assert_eq!(setup.requests() - requests, 3 + 6 + 1 + 1, "{report}");
 
     // Nothing was cancelled, stopped or deleted.
     assert_eq!(
@@ -83,13 +86,12 @@ fn all_pass_against_the_simulator_and_nothing_changes() {
 }
 
 #[test]
-fn a_zero_based_server_is_reported_and_the_client_detects_it() {
-    use aithreads_sim::revcent::{DateEnd, Reading};
-    let setup = Setup::start(
-        SimConfig::default()
-            .with_threads(200)
-            .with_revcent_reading(Reading::new(0, DateEnd::Inclusive)),
-    );
+fn a_zero_based_server_with_exclusive_date_ends_is_reported_as_such() {
+    use aithreads_sim::revcent::{Bound, Reading};
+    let setup =
+        Setup::start(SimConfig::default().with_threads(200).with_revcent_reading(
+            Reading::new(0, Bound::Exclusive).with_date_start(Bound::Exclusive),
+        ));
     let out = run(&setup, &env(&setup), &["doctor", "--output", "json"]);
     let report: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(code(&out), 0, "{report}");
@@ -100,6 +102,15 @@ fn a_zero_based_server_is_reported_and_the_client_detects_it() {
     assert!(
         detail.starts_with("pages count from 0: pages 0 and 1 hold different threads; the client's walk detected the same"),
         "{detail}"
+    );
+    let date_ends = check(&report, "revcent", "date ends");
+    assert_eq!(date_ends["status"], "pass", "{date_ends}");
+    assert!(
+        date_ends["detail"]
+            .as_str()
+            .unwrap()
+            .starts_with("date_start exclusive, date_end exclusive (thread "),
+        "{date_ends}"
     );
 }
 

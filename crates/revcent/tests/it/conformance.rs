@@ -1,5 +1,5 @@
 //! The core conformance suite for RevCent, against the simulator under every reading of its
-//! page base and `date_end`.
+//! page base, `date_start` and `date_end`.
 
 use std::sync::Arc;
 
@@ -61,13 +61,13 @@ impl Harness for RevCentHarness {
 
 #[tokio::test]
 async fn revcent_keeps_the_thread_provider_contract_under_every_reading() {
-    for (first_page, date_end) in crate::readings::READINGS {
+    for reading in Reading::all() {
         let sim = Simulator::start(
             SimConfig::default()
                 .with_threads(200)
                 .with_seed(4)
                 .with_now(NOW)
-                .with_revcent_reading(Reading::new(first_page, date_end)),
+                .with_revcent_reading(reading),
         )
         .await
         .unwrap();

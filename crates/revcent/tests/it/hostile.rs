@@ -72,7 +72,7 @@ async fn endless_pages_of_the_same_results_end_with_an_error_naming_the_page() {
     let text = err.to_string();
     assert!(text.starts_with("revcent: "), "{text}");
     assert!(
-        text.contains("page 2 of window date_start=1759000000"),
+        text.contains("page 2 of window date_start=1758999999"),
         "{text}"
     );
     // Bounded by what the server reported: 100 threads are 4 pages (and page 0, to learn
@@ -135,7 +135,7 @@ async fn a_window_that_never_adds_up_ends_with_both_counts() {
     assert!(text.contains("listed 25 distinct threads"), "{text}");
     assert!(text.contains("report 30"), "{text}");
     assert!(
-        text.contains("window date_start=1759000000 date_end=1759086401"),
+        text.contains("window date_start=1758999999 date_end=1759086401"),
         "{text}"
     );
     // The first pass, page 0 once, the second pass: never more.
@@ -203,4 +203,54 @@ async fn an_empty_or_foreign_thread_is_never_a_get() {
         assert!(err.is_decode(), "{body}: {err:?}");
         assert!(err.to_string().contains(says), "{body}: {err}");
     }
+}
+
+#[tokio::test]
+async fn a_server_ignoring_the_range_still_yields_each_thread_once_from_its_own_window() {
+    let server = MockServer::start_async().await;
+    let thread = |id: &str, created: Option<i64>| {
+        let mut thread = json!({"id": id, "status": "Complete"});
+        if let Some(created) = created {
+            thread["created_date_unix"] = json!(created);
+        }
+        thread
+    };
+    let results = [
+        thread("Un1datedThread000000", None),
+        thread("FirstWindowThread000", Some(S + 10)),
+        thread("SecondWindowThread00", Some(S + 2 * 86_400 + 10)),
+        thread("BeforeTheRange000000", Some(S - 100)),
+    ];
+    // Every window, every page: the same four threads, whatever was asked.
+    let every = server
+        .mock_async(|when, then| {
+            when.method(GET).path("/v2/ai_threads");
+            then.status(200)
+                .header("content-type", "application/json")
+                .json_body(json!({
+                    "api_call_id": "Lq3mT2vLp9Rk4sNw8ZbD", "api_call_unix": S, "code": 1,
+                    "current_count": 4, "current_page": 1, "results": results,
+                    "total_count": 4, "total_pages": 1,
+                }));
+        })
+        .await;
+    let client = client_with(&server, transport().with_retry(RetryPolicy::never()));
+    let range = OffsetDateTime::from_unix_timestamp(S).unwrap()
+        ..=OffsetDateTime::from_unix_timestamp(S + 3 * 86_400).unwrap();
+    let ids: Vec<String> = client
+        .ai_threads(range, ThreadFilters::new())
+        .map(|t| t.unwrap().id.unwrap())
+        .collect()
+        .await;
+    assert_eq!(
+        ids,
+        [
+            "Un1datedThread000000",
+            "FirstWindowThread000",
+            "SecondWindowThread00"
+        ],
+        "each thread from the window its creation second belongs to, the undated one once, none from before the range"
+    );
+    // Two windows, one page each, and page 0 once to learn the page base.
+    assert_eq!(every.calls_async().await, 3);
 }

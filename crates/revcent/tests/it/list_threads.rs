@@ -180,7 +180,7 @@ async fn the_trait_lists_a_window_of_unified_threads_with_a_cursor() {
     let server = MockServer::start_async().await;
     let mock = whole_window(
         &server,
-        "date_start=1759980000&date_end=1759990001&limit=2&page=1&status_filter=timer",
+        "date_start=1759979999&date_end=1759990001&limit=2&page=1&status_filter=timer",
     )
     .await;
     let provider: &dyn ThreadProvider = &client(&server);
@@ -208,7 +208,7 @@ async fn the_trait_filters_by_assistant_with_ai_assistant_filter() {
     let server = MockServer::start_async().await;
     let mock = whole_window(
         &server,
-        "date_start=1759900000&date_end=1759910001&limit=25&page=1&ai_assistant_filter=As5sI7sT8aN9tI0dA1bC",
+        "date_start=1759899999&date_end=1759910001&limit=25&page=1&ai_assistant_filter=As5sI7sT8aN9tI0dA1bC",
     )
     .await;
     let provider: &dyn ThreadProvider = &client(&server);

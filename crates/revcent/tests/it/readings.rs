@@ -1,32 +1,28 @@
 //! Complete listings under every reading RevCent's documents leave open: pages counted from
-//! 0 or from 1, `date_end` inclusive or exclusive, served by the simulator's switches. Every
-//! thread once, none from outside the range, with the requests the simulator saw counted.
+//! 0 or from 1, `date_start` and `date_end` each inclusive or exclusive, served by the
+//! simulator's switches. Every thread once, none from outside the range, with the requests
+//! the simulator saw counted.
 
 use std::sync::Arc;
 
 use aithreads_revcent::core::{ListQuery, Order, ProviderKind, ThreadProvider};
 use aithreads_revcent::{
-    AiThreadStatus, PageBase, ProbedPage, RevCentClient, RevCentConfig, ThreadFilters,
+    AiThreadStatus, DateBound, PageBase, ProbedPage, RevCentClient, RevCentConfig, ThreadFilters,
 };
-use aithreads_sim::revcent::{DateEnd, NewThread, Reading};
+use aithreads_sim::revcent::{Bound, NewThread, Reading};
 use aithreads_sim::{SimConfig, Simulator};
 use futures::StreamExt;
 use time::OffsetDateTime;
 
 const NOW: i64 = 1_760_000_000;
 const DAY: i64 = 86_400;
-/// The range walked: two windows, `[T, T + 2 days)` and `[T + 2 days, T + 4 days)`.
+/// The seconds in a window: one less than two days (each is asked from the second before).
+const W: i64 = 2 * DAY - 1;
+/// The range walked: two windows, `[T, T + W)` and `[T + W, T + 2W)`.
 const T: i64 = NOW - 10 * DAY;
-const END: i64 = T + 4 * DAY - 1;
+const END: i64 = T + 2 * W - 1;
 /// Window sizes the issue names: empty, one, one page, one page and one, forty pages.
 const SIZES: [usize; 5] = [0, 1, 25, 26, 1_000];
-
-pub const READINGS: [(i64, DateEnd); 4] = [
-    (1, DateEnd::Inclusive),
-    (1, DateEnd::Exclusive),
-    (0, DateEnd::Inclusive),
-    (0, DateEnd::Exclusive),
-];
 
 /// A simulator under `reading` whose first window holds `size` threads, with threads on the
 /// boundary second, on the range's last second, and just outside the range on both sides.
@@ -49,7 +45,7 @@ pub async fn seeded(reading: Reading, size: usize) -> (Simulator, Vec<String>) {
         for i in 0..size as i64 {
             expected.push(state.insert(complete(T + i * 150)));
         }
-        expected.push(state.insert(complete(T + 2 * DAY)));
+        expected.push(state.insert(complete(T + W)));
         expected.push(state.insert(complete(END)));
         state.insert(complete(END + 1));
     }
@@ -67,14 +63,15 @@ fn range() -> std::ops::RangeInclusive<OffsetDateTime> {
 }
 
 /// The fewest GetAIThreads requests that can list the range: one per page each window's
-/// query lists, and one for an empty window. Read inclusively, a window's `date_end` also
-/// lists the thread on the boundary second (first window) or just after the range (last).
-fn minimum_requests(size: usize, date_end: DateEnd) -> u64 {
+/// query lists, and one for an empty window. Each window is asked from the second before it
+/// to its end: read inclusively, `date_start` also lists the thread just before the range
+/// (first window), and `date_end` the one on the boundary second (first window) or just
+/// after the range (last).
+fn minimum_requests(size: usize, reading: Reading) -> u64 {
     let pages = |n: usize| n.div_ceil(25).max(1) as u64;
-    match date_end {
-        DateEnd::Inclusive => pages(size + 1) + pages(3),
-        DateEnd::Exclusive => pages(size) + pages(2),
-    }
+    let inclusive = |bound| usize::from(bound == Bound::Inclusive);
+    let (start, end) = (inclusive(reading.date_start), inclusive(reading.date_end));
+    pages(start + size + end) + pages(2 + end)
 }
 
 fn requests(sim: &Simulator) -> u64 {
@@ -83,12 +80,12 @@ fn requests(sim: &Simulator) -> u64 {
 
 #[tokio::test]
 async fn every_thread_once_under_every_reading_and_window_size() {
-    for (first_page, date_end) in READINGS {
+    for reading in Reading::all() {
+        let first_page = reading.first_page;
         for size in SIZES {
-            let reading = Reading::new(first_page, date_end);
             let (sim, expected) = seeded(reading, size).await;
             let client = client(&sim);
-            let what = format!("page base {first_page}, date_end {date_end:?}, {size} threads");
+            let what = format!("{reading:?}, {size} threads");
 
             let ids: Vec<String> = client
                 .ai_threads(range(), ThreadFilters::new())
@@ -103,7 +100,7 @@ async fn every_thread_once_under_every_reading_and_window_size() {
             };
             assert_eq!(client.page_base(), Some(expected_base), "{what}");
             let first_walk = requests(&sim);
-            let minimum = minimum_requests(size, date_end);
+            let minimum = minimum_requests(size, reading);
             if first_page == 1 {
                 assert!(
                     first_walk <= minimum + 1,
@@ -134,9 +131,9 @@ async fn every_thread_once_under_every_reading_and_window_size() {
 
 #[tokio::test]
 async fn the_trait_pages_and_stream_agree_under_every_reading() {
-    for (first_page, date_end) in READINGS {
+    for reading in Reading::all() {
         for size in [1, 26] {
-            let (sim, expected) = seeded(Reading::new(first_page, date_end), size).await;
+            let (sim, expected) = seeded(reading, size).await;
             let provider: Arc<dyn ThreadProvider> = Arc::new(client(&sim));
             let (since, until) = range().into_inner();
             let mut query = ListQuery::new()
@@ -152,10 +149,7 @@ async fn the_trait_pages_and_stream_agree_under_every_reading() {
                     None => break,
                 }
             }
-            assert_eq!(
-                ids, expected,
-                "page base {first_page}, {date_end:?}, {size}"
-            );
+            assert_eq!(ids, expected, "{reading:?}, {size}");
             let streamed: Vec<String> = provider
                 .threads(ListQuery::new().with_range(since, until))
                 .map(|t| t.unwrap().id)
@@ -173,14 +167,14 @@ async fn the_trait_pages_and_stream_agree_under_every_reading() {
 /// restarted at a window's cursor yields exactly the threads of the windows after it.
 #[tokio::test]
 async fn pages_stream_window_parts_and_resume_after_whole_windows_only() {
-    for (first_page, date_end) in READINGS {
-        let (sim, expected) = seeded(Reading::new(first_page, date_end), 60).await;
+    for reading in Reading::all() {
+        let (sim, expected) = seeded(reading, 60).await;
         let provider: Arc<dyn ThreadProvider> = Arc::new(client(&sim));
         let (since, until) = range().into_inner();
         let query = ListQuery::new()
             .with_range(since, until)
             .with_order(Order::Asc);
-        let what = format!("page base {first_page}, {date_end:?}");
+        let what = format!("{reading:?}");
         let pages: Vec<_> = provider
             .clone()
             .pages(query.clone())
@@ -229,20 +223,20 @@ async fn pages_stream_window_parts_and_resume_after_whole_windows_only() {
 
 #[tokio::test]
 async fn a_thread_on_every_boundary_second_of_a_long_range_appears_once() {
-    for (first_page, date_end) in READINGS {
+    for reading in Reading::all() {
         let sim = Simulator::start(
             SimConfig::default()
                 .with_threads(0)
                 .with_now(NOW)
-                .with_revcent_reading(Reading::new(first_page, date_end)),
+                .with_revcent_reading(reading),
         )
         .await
         .unwrap();
         let start = NOW - 20 * DAY;
         let expected: Vec<String> = {
             let mut state = sim.sim().revcent();
-            (0..=10)
-                .flat_map(|w| [-1, 0, 1].map(|d| start + w * 2 * DAY + d))
+            (0..=12)
+                .flat_map(|w| [-1, 0, 1].map(|d| start + w * W + d))
                 .filter(|t| (start..=NOW).contains(t))
                 .map(|t| state.insert(NewThread::new(t, AiThreadStatus::Running)))
                 .collect()
@@ -256,13 +250,13 @@ async fn a_thread_on_every_boundary_second_of_a_long_range_appears_once() {
             .map(|t| t.unwrap().id.unwrap())
             .collect()
             .await;
-        assert_eq!(ids, expected, "page base {first_page}, {date_end:?}");
+        assert_eq!(ids, expected, "{reading:?}");
     }
 }
 
 #[tokio::test]
 async fn the_page_base_is_learned_once_per_client() {
-    let (sim, expected) = seeded(Reading::new(0, DateEnd::Inclusive), 30).await;
+    let (sim, expected) = seeded(Reading::new(0, Bound::Inclusive), 30).await;
     let client = client(&sim);
     assert_eq!(client.page_base(), None);
     let ids: Vec<_> = client
@@ -283,7 +277,7 @@ async fn the_page_base_is_learned_once_per_client() {
     assert_eq!(again, expected);
     assert_eq!(
         requests(&sim) - before,
-        minimum_requests(30, DateEnd::Inclusive)
+        minimum_requests(30, Reading::new(0, Bound::Inclusive))
     );
 }
 
@@ -291,7 +285,7 @@ async fn the_page_base_is_learned_once_per_client() {
 async fn the_probe_reads_both_bases_without_changing_the_client() {
     for (first_page, expected) in [(0, PageBase::Zero), (1, PageBase::One)] {
         for size in [1, 26] {
-            let (sim, _) = seeded(Reading::new(first_page, DateEnd::Inclusive), size).await;
+            let (sim, _) = seeded(Reading::new(first_page, Bound::Inclusive), size).await;
             let client = client(&sim);
             let first_window = OffsetDateTime::from_unix_timestamp(T).unwrap()
                 ..=OffsetDateTime::from_unix_timestamp(T + DAY).unwrap();
@@ -308,15 +302,40 @@ async fn the_probe_reads_both_bases_without_changing_the_client() {
     }
     let empty = OffsetDateTime::from_unix_timestamp(T).unwrap()
         ..=OffsetDateTime::from_unix_timestamp(T + DAY).unwrap();
-    let (sim, _) = seeded(Reading::new(0, DateEnd::Inclusive), 0).await;
+    let (sim, _) = seeded(Reading::new(0, Bound::Inclusive), 0).await;
     let probe = client(&sim).probe_page_base(&empty).await.unwrap();
     assert_eq!(probe.reading, None, "an empty window tells nothing");
     // Unless page 0 is refused: only a 1-based server does that.
-    let (sim, _) = seeded(Reading::new(1, DateEnd::Inclusive), 0).await;
+    let (sim, _) = seeded(Reading::new(1, Bound::Inclusive), 0).await;
     let probe = client(&sim).probe_page_base(&empty).await.unwrap();
     assert!(
         matches!(probe.page_zero, ProbedPage::Refused(_)),
         "{probe:?}"
     );
     assert_eq!(probe.reading, Some(PageBase::One));
+}
+
+#[tokio::test]
+async fn the_date_ends_probe_tells_all_four_readings_apart() {
+    for reading in Reading::all() {
+        let (sim, expected) = seeded(reading, 1).await;
+        let client = client(&sim);
+        let probe = client.probe_date_ends(&expected[0], T).await.unwrap();
+        let bound = |bound| match bound {
+            Bound::Inclusive => DateBound::Inclusive,
+            Bound::Exclusive => DateBound::Exclusive,
+        };
+        assert_eq!(
+            (probe.date_start, probe.date_end),
+            (
+                Some(bound(reading.date_start)),
+                Some(bound(reading.date_end))
+            ),
+            "{reading:?}: {probe:?}"
+        );
+        // One short page each once the base is known; page 0 first (refused by a 1-based
+        // server) before.
+        let most = if reading.first_page == 0 { 2 } else { 4 };
+        assert!(requests(&sim) <= most, "{reading:?}: {}", requests(&sim));
+    }
 }

@@ -17,16 +17,19 @@ use time::OffsetDateTime;
 const S: i64 = 1_759_000_000;
 const DAY: i64 = 86_400;
 
-/// The 9-day range `[S, S + 9 days]` as the client must cut it (`date_start`, `date_end`),
-/// with how many threads each window holds: windows of 172,800 s, each asked up to the
-/// first second of the next, the last one shorter and asked up to the second after the
-/// range.
+/// A window's seconds: 172,799, so that the second asked before it fits the 2-day limit.
+const W: i64 = 2 * DAY - 1;
+
+/// The 9-day range `[S, S + 9 days]` as the client must cut it (`[start, stop)`), with how
+/// many threads each window holds: windows of 172,799 s, each asked from the second before
+/// it (`date_start = start - 1`) up to the first second of the next (`date_end = stop`),
+/// the last one longer and asked up to the second after the range.
 const WINDOWS: [(i64, i64, usize); 5] = [
-    (S, S + 2 * DAY, 60),
-    (S + 2 * DAY, S + 4 * DAY, 0),
-    (S + 4 * DAY, S + 6 * DAY, 25),
-    (S + 6 * DAY, S + 8 * DAY, 30),
-    (S + 8 * DAY, S + 9 * DAY + 1, 1),
+    (S, S + W, 60),
+    (S + W, S + 2 * W, 0),
+    (S + 2 * W, S + 3 * W, 25),
+    (S + 3 * W, S + 4 * W, 30),
+    (S + 4 * W, S + 9 * DAY + 1, 1),
 ];
 
 fn thread_id(window: usize, n: usize) -> String {
@@ -48,7 +51,10 @@ async fn mock_windows(server: &MockServer) -> (Vec<httpmock::Mock<'_>>, httpmock
                 "current_count": results.len(), "current_page": page, "results": results,
                 "total_count": count, "total_pages": total_pages,
             });
-            let query = format!("date_start={start}&date_end={end}&limit=25&page={page}");
+            let query = format!(
+                "date_start={}&date_end={end}&limit=25&page={page}",
+                start - 1
+            );
             pages.push(
                 server
                     .mock_async(move |when, then| {
@@ -195,7 +201,7 @@ async fn the_stream_ends_after_the_first_error() {
         .mock_async(|when, then| {
             when.method(GET)
                 .path("/v2/ai_threads")
-                .query_param("date_start", (S + 4 * DAY).to_string());
+                .query_param("date_start", (S + 2 * W - 1).to_string());
             then.status(500).body("boom");
         })
         .await;

@@ -11,7 +11,7 @@ pub use aithreads_core::{
     ApiError, CancelOutcome, Capabilities, DEFAULT_PREFETCH_PAGES, Error, ErrorKind, ExposeSecret,
     ListQuery, Message, Operation, Order, Page, ProviderKind, ProviderRecord, QueryFields,
     RawStatus, Result, Role, SecretString, Status, Thread, ThreadProvider, ThreadRef, ToolCall,
-    UnknownName, pagination, secret_file, time, transport, validate,
+    UnknownName, pagination, secret_file, time, transport, validate, vars,
 };
 pub use bulk::{ItemResult, Ordered, REORDER_WINDOW_PER_SLOT, ordered, summarize};
 pub use client::{Client, ClientBuilder, DEFAULT_CONCURRENCY, credential_var};

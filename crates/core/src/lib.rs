@@ -55,6 +55,7 @@ mod thread_ref;
 pub mod transport;
 mod unknown_name;
 pub mod validate;
+pub mod vars;
 pub mod wire;
 
 pub use capabilities::{Capabilities, QueryFields};

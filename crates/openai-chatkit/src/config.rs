@@ -205,15 +205,7 @@ impl fmt::Debug for ChatKitConfig {
 mod tests {
     use super::*;
     use aithreads_core::Error;
-
-    fn vars<'a>(pairs: &'a [(&'a str, &'a str)]) -> impl Fn(&str) -> Option<String> + 'a {
-        move |name| {
-            pairs
-                .iter()
-                .find(|(k, _)| *k == name)
-                .map(|(_, v)| v.to_string())
-        }
-    }
+    use aithreads_core::vars::from_pairs as vars;
 
     #[test]
     fn from_vars_reads_the_official_sdk_variables() {

@@ -289,15 +289,7 @@ impl TrtcConfig {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn vars(pairs: &'static [(&'static str, &'static str)]) -> impl Fn(&str) -> Option<String> {
-        move |name| {
-            pairs
-                .iter()
-                .find(|(k, _)| *k == name)
-                .map(|(_, v)| v.to_string())
-        }
-    }
+    use aithreads_core::vars::from_pairs as vars;
 
     #[test]
     fn reads_every_variable() {
@@ -380,28 +372,20 @@ mod tests {
         )
         .unwrap();
         let home = home.path().display().to_string();
-        let lookup = |pairs: Vec<(&'static str, String)>| {
-            move |name: &str| {
-                pairs
-                    .iter()
-                    .find(|(k, _)| *k == name)
-                    .map(|(_, v)| v.clone())
-            }
-        };
         let home_var = if cfg!(windows) { "USERPROFILE" } else { "HOME" };
 
-        let config = TrtcConfig::from_env_with(lookup(vec![
-            (home_var, home.clone()),
-            ("TENCENTCLOUD_REGION", "ap-tokyo".into()),
+        let config = TrtcConfig::from_env_with(vars(&[
+            (home_var, &home),
+            ("TENCENTCLOUD_REGION", "ap-tokyo"),
         ]))
         .unwrap();
         assert_eq!(config.secret_id.as_deref(), Some("AKIDfile"));
         assert_eq!(config.region(), Some("ap-tokyo"));
 
-        let config = TrtcConfig::from_env_with(lookup(vec![
-            (home_var, home),
-            ("TENCENTCLOUD_SECRET_ID", "AKIDenv".into()),
-            ("TENCENTCLOUD_SECRET_KEY", "env-key".into()),
+        let config = TrtcConfig::from_env_with(vars(&[
+            (home_var, &home),
+            ("TENCENTCLOUD_SECRET_ID", "AKIDenv"),
+            ("TENCENTCLOUD_SECRET_KEY", "env-key"),
         ]))
         .unwrap();
         assert_eq!(config.secret_id.as_deref(), Some("AKIDenv"));

@@ -153,6 +153,7 @@ fn ini_value(text: &str, section: &str, key: &str) -> Option<String> {
 mod tests {
     use super::*;
     use aithreads_core::ExposeSecret;
+    use aithreads_core::vars::from_pairs;
 
     const FILE: &str = "\
 # written by tccli
@@ -198,15 +199,6 @@ role_arn =
         path
     }
 
-    fn lookup(pairs: Vec<(&'static str, String)>) -> impl Fn(&str) -> Option<String> {
-        move |name| {
-            pairs
-                .iter()
-                .find(|(k, _)| *k == name)
-                .map(|(_, v)| v.clone())
-        }
-    }
-
     #[test]
     fn the_variable_wins_then_home_then_the_system_file() {
         let dir = tempfile::tempdir().unwrap();
@@ -229,22 +221,25 @@ role_arn =
         let home_var = if cfg!(windows) { "USERPROFILE" } else { "HOME" };
         let home_text = home.display().to_string();
 
-        let both = lookup(vec![
-            (home_var, home_text.clone()),
-            (CREDENTIALS_FILE_VAR, named.display().to_string()),
-        ]);
-        let found = CredentialsFile::find_in(both, &system).unwrap().unwrap();
+        let named_text = named.display().to_string();
+        let both = [
+            (home_var, home_text.as_str()),
+            (CREDENTIALS_FILE_VAR, &named_text),
+        ];
+        let found = CredentialsFile::find_in(from_pairs(&both), &system)
+            .unwrap()
+            .unwrap();
         assert_eq!(
             (found.secret_id(), found.path()),
             ("AKIDnamed", named.as_path())
         );
 
-        let found = CredentialsFile::find_in(lookup(vec![(home_var, home_text)]), &system)
+        let found = CredentialsFile::find_in(from_pairs(&[(home_var, &home_text)]), &system)
             .unwrap()
             .unwrap();
         assert_eq!(found.secret_id(), "AKIDhome");
 
-        let found = CredentialsFile::find_in(lookup(vec![]), &system)
+        let found = CredentialsFile::find_in(from_pairs(&[]), &system)
             .unwrap()
             .unwrap();
         assert_eq!(
@@ -254,7 +249,7 @@ role_arn =
 
         let nothing = dir.path().join("nothing");
         assert!(
-            CredentialsFile::find_in(lookup(vec![]), &nothing)
+            CredentialsFile::find_in(from_pairs(&[]), &nothing)
                 .unwrap()
                 .is_none()
         );
@@ -266,16 +261,15 @@ role_arn =
         let nothing = dir.path().join("nothing");
         let missing = dir.path().join("missing");
         let err = CredentialsFile::find_in(
-            lookup(vec![(CREDENTIALS_FILE_VAR, missing.display().to_string())]),
+            from_pairs(&[(CREDENTIALS_FILE_VAR, &missing.display().to_string())]),
             &nothing,
         )
         .unwrap_err();
         assert!(err.is_config(), "{err:?}");
         assert!(err.message().contains(CREDENTIALS_FILE_VAR), "{err}");
 
-        let err =
-            CredentialsFile::find_in(lookup(vec![(CREDENTIALS_FILE_VAR, " ".into())]), &nothing)
-                .unwrap_err();
+        let err = CredentialsFile::find_in(from_pairs(&[(CREDENTIALS_FILE_VAR, " ")]), &nothing)
+            .unwrap_err();
         assert!(err.message().contains("empty"), "{err}");
 
         let half = write(

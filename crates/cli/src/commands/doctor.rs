@@ -290,14 +290,15 @@ async fn endpoint_checks(url: &str, strict: bool) -> (Vec<Check>, bool) {
     (vec![endpoint, clock], true)
 }
 
+/// The credentials check when the endpoint does not answer: nothing to ask.
+fn credentials_skipped() -> Check {
+    check("credentials", Status::Skip, "the endpoint does not answer")
+}
+
 async fn revcent(client: &RevCentClient) -> Vec<Check> {
     let (mut checks, reachable) = endpoint_checks(client.base_url().as_str(), false).await;
     if !reachable {
-        checks.push(check(
-            "credentials",
-            Status::Skip,
-            "the endpoint does not answer",
-        ));
+        checks.push(credentials_skipped());
         return checks;
     }
     // The newest 2-day window: pages 0 and 1 with `limit=1` (the library's probe) also tell
@@ -477,11 +478,7 @@ async fn trtc(client: &TrtcClient) -> Vec<Check> {
     };
     if !reachable {
         checks.push(region_check);
-        checks.push(check(
-            "credentials",
-            Status::Skip,
-            "the endpoint does not answer",
-        ));
+        checks.push(credentials_skipped());
         return checks;
     }
     let mut request = DescribeAiConversationRequest::default();
@@ -591,11 +588,7 @@ fn other_site(site: Site) -> String {
 async fn chatkit(client: &ChatKitClient) -> Vec<Check> {
     let (mut checks, reachable) = endpoint_checks(client.base_url().as_str(), false).await;
     if !reachable {
-        checks.push(check(
-            "credentials",
-            Status::Skip,
-            "the endpoint does not answer",
-        ));
+        checks.push(credentials_skipped());
         return checks;
     }
     // One page newest first: the credentials, and the order walks rely on.

@@ -214,15 +214,7 @@ fn profile(
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn vars(pairs: &'static [(&'static str, &'static str)]) -> impl Fn(&str) -> Option<String> {
-        move |name| {
-            pairs
-                .iter()
-                .find(|(k, _)| *k == name)
-                .map(|(_, v)| v.to_string())
-        }
-    }
+    use aithreads::vars::from_pairs as vars;
 
     #[test]
     fn the_file_is_under_xdg_config_home_else_home() {

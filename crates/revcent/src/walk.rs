@@ -11,8 +11,11 @@
 //!    ([`PageBase::read`]): whether RevCent counts pages from 0 or 1 is then known and kept
 //!    for the client's lifetime ([`PageBaseCell`]). In the 1-based reading that costs one
 //!    request per client; in the 0-based one nothing (page 0 is needed anyway).
-//! 3. Ids are de-duplicated within the window. A page whose threads were all on earlier
-//!    pages ends the walk with an error instead of walking the same results again. A thread
+//! 3. Ids are de-duplicated within the window. A page that lists exactly the threads of an
+//!    earlier page, in the same order, ends the walk with an error instead of walking the
+//!    same results again (a server ignoring `page`). A page that only overlaps earlier ones
+//!    is taken: pages shift while threads are cancelled or created during the walk, and
+//!    pages fetched at once are answered in any order. A thread
 //!    is yielded by the one window its creation second belongs to ([`Window::keeps`]), so
 //!    windows need not remember each other's ids; only threads without a creation time are
 //!    remembered for the whole walk, and yielded once.
@@ -74,6 +77,8 @@ struct Ids {
     /// Threads without a creation time yielded so far in the walk, in any window: any
     /// window may list them.
     undated: HashSet<u64>,
+    /// The current window's pages, each as one hash of its ids in order.
+    pages: HashSet<u64>,
 }
 
 /// Threads of one window as a walk yields them: a page's new threads, or the window's end.
@@ -103,6 +108,7 @@ impl Collected {
     /// Starts `window` with the tables of the window before (or new ones).
     fn new(window: Window, mut ids: Ids) -> Self {
         ids.listed.clear();
+        ids.pages.clear();
         Self {
             window,
             ids,
@@ -363,10 +369,12 @@ where
         let listed = results.len();
         let mut new = 0;
         let mut keep = Vec::new();
+        let mut page_ids = Vec::with_capacity(listed);
         for thread in results {
             let id = self
                 .hasher
                 .hash_one(thread.id.as_deref().unwrap_or_default());
+            page_ids.push(id);
             if !collected.ids.listed.insert(id) {
                 continue;
             }
@@ -383,9 +391,10 @@ where
             window,
             collected.total.max(collected.ids.listed.len() as i64),
         )?;
-        if pass == Pass::First && new == 0 && listed > 0 {
+        let repeated = !collected.ids.pages.insert(self.hasher.hash_one(&page_ids));
+        if pass == Pass::First && new == 0 && listed > 0 && repeated {
             return Err(listing_error(format!(
-                "RevCent answered page {page} of {} with {listed} threads that were all on earlier pages (total_count {reported}, total_pages {}); stopping instead of walking the same results again",
+                "RevCent answered page {page} of {} with the same {listed} threads as an earlier page (total_count {reported}, total_pages {}); stopping instead of walking the same results again",
                 window.describe(),
                 list.total_pages.unwrap_or_default(),
             )));

@@ -58,8 +58,9 @@ pub(crate) struct Checkpoint {
     /// part; every part numbered below it is complete and counted here.
     #[serde(default)]
     pub next_part: u64,
-    /// The name of this export's run, in its part names, so that exports into one folder
-    /// never replace each other's parts.
+    /// The name of this export's run, in its part names: the same export run again into
+    /// a folder replaces its own parts, another export adds its parts beside them
+    /// ([`run_name`]).
     #[serde(default)]
     pub run: String,
 }
@@ -152,13 +153,15 @@ impl Checkpoint {
         options: &super::ExportOptions,
         partial: String,
     ) -> Self {
+        let saved = SavedQuery::new(query);
+        let run = run_name(provider, &saved, query.cursor.as_deref(), options);
         Self {
             version: VERSION,
             provider,
             format: options.format,
             transcripts: options.transcripts,
             raw: options.raw,
-            query: SavedQuery::new(query),
+            query: saved,
             cursor: query.cursor.clone(),
             pages: 0,
             exported: 0,
@@ -169,7 +172,7 @@ impl Checkpoint {
             footer: None,
             journal_bytes: 0,
             next_part: 0,
-            run: run_name(),
+            run,
         }
     }
 
@@ -221,13 +224,29 @@ impl Checkpoint {
     }
 }
 
-/// A short name for a new export run: the start time's nanoseconds, in hex.
-fn run_name() -> String {
-    let nanos = OffsetDateTime::now_utc().unix_timestamp_nanos();
-    format!(
-        "{:08x}",
-        (nanos as u64) ^ ((nanos >> 64) as u64) ^ u64::from(std::process::id())
-    )
+/// The run name of an export: eight hex digits of a SHA-256 of what it exports (provider,
+/// query with its times resolved, cursor, format, transcripts, records, partitioning), the same
+/// on every machine and run, so an export run again replaces the parts it wrote before
+/// instead of adding a second copy of every record, while a different export (another range,
+/// filter or format) into the same folder keeps its own. A range given relative to now
+/// (`--since 1d`) resolves differently on every run, so each run adds its own parts.
+fn run_name(
+    provider: ProviderKind,
+    query: &SavedQuery,
+    cursor: Option<&str>,
+    options: &super::ExportOptions,
+) -> String {
+    use sha2::{Digest, Sha256};
+    let identity = serde_json::json!({
+        "provider": provider,
+        "query": query,
+        "cursor": cursor,
+        "format": options.format,
+        "transcripts": options.transcripts,
+        "raw": options.raw,
+        "partition": options.partition.map(|super::Partition::Date| "date"),
+    });
+    hex::encode(&Sha256::digest(identity.to_string().as_bytes())[..4])
 }
 
 #[cfg(test)]
@@ -250,5 +269,42 @@ mod tests {
         let back: SavedQuery = serde_json::from_str(&text).unwrap();
         assert_eq!(back.query(None), query);
         assert_eq!(back.query(Some("c".into())).cursor.as_deref(), Some("c"));
+    }
+
+    #[test]
+    fn the_run_is_named_by_what_is_exported() {
+        let at = |unix| OffsetDateTime::from_unix_timestamp(unix).unwrap();
+        let query = ListQuery::new().with_range(at(1_700_000_000), at(1_700_100_000));
+        let options = super::super::ExportOptions::new();
+        let run = |provider, query: &ListQuery, options: &super::super::ExportOptions| {
+            Checkpoint::start(provider, query, options, String::new()).run
+        };
+        let first = run(ProviderKind::RevCent, &query, &options);
+        assert_eq!(first.len(), 8);
+        assert!(first.bytes().all(|b| b.is_ascii_hexdigit()), "{first}");
+        assert_eq!(run(ProviderKind::RevCent, &query, &options), first);
+        let others = [
+            run(ProviderKind::OpenAiChatKit, &query, &options),
+            run(
+                ProviderKind::RevCent,
+                &query
+                    .clone()
+                    .with_range(at(1_700_000_001), at(1_700_100_000)),
+                &options,
+            ),
+            run(
+                ProviderKind::RevCent,
+                &query.clone().with_statuses([Status::Running]),
+                &options,
+            ),
+            run(
+                ProviderKind::RevCent,
+                &query,
+                &options.clone().with_raw(true),
+            ),
+        ];
+        for other in others {
+            assert_ne!(other, first);
+        }
     }
 }

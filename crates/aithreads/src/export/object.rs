@@ -7,7 +7,9 @@
 //! - An output URL ending in `/` is a folder: parts are `part-00000-<run>.<ext>`,
 //!   `part-00001-<run>…`, or with [`Partition::Date`] Hive-style
 //!   `provider=<p>/date=<YYYY-MM-DD>/part-NNNNN-<run>.<ext>` that DuckDB, Spark, Trino and
-//!   Athena read as one table. `<run>` names the export (kept by its resumes), so exports
+//!   Athena read as one table. `<run>` names the export by what it exports (provider,
+//!   query, format, …; kept by its resumes): the same export run again first deletes the
+//!   parts of its earlier run, so the folder holds each record once, while other exports
 //!   into the same folder add files and never replace another's. Any other URL is one
 //!   object.
 //! - In a folder, the open parts are completed together at a page end once they hold

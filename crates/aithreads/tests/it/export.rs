@@ -597,8 +597,8 @@ async fn a_partitioned_export_resumes_from_its_completed_parts() {
     assert!(report.resumable(), "{report:?}");
     let (kept, _) = parts(&out);
     assert!(!kept.is_empty(), "completed parts stay in place");
-    // A resume may finish before its stop point; a resume after that would start a new run
-    // (no checkpoint is left), so the loop ends at the first finished one.
+    // A resume may finish before its stop point; a resume after that would export the whole
+    // range again (no checkpoint is left), so the loop ends at the first finished one.
     for after in [220, 280, u64::MAX] {
         report = export_until(
             &client,
@@ -632,7 +632,7 @@ async fn a_partitioned_export_resumes_from_its_completed_parts() {
     }
     assert!(!out.join("_aithreads.checkpoint.json").exists());
 
-    // Another export into the same folder adds its own parts and replaces none.
+    // The same export again replaces its parts: the folder still holds every thread once.
     let report = export(
         &client,
         ProviderKind::RevCent,
@@ -642,5 +642,26 @@ async fn a_partitioned_export_resumes_from_its_completed_parts() {
     )
     .await;
     assert!(matches!(report.end, ExportEnd::Finished), "{report:?}");
-    assert_eq!(parts(&out).0.len(), 600);
+    let (again, _) = parts(&out);
+    assert_eq!(again.len(), 300, "a re-run does not double the table");
+    assert_eq!(again.iter().collect::<HashSet<_>>().len(), 300);
+
+    // Another export (a narrower range) into the same folder adds its parts, replacing none.
+    let (since, until) = {
+        let query = revcent_query(&sim);
+        (query.since.unwrap(), query.until.unwrap())
+    };
+    let narrower = ListQuery::new().with_range(since + Duration::days(20), until);
+    let expected = sim
+        .sim()
+        .revcent()
+        .ids_created_between(
+            (since + Duration::days(20)).unix_timestamp(),
+            until.unix_timestamp(),
+        )
+        .len();
+    assert!(expected > 0 && expected < 300, "{expected}");
+    let report = export(&client, ProviderKind::RevCent, narrower, &out, &options).await;
+    assert!(matches!(report.end, ExportEnd::Finished), "{report:?}");
+    assert_eq!(parts(&out).0.len(), 300 + expected);
 }

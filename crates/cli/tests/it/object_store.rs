@@ -180,6 +180,9 @@ fn an_export_to_s3_reads_back_and_duckdb_queries_it() {
     assert_eq!(code(&out), 0, "{}", text(&out.stderr));
     let expected = status_counts(&local);
 
+    // The same 31 days, as absolute times: the nightly job re-run below is the same export.
+    let now = env.sim.sim().config.now;
+    let (since, until) = ((now - 31 * 86_400).to_string(), now.to_string());
     let export = |url: &str, extra: &[&str]| {
         let mut cmd = env.cmd();
         cmd.envs(moto.env());
@@ -188,7 +191,9 @@ fn an_export_to_s3_reads_back_and_duckdb_queries_it() {
             "-p",
             "revcent",
             "--since",
-            "31d",
+            &since,
+            "--until",
+            &until,
             "--transcripts",
             "-o",
             url,
@@ -196,16 +201,19 @@ fn an_export_to_s3_reads_back_and_duckdb_queries_it() {
         cmd.args(extra);
         cmd.output().unwrap()
     };
-    let out = export(
-        "s3://exports/threads/",
-        &["--format", "parquet", "--partition", "date"],
-    );
-    assert_eq!(code(&out), 0, "{}", text(&out.stderr));
-    assert!(
-        text(&out.stderr).contains("exported 150 revcent threads"),
-        "{}",
-        text(&out.stderr)
-    );
+    // Run twice, as a re-run job does: the second replaces the first's parts.
+    for _ in 0..2 {
+        let out = export(
+            "s3://exports/threads/",
+            &["--format", "parquet", "--partition", "date"],
+        );
+        assert_eq!(code(&out), 0, "{}", text(&out.stderr));
+        assert!(
+            text(&out.stderr).contains("exported 150 revcent threads"),
+            "{}",
+            text(&out.stderr)
+        );
+    }
 
     let downloaded = dir.path().join("s3");
     let keys = run_python(
@@ -225,7 +233,10 @@ fn an_export_to_s3_reads_back_and_duckdb_queries_it() {
         &[downloaded.join("threads").to_str().unwrap()],
     ))
     .unwrap();
-    assert_eq!(answer["total"], 150, "{answer}");
+    assert_eq!(
+        answer["total"], 150,
+        "each thread once after a re-run: {answer}"
+    );
     let by_status: BTreeMap<String, u64> =
         serde_json::from_value(answer["by_status"].clone()).unwrap();
     assert_eq!(by_status, expected);

@@ -15,10 +15,10 @@
 //!    earlier page, in the same order, ends the walk with an error instead of walking the
 //!    same results again (a server ignoring `page`). A page that only overlaps earlier ones
 //!    is taken: pages shift while threads are cancelled or created during the walk, and
-//!    pages fetched at once are answered in any order. A thread
-//!    is yielded by the one window its creation second belongs to ([`Window::keeps`]), so
-//!    windows need not remember each other's ids; only threads without a creation time are
-//!    remembered for the whole walk, and yielded once.
+//!    pages fetched at once are answered in any order. A thread is yielded by the one
+//!    window its creation second belongs to ([`Window::keeps`]), so windows need not
+//!    remember each other's ids; only threads without a creation time are remembered for
+//!    the whole walk, and yielded once.
 //! 4. A window with fewer distinct ids than `total_count` says is walked once more (threads
 //!    created or cancelled during the walk shift pages); if that still falls short, the walk
 //!    ends with an error naming the window and both counts. A silent shortfall is never
@@ -67,8 +67,9 @@ pub(crate) struct Walker<F> {
 /// id's text). Two ids of one window sharing a hash (odds about n² / 2⁶⁵: one in ten billion
 /// for 100,000 threads) would drop the second.
 ///
-/// The tables are handed from window to window, cleared, never freed: one allocation the
-/// size of the largest window, instead of one a window that the allocator may keep apart.
+/// The tables are handed from window to window (the window's own cleared), never freed: one
+/// allocation the size of the largest window, instead of one a window that the allocator
+/// may keep apart.
 #[derive(Default)]
 struct Ids {
     /// Every id listed in the current window, yielded here or not: the distinct count

@@ -70,7 +70,7 @@ pub struct SimConfig {
     /// `Date` header and the TC3 timestamp check read the shifted clock, as a server whose
     /// clock differs from the client's would.
     pub clock_skew: i64,
-    /// Which reading of RevCent's undocumented paging and `date_end` to serve.
+    /// Which reading of RevCent's undocumented paging and date ends to serve.
     pub revcent_reading: revcent::Reading,
 }
 
@@ -140,7 +140,7 @@ impl SimConfig {
         self
     }
 
-    /// Serves RevCent under this reading of its page base and `date_end`.
+    /// Serves RevCent under this reading of its page base, `date_start` and `date_end`.
     pub fn with_revcent_reading(mut self, reading: revcent::Reading) -> Self {
         self.revcent_reading = reading;
         self

@@ -333,6 +333,7 @@ async fn revcent(client: &RevCentClient) -> Vec<Check> {
             Status::Skip,
             "no threads in the last 2 days, so pages 0 and 1 cannot be told apart",
         ));
+        checks.push(date_ends_skipped());
         return checks;
     };
     // What the client's own walk detects over the probed window: its first thread is enough.
@@ -360,13 +361,18 @@ async fn revcent(client: &RevCentClient) -> Vec<Check> {
                 ),
             ),
         },
-        _ => check(
-            "date ends",
-            Status::Skip,
-            "no thread with an id and a creation time to probe with",
-        ),
+        _ => date_ends_skipped(),
     });
     checks
+}
+
+/// The date ends check without a thread of the last 2 days to look for.
+fn date_ends_skipped() -> Check {
+    check(
+        "date ends",
+        Status::Skip,
+        "no thread with an id and a creation time in the last 2 days to probe with",
+    )
 }
 
 /// How RevCent reads `date_start` and `date_end`, as a thread on those seconds showed. Any

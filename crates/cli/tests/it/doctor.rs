@@ -115,6 +115,20 @@ fn a_zero_based_server_with_exclusive_date_ends_is_reported_as_such() {
 }
 
 #[test]
+fn an_account_without_recent_threads_cannot_show_the_date_ends() {
+    let setup = Setup::with_threads(0);
+    let out = run(&setup, &env(&setup), &["doctor", "--output", "json"]);
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(code(&out), 0, "{report}");
+    assert_eq!(check(&report, "revcent", "credentials")["status"], "pass");
+    // A refused page 0 still shows the base; the client's walk found no thread to learn it.
+    let page_base = check(&report, "revcent", "page base");
+    assert_eq!(page_base["status"], "warn", "{page_base}");
+    let date_ends = check(&report, "revcent", "date ends");
+    assert_eq!(date_ends["status"], "skip", "{date_ends}");
+}
+
+#[test]
 fn a_skewed_server_clock_fails_the_trtc_checks_and_says_why() {
     let setup = Setup::start(SimConfig::default().with_threads(5).with_clock_skew(600));
     let out = run(&setup, &env(&setup), &["doctor", "--output", "json"]);

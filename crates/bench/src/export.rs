@@ -20,7 +20,7 @@ use std::path::Path;
 use std::time::{Duration, Instant};
 
 use aithreads::providers::revcent::{
-    AiThread, AiThreadListParams, MAX_RANGE_SECS, RevCentClient, RevCentConfig,
+    AiThread, AiThreadListParams, MAX_RANGE_SECS, RevCentClient, RevCentConfig, WINDOW_SECS,
 };
 use aithreads::{Client, ListQuery, Order, ProviderKind, Thread};
 use aithreads_sim::{Credentials, Fault, FaultRule, SimConfig, Simulator};
@@ -115,10 +115,8 @@ pub async fn run(plan: &Plan, exe: &Path) -> Result<Vec<Row>> {
     }
     let [small_export, large_export] =
         <[Export; 2]>::try_from(exports).map_err(|_| anyhow::anyhow!("two exports expected"))?;
-    // The range's RANGE_SECS + 1 seconds in the client's windows, a second short of the
-    // API's span (for the second asked before each).
-    let window = MAX_RANGE_SECS - 1;
-    let windows = (RANGE_SECS + window) / window;
+    // The range's RANGE_SECS + 1 seconds in the client's windows.
+    let windows = (RANGE_SECS + WINDOW_SECS) / WINDOW_SECS;
     let rss = (large_export.peak_rss_mib, small_export.peak_rss_mib);
     let flat = rss.0 / rss.1 <= 1.25;
     let rss_row = Row::ratio(

@@ -147,7 +147,7 @@ pub use input::{
 };
 pub use page_base::{PageBase, PageBaseProbe, ProbedPage};
 pub use provider::RETENTION;
-pub use windows::{DEFAULT_MAX_WINDOWS, RangePlan};
+pub use windows::{DEFAULT_MAX_WINDOWS, RangePlan, WINDOW_SECS};
 
 /// The decoders [`RevCentClient`] runs on every answer (status, headers and body in, typed
 /// value or [`Error`] out), for the fuzz targets and property tests (cargo feature

@@ -34,7 +34,7 @@
 use std::cmp::Reverse;
 use std::collections::{BTreeMap, HashSet};
 use std::future::Future;
-use std::hash::{BuildHasher, RandomState};
+use std::hash::{BuildHasher, Hasher, RandomState};
 use std::sync::Arc;
 
 use aithreads_core::Result;
@@ -370,12 +370,13 @@ where
         let listed = results.len();
         let mut new = 0;
         let mut keep = Vec::new();
-        let mut page_ids = Vec::with_capacity(listed);
+        // The page as one hash of its ids in order.
+        let mut page_hash = self.hasher.build_hasher();
         for thread in results {
             let id = self
                 .hasher
                 .hash_one(thread.id.as_deref().unwrap_or_default());
-            page_ids.push(id);
+            page_hash.write_u64(id);
             if !collected.ids.listed.insert(id) {
                 continue;
             }
@@ -392,7 +393,7 @@ where
             window,
             collected.total.max(collected.ids.listed.len() as i64),
         )?;
-        let repeated = !collected.ids.pages.insert(self.hasher.hash_one(&page_ids));
+        let repeated = !collected.ids.pages.insert(page_hash.finish());
         if pass == Pass::First && new == 0 && listed > 0 && repeated {
             return Err(listing_error(format!(
                 "RevCent answered page {page} of {} with the same {listed} threads as an earlier page (total_count {reported}, total_pages {}); stopping instead of walking the same results again",

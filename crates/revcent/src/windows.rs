@@ -18,8 +18,9 @@ use time::OffsetDateTime;
 use crate::generated::AiThreadListParams;
 use crate::input::{MAX_RANGE_SECS, ThreadFilters, check_date_range};
 
-/// Seconds in one window: one less than the API's span, for the second asked before it.
-pub(crate) const WINDOW_SECS: i64 = MAX_RANGE_SECS - 1;
+/// Seconds in one window of a walk: one less than the API's span, for the second asked
+/// before it.
+pub const WINDOW_SECS: i64 = MAX_RANGE_SECS - 1;
 
 /// The most windows a range may take unless the caller allows more
 /// ([`RevCentConfig::with_max_windows`](crate::RevCentConfig::with_max_windows)): 31 windows

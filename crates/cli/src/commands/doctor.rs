@@ -308,14 +308,7 @@ async fn revcent(client: &RevCentClient) -> Vec<Check> {
     let probe = match client.probe_page_base(&range).await {
         Ok(probe) => probe,
         Err(error) => {
-            checks.push(check(
-                "credentials",
-                Status::Fail,
-                format!(
-                    "GetAIThreads refused: {}",
-                    config::cli_wording(&error.to_string())
-                ),
-            ));
+            checks.push(list_refused("credentials", &error));
             return checks;
         }
     };
@@ -352,24 +345,32 @@ async fn revcent(client: &RevCentClient) -> Vec<Check> {
             ..
         })) => match client.probe_date_ends(&id, created).await {
             Ok(probe) => date_ends(&probe),
-            Err(error) => check(
-                "date ends",
-                Status::Fail,
-                format!(
-                    "GetAIThreads refused: {}",
-                    config::cli_wording(&error.to_string())
-                ),
-            ),
+            Err(error) => list_refused(DATE_ENDS, &error),
         },
         _ => date_ends_skipped(),
     });
     checks
 }
 
+/// A RevCent check failed because GetAIThreads answered `error`.
+fn list_refused(name: &'static str, error: &aithreads::Error) -> Check {
+    check(
+        name,
+        Status::Fail,
+        format!(
+            "GetAIThreads refused: {}",
+            config::cli_wording(&error.to_string())
+        ),
+    )
+}
+
+/// The name of the check of RevCent's date ends.
+const DATE_ENDS: &str = "date ends";
+
 /// The date ends check without a thread of the last 2 days to look for.
 fn date_ends_skipped() -> Check {
     check(
-        "date ends",
+        DATE_ENDS,
         Status::Skip,
         "no thread with an id and a creation time in the last 2 days to probe with",
     )
@@ -386,7 +387,7 @@ fn date_ends(probe: &DateEndsProbe) -> Check {
     );
     if probe.date_start.is_some() && probe.date_end.is_some() {
         check(
-            "date ends",
+            DATE_ENDS,
             Status::Pass,
             format!(
                 "{seen}; windows are asked a second wider on each side, so any reading lists every thread once"
@@ -394,7 +395,7 @@ fn date_ends(probe: &DateEndsProbe) -> Check {
         )
     } else {
         check(
-            "date ends",
+            DATE_ENDS,
             Status::Warn,
             format!(
                 "{seen}: those seconds hold more threads than the probe reads (five pages), so it could not tell"
